@@ -1,0 +1,5 @@
+import sys
+
+from livecommerce.cli import main
+
+sys.exit(main())

@@ -1,0 +1,70 @@
+"""The `livecommerce` command line. Each command lives in livecommerce/commands/<name>.py and
+exposes `register(app)`; this module only assembles them and turns UserError into exit 2."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from livecommerce.errors import UserError
+
+# Order is the order `livecommerce --help` lists them.
+COMMAND_MODULES = [
+    "preview",
+    "validate",
+    "schema",
+    "check",
+    "review",
+]
+
+app = typer.Typer(
+    name="livecommerce",
+    help="Preview, validate, check and review the live-commerce platform stacks, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"livecommerce.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"livecommerce.commands.{name}":
+                continue  # command not built yet
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, map UserError to exit 2 with one line per error on stderr."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except UserError as err:
+        for line in err.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return UserError.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except SystemExit as exc:  # click usage errors in non-standalone mode
+        return int(exc.code or 0)
+    except Exception as exc:  # click.ClickException and friends
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            return 130
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
