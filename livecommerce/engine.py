@@ -1,0 +1,412 @@
+"""The offline preview engine: runs the real Pulumi program on Pulumi's mock runtime and captures a plan.
+
+What the Pulumi CLI does for `pulumi preview`, done here without it:
+1. read `stacks/Pulumi.<env>.yaml` into Pulumi config (structured values as JSON, `secure:` values
+   replaced by placeholders and marked secret, since they cannot be decrypted offline);
+2. run `stacks.platform.program` - the very function `__main__.py` runs under `pulumi up` - inside a
+   root `pulumi:pulumi:Stack`, with a mock resource monitor;
+3. record every `RegisterResource` request the SDK sends: type, name, parent, custom, protect, the
+   serialized inputs (engine wire names; secrets arrive wrapped and become "[secret]"), explicit and
+   property dependencies, and the resource options;
+4. answer with realistic ids and computed outputs (livecommerce.mocks), re-wrapping values that came
+   from secrets so secrecy propagates through Outputs just as with the real engine.
+
+Each run happens on a fresh thread, so Pulumi's context-local runtime state never leaks between runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from google.protobuf import empty_pb2, json_format
+from pulumi.runtime import mocks as pmocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from livecommerce import mocks as platform_mocks
+from livecommerce.errors import UserError
+from livecommerce.plan import PLAN_FORMAT, SECRET
+
+PROJECT = "livecommerce"
+UNKNOWN = "[unknown]"
+DYNAMIC_PROVIDER = "[serialized dynamic provider]"
+SECRET_PLACEHOLDER = "offline-secret-placeholder"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STACKS_DIR = REPO_ROOT / "stacks"
+
+_SIG = rpc._special_sig_key
+_SECRET_SIG = rpc._special_secret_sig
+_RESOURCE_SIG = rpc._special_resource_sig
+_OUTPUT_SIG = rpc._special_output_value_sig
+_ASSET_SIG = rpc._special_asset_sig
+_ARCHIVE_SIG = rpc._special_archive_sig
+
+
+# --------------------------------------------------------------------------------------------------
+# Wire values -> plan JSON
+
+
+def _clean_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def redact(value: Any) -> Any:
+    """Turn a deserialized-from-JSON wire value into plan JSON: secrets, unknowns, refs made plain."""
+    if isinstance(value, dict):
+        sig = value.get(_SIG)
+        if sig == _SECRET_SIG:
+            return SECRET
+        if sig == _OUTPUT_SIG:
+            if value.get("secret"):
+                return SECRET
+            return redact(value["value"]) if "value" in value else UNKNOWN
+        if sig == _RESOURCE_SIG:
+            return value.get("urn", UNKNOWN)
+        if sig == _ASSET_SIG:
+            return {"asset": value.get("path") or value.get("uri") or "[text]", "hash": value.get("hash", "")}
+        if sig == _ARCHIVE_SIG:
+            return {"archive": value.get("path") or value.get("uri") or "[assets]", "hash": value.get("hash", "")}
+        return {k: redact(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if isinstance(value, float):
+        return _clean_number(value)
+    if value == rpc.UNKNOWN:
+        return UNKNOWN
+    return value
+
+
+def struct_to_plan(struct: Any) -> dict[str, Any]:
+    """A protobuf Struct of resource properties -> redacted plan inputs."""
+    raw = json_format.MessageToDict(struct) if struct is not None else {}
+    out = redact(raw)
+    if "__provider" in out:  # dynamic resources carry a pickled provider: opaque and not reviewable
+        out["__provider"] = DYNAMIC_PROVIDER
+    return out
+
+
+def _secret_keys(struct: Any) -> set[str]:
+    raw = json_format.MessageToDict(struct) if struct is not None else {}
+    return {k for k, v in raw.items() if isinstance(v, dict) and v.get(_SIG) == _SECRET_SIG}
+
+
+def _wrap_secret(value: Any) -> dict[str, Any]:
+    return {_SIG: _SECRET_SIG, "value": value}
+
+
+# --------------------------------------------------------------------------------------------------
+# The recording monitor
+
+
+@dataclass
+class Registration:
+    """One RegisterResource request, as the engine received it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    protect: bool
+    inputs: dict[str, Any]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_plan(self) -> dict[str, Any]:
+        entry = {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "custom": self.custom,
+            "protect": self.protect,
+            "inputs": self.inputs,
+            "dependencies": self.dependencies,
+            "propertyDependencies": self.property_dependencies,
+        }
+        if self.options:
+            entry["options"] = self.options
+        return entry
+
+
+class RecordingMonitor(pmocks.MockMonitor):
+    """A MockMonitor that records every registration request and keeps secrets secret."""
+
+    def __init__(self, mocks: pmocks.Mocks, on_register: Callable[[Registration], None] | None = None):
+        super().__init__(mocks)
+        self.registrations: dict[str, Registration] = {}
+        self.stack_outputs: dict[str, Any] = {}
+        self.stack_urn: str | None = None
+        self._on_register = on_register
+        self._lock = threading.Lock()
+
+    def _record(self, request: Any, urn: str) -> None:
+        deps = sorted(set(request.dependencies))
+        prop_deps = {k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items()) if v.urns}
+        # The SDK sends both explicit depends_on and the resources feeding inputs; make the union explicit.
+        all_deps = sorted(set(deps).union(*prop_deps.values()) if prop_deps else set(deps))
+        options: dict[str, Any] = {}
+        if request.provider:
+            # A provider reference is "<provider urn>::<provider id>"; the URN is what identifies it.
+            options["provider"] = request.provider.rsplit("::", 1)[0]
+        if list(request.ignoreChanges):
+            options["ignoreChanges"] = sorted(request.ignoreChanges)
+        if list(request.replaceOnChanges):
+            options["replaceOnChanges"] = sorted(request.replaceOnChanges)
+        if list(request.additionalSecretOutputs):
+            options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+        if request.deleteBeforeReplace:
+            options["deleteBeforeReplace"] = True
+        if getattr(request, "retainOnDelete", False):
+            options["retainOnDelete"] = True
+        if request.importId:
+            options["import"] = request.importId
+        reg = Registration(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            protect=bool(request.protect),
+            inputs=struct_to_plan(request.object),
+            dependencies=all_deps,
+            property_dependencies=prop_deps,
+            options=options,
+        )
+        with self._lock:
+            self.registrations[urn] = reg
+        if self._on_register is not None:
+            self._on_register(reg)
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs exactly as the Pulumi engine builds them: the parent's full qualified type chain, and no
+        `pulumi:pulumi:Stack$` prefix for the stack's direct children (the stock mock gets both wrong)."""
+        qualified = type_
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                qualified = f"{parent_type}${type_}"
+        return "urn:pulumi:" + "::".join([settings.get_stack(), settings.get_project(), qualified, name])
+
+    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self._record(request, urn)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = urn
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        args = pmocks.MockResourceArgs(
+            typ=request.type, name=request.name, inputs=inputs, provider=request.provider,
+            resource_id=request.importId, custom=request.custom or False,
+        )
+        id_, state = self.mocks.new_resource(args)
+        # Outputs that mirror secret inputs (or are declared secret) stay secret, as the engine does.
+        secret = _secret_keys(request.object) | set(request.additionalSecretOutputs)
+        wire_state = {k: (_wrap_secret(v) if k in secret else v) for k, v in state.items()}
+        obj = _sync_await(rpc.serialize_properties(wire_state, {}))
+        self.resources[urn] = pmocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj)
+
+    def Invoke(self, request):  # noqa: N802
+        _ensure_event_loop()
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)
+        args = rpc.deserialize_properties(request.args)
+        ret, _failures = self.mocks.call(pmocks.MockCallArgs(token=request.tok, args=args,
+                                                             provider=request.provider))
+        secret = platform_mocks.SECRET_OUTPUTS.get(request.tok, set())
+        ret = {k: (_wrap_secret(v) if k in secret else v) for k, v in ret.items()}
+        ret_proto = _sync_await(rpc.serialize_properties(ret, {}))
+        return resource_pb2.ResourceInvokeResponse(failures=None, **{"return": ret_proto})
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802
+        if request.urn and request.urn == self.stack_urn:
+            self.stack_outputs = struct_to_plan(request.outputs)
+        return empty_pb2.Empty()
+
+
+# --------------------------------------------------------------------------------------------------
+# Stack files -> Pulumi config
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A parsed `Pulumi.<env>.yaml`: the config as the Pulumi CLI would hand it to the program."""
+
+    env: str
+    path: Path
+    config: dict[str, str]
+    secret_keys: list[str]
+    placeholders: list[str]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def list_stacks(stacks_dir: Path | None = None) -> list[str]:
+    """The environments that have a stack file, in a stable order (dev, staging, prod, then others)."""
+    d = stacks_dir or DEFAULT_STACKS_DIR
+    found = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in d.glob("Pulumi.*.yaml"))
+    order = {"dev": 0, "staging": 1, "prod": 2}
+    return sorted(found, key=lambda e: (order.get(e, 9), e))
+
+
+def _replace_secure(value: Any, found: list[str], path: str) -> Any:
+    """Replace `{secure: ...}` leaves (which need the stack's key to decrypt) with placeholders."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            found.append(path)
+            return SECRET_PLACEHOLDER
+        return {k: _replace_secure(v, found, f"{path}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_secure(v, found, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def read_stack_file(env: str, stacks_dir: Path | None = None) -> StackFile:
+    """Parse a stack file into Pulumi config; problems are UserErrors naming the file."""
+    d = stacks_dir or DEFAULT_STACKS_DIR
+    path = d / f"Pulumi.{env}.yaml"
+    shown = _display(path)
+    if not path.is_file():
+        known = ", ".join(list_stacks(d)) or "none"
+        raise UserError(f"{shown}: no such stack file; known environments: {known}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise UserError(f"{shown}: invalid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{shown}: expected a mapping with a `config:` key")
+    unknown_top = sorted(set(data) - {"config", "encryptionsalt", "secretsprovider", "encryptedkey",
+                                      "environment"})
+    if unknown_top:
+        raise UserError(f"{shown}: unknown top-level key(s) {', '.join(unknown_top)}; only `config:` "
+                        "(plus Pulumi's encryption keys) belongs here")
+    raw = data.get("config") or {}
+    if not isinstance(raw, dict):
+        raise UserError(f"{shown}: config: expected a mapping of `namespace:key` to values")
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    placeholders: list[str] = []
+    for key, value in raw.items():
+        if not isinstance(key, str) or ":" not in key:
+            raise UserError(f"{shown}: config.{key}: keys are `namespace:name`, e.g. `livecommerce:platform`")
+        found: list[str] = []
+        value = _replace_secure(value, found, key)
+        if found:
+            secret_keys.append(key)
+            placeholders.extend(found)
+        config[key] = value if isinstance(value, str) else json.dumps(value)
+    return StackFile(env=env, path=path, config=config, secret_keys=sorted(secret_keys),
+                     placeholders=placeholders)
+
+
+# --------------------------------------------------------------------------------------------------
+# Running the program
+
+
+@dataclass
+class PreviewResult:
+    """What one offline preview produced."""
+
+    plan: dict[str, Any]
+    warnings: list[str]
+    stack_file: StackFile
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg not in self.messages:
+            self.messages.append(msg)
+
+
+def _default_program() -> None:
+    from stacks.platform import program
+
+    program()
+
+
+def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
+                 on_register: Callable[[Registration], None] | None) -> tuple[RecordingMonitor, list[str]]:
+    set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
+    monitor = RecordingMonitor(platform_mocks.PlatformMocks(), on_register)
+    logger = logging.getLogger(f"livecommerce.engine.{env}.{id(monitor)}")
+    logger.propagate = False
+    collector = _LogCollector()
+    logger.addHandler(collector)
+    features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
+    settings.configure(pmocks.MockSettings(
+        monitor=monitor, monitor_features=features, engine=pmocks.MockEngine(logger),
+        project=PROJECT, stack=env, dry_run=False, organization="organization", callbacks=None,
+    ))
+    settings.ROOT.set(None)
+    _sync_await(run_in_stack(program))
+    return monitor, collector.messages
+
+
+def run_preview(env: str, stacks_dir: Path | None = None, *,
+                program: Callable[[], None] | None = None,
+                on_register: Callable[[Registration], None] | None = None) -> PreviewResult:
+    """Run the program for `env` offline and return its plan (format v1) and engine warnings.
+
+    Config problems surface as UserError (exit 2) before anything runs.
+    """
+    stack_file = read_stack_file(env, stacks_dir)
+    if program is None:
+        from stacks.config import check_stack_config
+
+        check_stack_config(stack_file.config, env, _display(stack_file.path))
+        program = _default_program
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = _run_program(env, stack_file, program, on_register)
+        except BaseException as exc:  # noqa: BLE001 re-raised on the caller's thread
+            box["error"] = exc
+
+    # A fresh thread starts with an empty contextvars context: Pulumi's runtime state is per run.
+    worker = threading.Thread(target=target, name=f"livecommerce-preview-{env}", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    monitor, warnings = box["result"]
+    plan = {
+        "format": PLAN_FORMAT,
+        "project": PROJECT,
+        "stack": env,
+        "resources": [monitor.registrations[u].to_plan() for u in sorted(monitor.registrations)],
+        "outputs": monitor.stack_outputs,
+    }
+    return PreviewResult(plan=plan, warnings=warnings, stack_file=stack_file)
+
+
+def preview_stack(env: str, stacks_dir: Path | None = None) -> dict[str, Any]:
+    """The plan (format v1) for `env`, built offline."""
+    return run_preview(env, stacks_dir).plan

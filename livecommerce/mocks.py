@@ -1,0 +1,288 @@
+"""Faithful-enough mock answers for the cloud: the ids and computed outputs real providers return.
+
+Pulumi's mock runtime asks `new_resource` for each registration and `call` for each invoke. Downstream
+code reads computed outputs (NAT `snatTableIds`, cluster `connections`, role `arn`, the kubeconfig from
+`cs.get_cluster_credential`, ...), so each type we use answers with the shape the real provider has.
+Unknown types fall back to their inputs plus a generated id. Everything is derived from the type and
+name by hashing, so two runs give the same plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+MOCK_ACCOUNT_ID = "1234567890123456"
+MOCK_REGION = "cn-hangzhou"
+
+# Values the mocks return that a real provider would mark secret. Keys are output (wire) names.
+SECRET_OUTPUTS: dict[str, set[str]] = {
+    "alicloud:cs/getClusterCredential:getClusterCredential": {"kubeConfig", "certificateAuthorities"},
+}
+
+
+def digest(*parts: str, length: int = 12) -> str:
+    """A short stable hex digest of the parts."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:length]
+
+
+def fake_ip(*parts: str, first: int = 47) -> str:
+    h = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return f"{first}.{h[0] % 200 + 10}.{h[1]}.{h[2] % 250 + 2}"
+
+
+_ID_PREFIX = {
+    "alicloud:vpc/network:Network": "vpc-",
+    "alicloud:vpc/switch:Switch": "vsw-",
+    "alicloud:vpc/natGateway:NatGateway": "ngw-",
+    "alicloud:ecs/eipAddress:EipAddress": "eip-",
+    "alicloud:ecs/securityGroup:SecurityGroup": "sg-",
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": "c",
+    "alicloud:mse/cluster:Cluster": "mse-cn-",
+    "alicloud:mse/gateway:Gateway": "gw-",
+    "alicloud:log/project:Project": "",
+    "alicloud:ram/role:Role": "",
+    "alicloud:ram/policy:Policy": "",
+    "alicloud:oss/bucket:Bucket": "",
+}
+
+
+def _name_or(inputs: dict[str, Any], key: str, fallback: str) -> str:
+    value = inputs.get(key)
+    return value if isinstance(value, str) and value else fallback
+
+
+def _vpc(inputs, rid, name):
+    return {"routeTableId": f"vtb-{digest(rid, 'rt')}", "routerId": f"vrt-{digest(rid, 'router')}",
+            "status": "Available"}
+
+
+def _switch(inputs, rid, name):
+    return {"status": "Available"}
+
+
+def _nat(inputs, rid, name):
+    return {"snatTableIds": f"stb-{digest(rid, 'snat')}", "forwardTableIds": f"ftb-{digest(rid, 'fwd')}",
+            "status": "Available"}
+
+
+def _eip(inputs, rid, name):
+    return {"ipAddress": fake_ip(rid), "status": "Available"}
+
+
+def _snat(inputs, rid, name):
+    return {"snatEntryId": f"snat-{digest(rid)}", "status": "Available"}
+
+
+def _cluster(inputs, rid, name):
+    return {
+        "connections": [{
+            "apiServerIntranet": f"https://{fake_ip(rid, 'intranet', first=10)}:6443",
+            "apiServerInternet": "" if inputs.get("slbInternetEnabled") is False
+            else f"https://{fake_ip(rid, 'internet')}:6443",
+            "masterPublicIp": "",
+            "serviceDomain": f"*.{rid}.{MOCK_REGION}.alicontainer.com",
+        }],
+        "workerRamRoleName": f"KubernetesWorkerRole-{digest(rid, 'worker')}",
+        "slbId": f"lb-{digest(rid, 'slb')}",
+        "slbIntranet": fake_ip(rid, "slb", first=10),
+        "vpcId": inputs.get("vpcId", ""),
+        "natGatewayId": "",
+        "rrsaMetadata": {
+            "enabled": bool(inputs.get("enableRrsa")),
+            "ramOidcProviderName": f"ack-rrsa-{rid}",
+            "ramOidcProviderArn": f"acs:ram::{MOCK_ACCOUNT_ID}:oidc-provider/ack-rrsa-{rid}",
+            "rrsaOidcIssuerUrl": f"https://oidc-ack-{MOCK_REGION}.oss-{MOCK_REGION}.aliyuncs.com/{rid}",
+        },
+    }
+
+
+def _node_pool(inputs, rid, name):
+    return {"nodePoolId": f"np{digest(rid, 'np', length=30)}", "scalingGroupId": f"asg-{digest(rid)}"}
+
+
+def _mse_cluster(inputs, rid, name):
+    return {"clusterId": f"mse-{digest(rid, 'cid', length=8)}", "appVersion": "2.3.2.1", "status": "INIT_SUCCESS"}
+
+
+def _mse_gateway(inputs, rid, name):
+    return {"slbLists": [{"slbId": f"lb-{digest(rid, 'gw')}", "slbIp": fake_ip(rid, "gw", first=10),
+                          "slbPort": "80", "type": "PRIVATE", "gatewaySlbMode": "Auto"}],
+            "status": "2"}
+
+
+def _ram_role(inputs, rid, name):
+    role = _name_or(inputs, "roleName", name)
+    return {"arn": f"acs:ram::{MOCK_ACCOUNT_ID}:role/{role.lower()}", "roleId": digest(rid, length=18),
+            "roleName": role}
+
+
+def _ram_policy(inputs, rid, name):
+    return {"defaultVersion": "v1", "type": "Custom", "policyName": _name_or(inputs, "policyName", name)}
+
+
+def _bucket(inputs, rid, name):
+    bucket = _name_or(inputs, "bucket", name)
+    return {"bucket": bucket, "extranetEndpoint": f"oss-{MOCK_REGION}.aliyuncs.com",
+            "intranetEndpoint": f"oss-{MOCK_REGION}-internal.aliyuncs.com", "location": f"oss-{MOCK_REGION}",
+            "owner": MOCK_ACCOUNT_ID}
+
+
+def _fc_function(inputs, rid, name):
+    fn = _name_or(inputs, "functionName", name)
+    return {"functionName": fn, "functionArn": f"acs:fc:{MOCK_REGION}:{MOCK_ACCOUNT_ID}:functions/{fn}",
+            "functionId": digest(rid, length=24), "state": "Active", "codeSize": 1024}
+
+
+def _fc_layer(inputs, rid, name):
+    layer = _name_or(inputs, "layerName", name)
+    return {"layerVersionArn": f"acs:fc:{MOCK_REGION}:{MOCK_ACCOUNT_ID}:layers/{layer}/versions/1", "version": "1"}
+
+
+def _fc_trigger(inputs, rid, name):
+    return {"triggerId": digest(rid, length=24), "status": "Enabled"}
+
+
+def _prometheus(inputs, rid, name):
+    # For aliyun-cs the Prometheus instance id is the ACK cluster id.
+    return {"clusterId": inputs.get("clusterId") or f"prom-{digest(rid)}", "httpApiInterUrl": "",
+            "remoteWriteInterUrl": ""}
+
+
+def _numeric_id(rid: str) -> str:
+    return str(int(digest(rid, length=8), 16) % 10_000_000 + 1_000_000)
+
+
+def _arms_environment(inputs, rid, name):
+    return {"environmentId": f"env-{digest(rid, length=20)}"}
+
+
+def _log_project(inputs, rid, name):
+    return {"status": "Normal", "projectName": _name_or(inputs, "projectName", name)}
+
+
+def _k8s_provider(inputs, rid, name):
+    return {}
+
+
+_OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
+    "alicloud:vpc/network:Network": _vpc,
+    "alicloud:vpc/switch:Switch": _switch,
+    "alicloud:vpc/natGateway:NatGateway": _nat,
+    "alicloud:ecs/eipAddress:EipAddress": _eip,
+    "alicloud:vpc/snatEntry:SnatEntry": _snat,
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": _cluster,
+    "alicloud:cs/nodePool:NodePool": _node_pool,
+    "alicloud:mse/cluster:Cluster": _mse_cluster,
+    "alicloud:mse/gateway:Gateway": _mse_gateway,
+    "alicloud:ram/role:Role": _ram_role,
+    "alicloud:ram/policy:Policy": _ram_policy,
+    "alicloud:oss/bucket:Bucket": _bucket,
+    "alicloud:fc/v3Function:V3Function": _fc_function,
+    "alicloud:fc/v3LayerVersion:V3LayerVersion": _fc_layer,
+    "alicloud:fc/v3Trigger:V3Trigger": _fc_trigger,
+    "alicloud:arms/prometheus:Prometheus": _prometheus,
+    "alicloud:arms/environment:Environment": _arms_environment,
+    "alicloud:log/project:Project": _log_project,
+}
+
+# ARMS contacts, robots, dispatch rules and alert rules have numeric ids.
+_NUMERIC_ID_TYPES = {
+    "alicloud:arms/alertContact:AlertContact",
+    "alicloud:arms/alertContactGroup:AlertContactGroup",
+    "alicloud:arms/alertRobot:AlertRobot",
+    "alicloud:arms/dispatchRule:DispatchRule",
+    "alicloud:arms/syntheticTask:SyntheticTask",
+}
+
+
+def resource_id(typ: str, name: str, inputs: dict[str, Any]) -> str:
+    """A stable, realistic-looking physical id for a resource."""
+    key = f"{typ}::{name}"
+    if typ in _NUMERIC_ID_TYPES:
+        return _numeric_id(key)
+    if typ == "alicloud:oss/bucket:Bucket":
+        return _name_or(inputs, "bucket", name)
+    if typ == "alicloud:log/project:Project":
+        return _name_or(inputs, "projectName", name)
+    if typ == "alicloud:ram/role:Role":
+        return _name_or(inputs, "roleName", name)
+    if typ == "alicloud:ram/policy:Policy":
+        return _name_or(inputs, "policyName", name)
+    if typ == "alicloud:fc/v3Function:V3Function":
+        return _name_or(inputs, "functionName", name)
+    if typ == "alicloud:cs/managedKubernetes:ManagedKubernetes":
+        return "c" + digest(key, length=32)
+    if typ == "alicloud:arms/prometheusAlertRule:PrometheusAlertRule":
+        return f"{inputs.get('clusterId', 'c')}:{_numeric_id(key)}"
+    if typ.startswith("kubernetes:"):
+        meta = inputs.get("metadata") or {}
+        ns, nm = meta.get("namespace"), meta.get("name") or name
+        return f"{ns}/{nm}" if ns else str(nm)
+    return _ID_PREFIX.get(typ, f"{typ.split(':')[-1].lower()}-") + digest(key, length=20)
+
+
+def resource_outputs(typ: str, name: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Inputs plus the computed outputs the real provider would return."""
+    state = dict(inputs)
+    if typ.startswith("pulumi-python:dynamic"):
+        state.update({"id": rid})
+    extra = _OUTPUTS.get(typ)
+    if extra is not None:
+        state.update(extra(inputs, rid, name))
+    return state
+
+
+def _kubeconfig(cluster_id: str) -> str:
+    endpoint = f"https://{fake_ip(cluster_id, 'intranet', first=10)}:6443"
+    return (
+        "apiVersion: v1\nkind: Config\n"
+        f"clusters:\n- name: {cluster_id}\n  cluster:\n    server: {endpoint}\n"
+        "    certificate-authority-data: TU9DSy1DQQ==\n"
+        f"contexts:\n- name: {cluster_id}\n  context:\n    cluster: {cluster_id}\n    user: mock\n"
+        f"current-context: {cluster_id}\n"
+        "users:\n- name: mock\n  user:\n    client-certificate-data: TU9DSy1DRVJU\n    client-key-data: TU9DSy1LRVk=\n"
+    )
+
+
+def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    """Answers for data sources (invokes)."""
+    if token == "alicloud:index/getAccount:getAccount":
+        return {"id": MOCK_ACCOUNT_ID}
+    if token == "alicloud:index/getRegions:getRegions":
+        return {"ids": [MOCK_REGION], "regions": [{"id": MOCK_REGION, "regionId": MOCK_REGION,
+                                                    "localName": "China (Hangzhou)"}]}
+    if token == "alicloud:index/getZones:getZones":
+        zones = [f"{MOCK_REGION}-{z}" for z in "ghijk"]
+        return {"ids": zones, "zones": [{"id": z, "localName": z} for z in zones]}
+    if token == "alicloud:cs/getClusterCredential:getClusterCredential":
+        cid = str(args.get("clusterId") or "c-mock")
+        return {
+            "clusterId": cid,
+            "clusterName": f"cluster-{cid[:8]}",
+            "kubeConfig": _kubeconfig(cid),
+            "expiration": "2099-01-01T00:00:00Z",
+            "certificateAuthorities": [{"clusterCert": "TU9DSy1DQQ==", "clientCert": "TU9DSy1DRVJU",
+                                        "clientKey": "TU9DSy1LRVk="}],
+            "id": cid,
+            "temporaryDurationMinutes": args.get("temporaryDurationMinutes", 0),
+        }
+    if token == "alicloud:cs/getClusters:getClusters":
+        return {"clusters": [], "ids": [], "names": [], "id": "clusters"}
+    # Unknown data sources answer with their arguments and a stable id, so code reading them runs.
+    return {**args, "id": digest(token, json.dumps(args, sort_keys=True, default=str))}
+
+
+class PlatformMocks(pulumi.runtime.Mocks):
+    """The `pulumi.runtime.Mocks` implementation: ids and outputs from the tables above."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        rid = args.resource_id or resource_id(args.typ, args.name, args.inputs)
+        return rid, resource_outputs(args.typ, args.name, rid, args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        return invoke(args.token, args.args), []

@@ -1,0 +1,284 @@
+"""The stack configuration model: one structured key, `livecommerce:platform`, per stack file.
+
+This module and stacks/platform.py are the only places that read Pulumi config. The model is the
+config reference: every field has a docstring, which also becomes the JSON Schema description users
+see in their editor (`livecommerce schema` -> stacks/platform.schema.json).
+
+Defaults are the secure production choice; dev stacks override downward, explicitly.
+Secrets never enter this model: a field ending in `_secret` holds the *name* of a config key
+(set with `pulumi config set --secret livecommerce:<name> ...`), never its value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from components.network import CidrPlanError, NetworkSettings, plan_cidrs
+from livecommerce.errors import UserError
+
+CONFIG_KEY = "livecommerce:platform"
+REGION_KEY = "alicloud:region"
+ENVIRONMENTS = ("dev", "staging", "prod")
+# Minimum zones per environment: prod must survive a zone outage.
+MIN_ZONES = {"prod": 3, "staging": 2, "dev": 1}
+
+_TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,127}$")
+
+
+class PlatformConfig(BaseModel):
+    """Everything one environment of the live-commerce platform needs (`livecommerce:platform`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True,
+                              title="livecommerce:platform")
+
+    owner: str = Field(min_length=1, max_length=64)
+    """The team that owns this environment; becomes the `owner` tag on every resource."""
+    cost_center: str = Field(min_length=1, max_length=64)
+    """The cost center billed for this environment; becomes the `cost-center` tag."""
+    tags: dict[str, str] = Field(default_factory=dict)
+    """Extra tags for every resource that accepts tags. Keys must not start with `aliyun` or `acs:`
+    and values must not contain `http://` or `https://` (Alibaba Cloud tag rules)."""
+    network: NetworkSettings
+    """The VPC, vSwitches and NAT egress."""
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_rules(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key, value in tags.items():
+            if key.lower().startswith(("aliyun", "acs:")) or not _TAG_RE.match(key):
+                raise ValueError(f"tag key {key!r} is not allowed: keys are 1-128 letters, digits or _.:/=+-@ and "
+                                 "must not start with `aliyun` or `acs:`")
+            if "http://" in value or "https://" in value or len(value) > 128:
+                raise ValueError(f"tag {key!r}: values must be at most 128 characters and contain no URL")
+        reserved = {"env", "owner", "cost-center"} & set(tags)
+        if reserved:
+            raise ValueError(f"tag(s) {', '.join(sorted(reserved))} are set from the stack name, owner and "
+                             "cost_center; remove them from tags")
+        return tags
+
+    @model_validator(mode="after")
+    def _environment_rules(self, info: ValidationInfo) -> PlatformConfig:
+        env = (info.context or {}).get("env")
+        region = (info.context or {}).get("region")
+        errors: list[str] = []
+        if env in MIN_ZONES and len(self.network.zones) < MIN_ZONES[env]:
+            errors.append(f"network.zones: {env} needs at least {MIN_ZONES[env]} zones, got "
+                          f"{len(self.network.zones)}; add zones of the region")
+        if region:
+            for i, zone in enumerate(self.network.zones):
+                if not zone.startswith(region + "-"):
+                    errors.append(f"network.zones[{i}]: {zone} is not a zone of region {region} "
+                                  f"(expected {region}-<letter>)")
+        n = self.network
+        try:
+            plan_cidrs(n.vpc_cidr, list(n.zones), max_nodes=n.max_nodes, max_pods_per_node=n.max_pods_per_node,
+                       service_cidr=n.service_cidr)
+        except CidrPlanError as exc:
+            errors.append(f"network: {exc}")
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
+    def common_tags(self, env: str) -> dict[str, str]:
+        """The tags every taggable resource carries."""
+        return {"env": env, "owner": self.owner, "cost-center": self.cost_center, "managed-by": "pulumi",
+                "project": "livecommerce", **self.tags}
+
+    def secret_keys(self) -> list[str]:
+        """Names of the `livecommerce:` secret config keys this config refers to (fields named *_secret)."""
+        found: set[str] = set()
+
+        def walk(value: Any) -> None:
+            if isinstance(value, BaseModel):
+                for fname in type(value).model_fields:
+                    fvalue = getattr(value, fname)
+                    if fname.endswith("_secret") and isinstance(fvalue, str) and fvalue:
+                        found.add(fvalue)
+                    else:
+                        walk(fvalue)
+            elif isinstance(value, (list, tuple)):
+                for v in value:
+                    walk(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    walk(v)
+
+        walk(self)
+        return sorted(found)
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation with messages that name the file, the key and the fix
+
+
+def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model class that holds the field at `path` (for 'did you mean')."""
+    model: Any = PlatformConfig
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        ann = field.annotation
+        inner = _unwrap(ann)
+        if inner is None:
+            return None
+        model = inner
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _unwrap(ann: Any) -> type[BaseModel] | None:
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    for arg in getattr(ann, "__args__", ()) or ():
+        found = _unwrap(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _loc(path: tuple[Any, ...]) -> str:
+    out = CONFIG_KEY
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _describe(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def format_errors(exc: ValidationError) -> list[str]:
+    """One line per error: the key path, what is wrong, and what is expected."""
+    lines: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            parent = _model_at(loc[:-1])
+            allowed = sorted(parent.model_fields) if parent else []
+            guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean `{guess[0]}`?" if guess else f"allowed keys: {', '.join(allowed)}"
+            lines.append(f"{_loc(loc)}: unknown key; {hint}")
+        elif kind == "missing":
+            lines.append(f"{_loc(loc)}: required key is missing; add it (see stacks/platform.schema.json)")
+        elif kind == "value_error":
+            msg = str(err.get("ctx", {}).get("error", err["msg"]))
+            for part in msg.splitlines():
+                # Model-level rules already name their sub-key ("network.zones: ...").
+                if loc == () and ":" in part.split(" ")[0]:
+                    lines.append(f"{CONFIG_KEY}.{part}")
+                else:
+                    lines.append(f"{_loc(loc)}: {part}")
+        elif kind.endswith("_type") or kind.endswith("_parsing"):
+            lines.append(f"{_loc(loc)}: {err['msg'].lower()}, got {_describe(err.get('input'))}")
+        else:
+            lines.append(f"{_loc(loc)}: {err['msg']} (got {_describe(err.get('input'))})")
+    return lines
+
+
+def parse_platform(raw: Any, *, env: str, region: str | None = None) -> PlatformConfig:
+    """Validate a decoded `livecommerce:platform` value; raise ConfigError with one line per problem."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError:
+            raise ConfigError([f"{CONFIG_KEY}: expected a mapping of settings, got a plain string"]) from None
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{CONFIG_KEY}: expected a mapping of settings, got {_describe(raw)}"])
+    try:
+        return PlatformConfig.model_validate(raw, context={"env": env, "region": region})
+    except ValidationError as exc:
+        raise ConfigError(format_errors(exc)) from None
+
+
+class ConfigError(Exception):
+    """Invalid stack configuration; `lines` are `key: problem and fix` without the file name."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
+
+
+def check_stack_config(config: dict[str, str], env: str, source: str) -> PlatformConfig:
+    """Validate the whole config of one stack file as the program will read it; UserError on problems.
+
+    `config` maps `namespace:key` to the string Pulumi hands the program (objects as JSON).
+    """
+    lines: list[str] = []
+    region = config.get(REGION_KEY)
+    if not region:
+        lines.append(f"{REGION_KEY}: required; set the stack's region, e.g. `alicloud:region: cn-hangzhou`")
+    elif not _REGION_RE.match(region):
+        lines.append(f"{REGION_KEY}: {region!r} is not a region id; e.g. cn-hangzhou, cn-shanghai, ap-southeast-1")
+    if CONFIG_KEY not in config:
+        lines.append(f"{CONFIG_KEY}: required; it holds every platform setting (see stacks/platform.schema.json)")
+        raise UserError(*[f"{source}: {line}" for line in lines])
+    try:
+        cfg = parse_platform(config[CONFIG_KEY], env=env, region=region)
+    except ConfigError as exc:
+        lines.extend(exc.lines)
+        raise UserError(*[f"{source}: {line}" for line in lines]) from None
+    allowed = {CONFIG_KEY, *(f"livecommerce:{k}" for k in cfg.secret_keys())}
+    for key in config:
+        ns = key.split(":", 1)[0]
+        if ns == "livecommerce" and key not in allowed:
+            guess = difflib.get_close_matches(key, sorted(allowed), n=1)
+            hint = f"did you mean `{guess[0]}`?" if guess else \
+                f"settings go inside {CONFIG_KEY}; secrets are named by a *_secret field"
+            lines.append(f"{key}: unknown key; {hint}")
+    if lines:
+        raise UserError(*[f"{source}: {line}" for line in lines])
+    return cfg
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of `livecommerce:platform` (the committed stacks/platform.schema.json)."""
+    schema = PlatformConfig.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://livecommerce.dev/schemas/platform.schema.json"
+    return schema
+
+
+def stack_file_schema() -> dict[str, Any]:
+    """A JSON Schema for a whole `Pulumi.<env>.yaml`, embedding the platform schema (editor support)."""
+    platform = json_schema()
+    defs = platform.pop("$defs", {})
+    platform.pop("$schema", None)
+    platform.pop("$id", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://livecommerce.dev/schemas/stack.schema.json",
+        "title": "livecommerce stack file (stacks/Pulumi.<env>.yaml)",
+        "type": "object",
+        "properties": {
+            "config": {
+                "type": "object",
+                "properties": {
+                    REGION_KEY: {"type": "string", "description": "The Alibaba Cloud region, e.g. cn-hangzhou."},
+                    CONFIG_KEY: platform,
+                },
+                "required": [REGION_KEY, CONFIG_KEY],
+                "additionalProperties": True,
+            },
+            "encryptionsalt": {"type": "string"},
+            "secretsprovider": {"type": "string"},
+            "encryptedkey": {"type": "string"},
+        },
+        "required": ["config"],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
+
+
+Environment = Literal["dev", "staging", "prod"]
