@@ -382,6 +382,14 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
         check_stack_config(stack_file.config, env, _display(stack_file.path))
         program = _default_program
 
+    monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register)
+    return PreviewResult(plan=_plan(env, monitor), warnings=warnings, stack_file=stack_file)
+
+
+def _on_fresh_thread(env: str, stack_file: StackFile, program: Callable[[], None],
+                     on_register: Callable[[Registration], None] | None) -> tuple[RecordingMonitor, list[str]]:
+    """Run on a new thread: it starts with an empty contextvars context, so Pulumi's runtime state
+    (config, settings, root stack) is private to this run."""
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -390,23 +398,38 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
         except BaseException as exc:  # noqa: BLE001 re-raised on the caller's thread
             box["error"] = exc
 
-    # A fresh thread starts with an empty contextvars context: Pulumi's runtime state is per run.
     worker = threading.Thread(target=target, name=f"livecommerce-preview-{env}", daemon=True)
     worker.start()
     worker.join()
     if "error" in box:
         raise box["error"]
-    monitor, warnings = box["result"]
-    plan = {
+    return box["result"]
+
+
+def _plan(env: str, monitor: RecordingMonitor) -> dict[str, Any]:
+    return {
         "format": PLAN_FORMAT,
         "project": PROJECT,
         "stack": env,
         "resources": [monitor.registrations[u].to_plan() for u in sorted(monitor.registrations)],
         "outputs": monitor.stack_outputs,
     }
-    return PreviewResult(plan=plan, warnings=warnings, stack_file=stack_file)
 
 
 def preview_stack(env: str, stacks_dir: Path | None = None) -> dict[str, Any]:
     """The plan (format v1) for `env`, built offline."""
     return run_preview(env, stacks_dir).plan
+
+
+def record(program: Callable[[], None], *, stack: str = "test", config: dict[str, Any] | None = None,
+           secret_keys: list[str] | None = None) -> dict[str, Any]:
+    """Run any program (e.g. one component built in isolation) under the recording mocks; return its plan.
+
+    This is what component tests use: `plan = record(lambda: Network("n", args))`, then assert the
+    children's types, names, parents, inputs and dependencies in `plan["resources"]`.
+    """
+    cfg = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in (config or {}).items()}
+    stack_file = StackFile(env=stack, path=Path(f"<{stack}>"), config=cfg, secret_keys=sorted(secret_keys or []),
+                           placeholders=[])
+    monitor, _ = _on_fresh_thread(stack, stack_file, program, None)
+    return _plan(stack, monitor)

@@ -1,0 +1,295 @@
+"""Function Compute 3.0 rules: least-privilege execution role, no plaintext secrets in environment
+variables, scoped OSS trigger events, no trigger/output recursion, an async failure destination for
+event-driven functions, and invocation logging."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import EnforcementLevel, Severity
+
+from ._base import (
+    Subject,
+    fed_by,
+    get,
+    items,
+    json_doc,
+    of_type,
+    resource_rule,
+    stack_rule,
+    str_list_schema,
+)
+from .oss import BUCKET
+from .ram import (
+    ADMIN_POLICY,
+    POLICY,
+    ROLE,
+    ROLE_ATTACHMENT,
+    is_full_access,
+    wildcard_admin_statements,
+)
+
+FUNCTION = "alicloud:fc/v3Function:V3Function"
+TRIGGER = "alicloud:fc/v3Trigger:V3Trigger"
+ASYNC_CONFIG = "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig"
+
+# Names that hold a secret; names ending like a pointer (…_SECRET_NAME, …_TOKEN_ARN) hold a reference.
+SECRET_NAME_RE = re.compile(r"(PASS(WORD|WD)?|SECRET|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|(^|_)AK$|(^|_)SK$)",
+                            re.IGNORECASE)
+REFERENCE_SUFFIX_RE = re.compile(r"_(NAME|ARN|ID|PATH|REF|URL|FILE)$", re.IGNORECASE)
+ACCESS_KEY_VALUE_RE = re.compile(r"LTAI[0-9A-Za-z]{12,}")
+EVENT_TRIGGER_TYPES = frozenset({"oss", "mns_topic", "eventbridge", "log", "cdn_events", "tablestore"})
+
+
+def secret_like_name(name: str) -> bool:
+    return bool(SECRET_NAME_RE.search(name)) and not REFERENCE_SUFFIX_RE.search(name)
+
+
+def check_plaintext_secrets(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """FC-04: env vars are visible in the console, API and state; secrets come from KMS at runtime."""
+    env = get(subject.props, "environmentVariables", default={})
+    allowed = set(cfg.get("allowedNames", []))
+    names = sorted(
+        k for k in (env if isinstance(env, Mapping) else {})
+        if k not in allowed and (secret_like_name(k) or ACCESS_KEY_VALUE_RE.search(str(env[k])))
+    )
+    # Names, never values: Analyze sees secret values in plaintext.
+    return [f"environment variable {k} holds a secret" for k in names]
+
+
+def check_logging(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """FC-03: invocation logs go to an SLS project/logstore."""
+    if not get(subject.props, "logConfig", "project") or not get(subject.props, "logConfig", "logstore"):
+        return ["logConfig.project/logstore are not set, so invocations leave no logs"]
+    return []
+
+
+def trigger_config(props: Mapping[str, Any]) -> Mapping[str, Any]:
+    doc = json_doc(get(props, "triggerConfig"))
+    return doc if isinstance(doc, Mapping) else {}
+
+
+def check_oss_trigger_scope(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """FC-06: OSS triggers listen to object-created events under a prefix/suffix, with a role and source."""
+    if get(subject.props, "triggerType") != "oss":
+        return []
+    config = trigger_config(subject.props)
+    problems = []
+    events = [str(e) for e in items(get(config, "events"))]
+    if not events:
+        problems.append("triggerConfig lists no events")
+    elif any(e in ("oss:*", "*") or not e.startswith("oss:ObjectCreated:") for e in events):
+        problems.append("triggerConfig listens to events other than oss:ObjectCreated:*")
+    if not get(config, "filter", "key", "prefix") and not get(config, "filter", "key", "suffix"):
+        problems.append("triggerConfig has no filter.key prefix or suffix, so every object fires it")
+    if not get(subject.props, "sourceArn"):
+        problems.append("sourceArn is not set")
+    if not get(subject.props, "invocationRole"):
+        problems.append("invocationRole is not set")
+    return problems
+
+
+def _function_name(fn: Any) -> Any:
+    return get(fn.props, "functionName")
+
+
+def function_of(resource: Any, functions: list[Any]) -> Any:
+    """The V3Function a trigger/async config refers to: by reference, else by functionName."""
+    feeders = fed_by(resource, "functionName")
+    for fn in functions:
+        if fn.urn in feeders:
+            return fn
+    name = get(resource.props, "functionName")
+    for fn in functions:
+        if name and _function_name(fn) == name:
+            return fn
+    return None
+
+
+def _role_of(fn: Any, roles: list[Any]) -> Any:
+    feeders = fed_by(fn, "role")
+    arn = get(fn.props, "role")
+    for role in roles:
+        if role.urn in feeders:
+            return role
+        name = get(role.props, "roleName") or get(role.props, "name")
+        if isinstance(arn, str) and name and arn.endswith(f":role/{str(name).lower()}"):
+            return role
+    return None
+
+
+def _attached_to(att: Any, role: Any) -> bool:
+    if role.urn in fed_by(att, "roleName"):
+        return True
+    name = get(role.props, "roleName") or get(role.props, "name")
+    return bool(name) and get(att.props, "roleName") == name
+
+
+def _policy_of(att: Any, policies: list[Any]) -> Any:
+    feeders = fed_by(att, "policyName")
+    for p in policies:
+        if p.urn in feeders:
+            return p
+        name = get(p.props, "policyName") or get(p.props, "name")
+        if name and get(att.props, "policyName") == name and get(att.props, "policyType") == "Custom":
+            return p
+    return None
+
+
+def check_least_privilege_role(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """FC-01: every function runs as a role without admin, *FullAccess or `*`-on-`*` grants."""
+    allowed = set(cfg.get("allowedPolicies", []))
+    roles = of_type(resources, ROLE)
+    attachments = of_type(resources, ROLE_ATTACHMENT)
+    policies = of_type(resources, POLICY)
+    out = []
+    for fn in of_type(resources, FUNCTION):
+        if not get(fn.props, "role"):
+            continue  # no role: the function holds no credentials at all
+        role = _role_of(fn, roles)
+        if role is None:
+            out.append((fn.urn, "its execution role is not created in this stack, so its grants cannot be checked"))
+            continue
+        for att in (a for a in attachments if _attached_to(a, role)):
+            name, ptype = get(att.props, "policyName"), get(att.props, "policyType")
+            if name == ADMIN_POLICY and str(ptype or "System") == "System":
+                out.append((fn.urn, "its execution role has AdministratorAccess"))
+            elif is_full_access(name, ptype) and name not in allowed:
+                out.append((fn.urn, "its execution role has a product-wide *FullAccess policy"))
+            policy = _policy_of(att, policies)
+            if policy is not None:
+                doc = json_doc(get(policy.props, "policyDocument") or get(policy.props, "document"))
+                if doc is not None and wildcard_admin_statements(doc):
+                    out.append((fn.urn, "its execution role's custom policy allows '*' on '*'"))
+    return out
+
+
+def bucket_from_arn(arn: Any) -> str | None:
+    """acs:oss:<region>:<account>:<bucket> -> bucket."""
+    if not isinstance(arn, str) or not arn.startswith("acs:oss:"):
+        return None
+    parts = arn.split(":")
+    return parts[4].split("/")[0] if len(parts) >= 5 and parts[4] else None
+
+
+def prefixes_overlap(a: str, b: str) -> bool:
+    """Two key prefixes overlap when one starts with the other (an empty prefix is the whole bucket)."""
+    return a.startswith(b) or b.startswith(a)
+
+
+def check_recursion(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """FC-05: an OSS trigger's function must not write where the trigger listens."""
+    bucket_vars = list(cfg.get("outputBucketVariables", ["OUTPUT_BUCKET"]))
+    prefix_vars = list(cfg.get("outputPrefixVariables", ["OUTPUT_PREFIX"]))
+    functions = of_type(resources, FUNCTION)
+    buckets = {b.urn: b for b in of_type(resources, BUCKET)}
+    out = []
+    for trig in of_type(resources, TRIGGER):
+        if get(trig.props, "triggerType") != "oss":
+            continue
+        fn = function_of(trig, functions)
+        if fn is None:
+            continue
+        sources = {bucket_from_arn(get(trig.props, "sourceArn"))}
+        sources |= {get(buckets[u].props, "bucket") for u in fed_by(trig, "sourceArn") if u in buckets}
+        sources.discard(None)
+        env = get(fn.props, "environmentVariables", default={})
+        out_bucket = next((env[v] for v in bucket_vars if isinstance(env, Mapping) and env.get(v)), None)
+        out_prefix = next((str(env[v]) for v in prefix_vars if isinstance(env, Mapping) and v in env), "")
+        if out_bucket is None:
+            out.append((trig.urn, f"its function declares no output location ({'/'.join(bucket_vars)}), "
+                                  "so a write-back loop cannot be ruled out"))
+            continue
+        in_prefix = str(get(trigger_config(trig.props), "filter", "key", "prefix", default=""))
+        if out_bucket in sources and prefixes_overlap(in_prefix, out_prefix):
+            out.append((trig.urn, "its function writes into the bucket prefix that fires it (infinite loop)"))
+    return out
+
+
+def check_async_failure_destination(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Event-driven functions record failed invocations somewhere (on-failure destination)."""
+    functions = of_type(resources, FUNCTION)
+    configs = of_type(resources, ASYNC_CONFIG)
+    out = []
+    seen = set()
+    for trig in of_type(resources, TRIGGER):
+        if get(trig.props, "triggerType") not in EVENT_TRIGGER_TYPES:
+            continue
+        fn = function_of(trig, functions)
+        if fn is None or fn.urn in seen:
+            continue
+        seen.add(fn.urn)
+        mine = [c for c in configs if function_of(c, functions) is fn]
+        if not any(get(c.props, "destinationConfig", "onFailure", "destination") for c in mine):
+            out.append((fn.urn, "failed asynchronous invocations are dropped (no on-failure destination)"))
+    return out
+
+
+POLICIES = [
+    stack_rule(
+        "alicloud-fc-v3function-require-least-privilege-role",
+        "Function Compute execution roles must not hold administrator, *FullAccess or '*'-on-'*' grants.",
+        types=[FUNCTION, ROLE, ROLE_ATTACHMENT, POLICY],
+        severity=Severity.HIGH,
+        anchors=["KICS:e8e62026", "CloudConfig:ram-policy-no-statements-with-admin-access-check", "FC:RAM"],
+        fix="give the function its own ram.Role with a custom policy limited to its buckets and logstores",
+        check=check_least_privilege_role,
+        config={"allowedPolicies": str_list_schema([], "system *FullAccess policies accepted on function roles")},
+    ),
+    resource_rule(
+        "alicloud-fc-v3function-disallow-plaintext-secrets",
+        "Function Compute environment variables must not carry secrets (visible in console, API and state).",
+        types=[FUNCTION],
+        severity=Severity.CRITICAL,
+        anchors=["CKV_K8S_35 (analog)", "Polaris:sensitiveContainerEnvVar (analog)", "kube-linter:env-var-secret"],
+        fix="store the secret in KMS Secrets Manager and read it at runtime with the function's role",
+        check=check_plaintext_secrets,
+        config={"allowedNames": str_list_schema([], "variable names accepted although they look secret")},
+        enforcement_level=EnforcementLevel.MANDATORY,
+    ),
+    resource_rule(
+        "alicloud-fc-v3trigger-restrict-oss-events",
+        "OSS triggers must listen only to object-created events under a key prefix or suffix.",
+        types=[TRIGGER],
+        severity=Severity.MEDIUM,
+        anchors=["FC:oss-trigger", "aws-lambda-permission-configure-source-arn (analog)"],
+        fix="set trigger_config events to oss:ObjectCreated:* with filter.key.prefix (e.g. 'raw/'), "
+            "plus source_arn and invocation_role",
+        check=check_oss_trigger_scope,
+    ),
+    stack_rule(
+        "alicloud-fc-v3trigger-disallow-recursive-output",
+        "A function fired by an OSS trigger must not write into the bucket prefix that fires it.",
+        types=[TRIGGER, FUNCTION, BUCKET],
+        severity=Severity.CRITICAL,
+        anchors=["FC:avoid-trigger-loops"],
+        fix="write results under a prefix disjoint from the trigger prefix (raw/ -> transcoded/) or to "
+            "another bucket, and declare it in OUTPUT_BUCKET/OUTPUT_PREFIX",
+        check=check_recursion,
+        config={
+            "outputBucketVariables": str_list_schema(["OUTPUT_BUCKET"], "env vars naming the output bucket"),
+            "outputPrefixVariables": str_list_schema(["OUTPUT_PREFIX"], "env vars naming the output prefix"),
+        },
+        enforcement_level=EnforcementLevel.MANDATORY,
+    ),
+    stack_rule(
+        "alicloud-fc-v3function-configure-async-failure-destination",
+        "Event-driven functions must send failed asynchronous invocations to an on-failure destination.",
+        types=[FUNCTION, TRIGGER, ASYNC_CONFIG],
+        severity=Severity.MEDIUM,
+        anchors=["FC:async-invocation-destinations"],
+        fix="add fc.V3AsyncInvokeConfig(function_name=..., destination_config=...on_failure=...(destination=...))",
+        check=check_async_failure_destination,
+    ),
+    resource_rule(
+        "alicloud-fc-v3function-enable-logging",
+        "Function Compute functions must log invocations to SLS.",
+        types=[FUNCTION],
+        severity=Severity.MEDIUM,
+        anchors=["aws-lambda-function-enable-tracing-config (analog)"],
+        fix="set log_config=V3FunctionLogConfigArgs(project=..., logstore=..., enable_request_metrics=True)",
+        check=check_logging,
+    ),
+]
