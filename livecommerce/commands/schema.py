@@ -1,0 +1,31 @@
+"""`livecommerce schema`: the JSON Schema of a stack file (committed as stacks/platform.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def render_schema() -> str:
+    from stacks.config import stack_file_schema
+
+    return json.dumps(stack_file_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
+    """Print the JSON Schema for stacks/Pulumi.<env>.yaml (editors use it through yaml-language-server)."""
+    text = render_schema()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    typer.echo(f"schema written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schema")(schema)

@@ -1,0 +1,40 @@
+"""`livecommerce validate [ENV...]`: check stack files against the config model, without running anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from livecommerce.engine import _display, list_stacks, read_stack_file
+from livecommerce.errors import UserError
+
+
+def validate(
+    envs: Optional[list[str]] = typer.Argument(None, help="Environments to check (default: every stack file)."),
+    stacks_dir: Optional[Path] = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml files."),
+) -> None:
+    """Validate stack files: one line per error naming the file, the key and the fix; exit 2 on errors."""
+    from stacks.config import check_stack_config
+
+    targets = envs or list_stacks(stacks_dir)
+    if not targets:
+        raise UserError(f"{stacks_dir or 'stacks'}: no Pulumi.<env>.yaml stack files found")
+    errors: list[str] = []
+    console = Console()
+    for env in targets:
+        try:
+            sf = read_stack_file(env, stacks_dir)
+            check_stack_config(sf.config, env, _display(sf.path))
+        except UserError as exc:
+            errors.extend(exc.lines)
+            continue
+        console.print(f"[green]ok[/green] {_display(sf.path)}")
+    if errors:
+        raise UserError(*errors)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)

@@ -1,0 +1,361 @@
+"""Which property changes the provider cannot apply in place, and which resources are dangerous to lose.
+
+A plan diff only sees inputs; whether a changed input means "update" or "delete and create again" is
+the provider's knowledge (Terraform's `ForceNew`, the Kubernetes API's immutable fields). This module
+is that knowledge, for the resource types the platform uses, as data: one entry per (type, property),
+each with the reason, and each entry has its own test in tests/review/test_replace_table.py.
+
+Sources: the pulumi_alicloud 4.0.0 docstrings ("cannot be modified after creation", "immutable after
+resource creation", "Only works for **Create** Operation"), /work/shared/reference/alicloud-api.md, the
+`ForceNew` flags of the bridged terraform-provider-alicloud schemas, and the Kubernetes API's immutable
+fields. Paths are engine wire names (camelCase) as they appear in plan `inputs`; a nested path uses dots
+(`metadata.name`), and a key also covers everything below it (`spec.selector` covers
+`spec.selector.matchLabels.app`).
+
+Two kinds of entries:
+* REPLACE: a change makes Pulumi replace the resource (a new cloud resource, a new id).
+* CREATE_ONLY: the provider accepts the change but ignores it on an existing resource ("Only works for
+  Create"); the diff shows an update that will do nothing, which a reviewer must know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------------------------------
+# Replacement: (type -> property path -> why)
+
+REPLACE: Mapping[str, Mapping[str, str]] = {
+    # --- network
+    "alicloud:vpc/network:Network": {
+        "cidrBlock": "a VPC's primary CIDR block is fixed at creation",
+    },
+    "alicloud:vpc/switch:Switch": {
+        "cidrBlock": "a vSwitch's CIDR block is fixed at creation",
+        "zoneId": "a vSwitch lives in one zone for its whole life",
+        "availabilityZone": "deprecated alias of zoneId; fixed at creation",
+        "vpcId": "a vSwitch cannot move to another VPC",
+    },
+    "alicloud:vpc/natGateway:NatGateway": {
+        "vpcId": "a NAT gateway cannot move to another VPC",
+        "vswitchId": "docstring: immutable after resource creation",
+        "natType": "docstring: immutable after resource creation",
+        "networkType": "docstring: immutable after resource creation (internet vs VPC NAT)",
+    },
+    "alicloud:vpc/snatEntry:SnatEntry": {
+        "snatTableId": "an SNAT entry belongs to one SNAT table",
+        "sourceVswitchId": "the source of an SNAT entry is fixed at creation",
+        "sourceCidr": "the source of an SNAT entry is fixed at creation",
+    },
+    "alicloud:ecs/eipAddress:EipAddress": {
+        "isp": "the line type of an EIP is fixed at allocation",
+        "ipAddress": "asking for a specific address allocates a new EIP",
+        "netmode": "the network mode of an EIP is fixed at allocation",
+    },
+    "alicloud:ecs/eipAssociation:EipAssociation": {
+        "allocationId": "an association binds one EIP; a different EIP is a new association",
+        "instanceId": "an association binds one instance; a different one is a new association",
+        "instanceType": "the bound instance kind is part of the association",
+    },
+    "alicloud:ecs/securityGroup:SecurityGroup": {
+        "vpcId": "a security group cannot move to another VPC",
+        "securityGroupType": "normal vs enterprise is chosen at creation",
+    },
+    "alicloud:ecs/securityGroupRule:SecurityGroupRule": {
+        "securityGroupId": "a rule belongs to one security group",
+        "type": "ingress/egress of a rule cannot change",
+        "ipProtocol": "rules are identified by their match; a new match is a new rule",
+        "portRange": "rules are identified by their match; a new match is a new rule",
+        "cidrIp": "rules are identified by their match; a new match is a new rule",
+        "sourceSecurityGroupId": "rules are identified by their match; a new match is a new rule",
+        "policy": "rules are identified by their match; a new match is a new rule",
+        "priority": "rules are identified by their match; a new match is a new rule",
+        "nicType": "rules are identified by their match; a new match is a new rule",
+    },
+    # --- container platform
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": {
+        "serviceCidr": "docstring: cannot be modified after creation",
+        "podCidr": "the Flannel pod CIDR is fixed at creation",
+        "nodeCidrMask": "the per-node pod CIDR mask is fixed at creation",
+        "profile": "Default/Edge/Serverless/Acs is the cluster's kind, chosen at creation",
+        "clusterDomain": "the cluster DNS domain is fixed at creation",
+        "ipStack": "IPv4/dual stack is chosen at creation",
+        "proxyMode": "kube-proxy mode (ipvs/iptables) is fixed at creation",
+        "namePrefix": "the generated name is only built at creation",
+    },
+    "alicloud:cs/nodePool:NodePool": {
+        "clusterId": "a node pool belongs to one cluster",
+        "securityGroupIds": "docstring: this field cannot be modified",
+    },
+    "alicloud:cs/kubernetesAddon:KubernetesAddon": {
+        "clusterId": "an addon installation belongs to one cluster",
+        "name": "a different addon name is a different addon",
+    },
+    "alicloud:cs/autoscalingConfig:AutoscalingConfig": {
+        "clusterId": "the autoscaler settings belong to one cluster",
+    },
+    # --- governance
+    "alicloud:mse/cluster:Cluster": {
+        "clusterType": "Nacos vs ZooKeeper is the engine itself",
+        "clusterVersion": "the engine version line is chosen at creation",
+        "mseVersion": "the edition (dev/basic/pro) is chosen at creation",
+        "netType": "private vs public network is chosen at creation",
+        "pubNetworkFlow": "public bandwidth is chosen at creation",
+        "connectionType": "the connection type is chosen at creation",
+        "diskType": "the disk type is chosen at creation",
+        "privateSlbSpecification": "the private SLB spec is chosen at creation",
+        "pubSlbSpecification": "the public SLB spec is chosen at creation",
+        "vpcId": "an MSE instance cannot move to another VPC",
+        "vswitchId": "an MSE instance cannot move to another vSwitch",
+    },
+    "alicloud:mse/gateway:Gateway": {
+        "vpcId": "a gateway cannot move to another VPC",
+        "vswitchId": "a gateway cannot move to another vSwitch",
+        "backupVswitchId": "the backup vSwitch is chosen at creation",
+    },
+    "alicloud:mse/engineNamespace:EngineNamespace": {
+        "instanceId": "a namespace belongs to one MSE instance",
+        "clusterId": "a namespace belongs to one MSE instance",
+        "namespaceId": "the namespace id is its identity",
+    },
+    "alicloud:mse/nacosConfig:NacosConfig": {
+        "instanceId": "a configuration belongs to one MSE instance",
+        "namespaceId": "a configuration belongs to one namespace",
+        "dataId": "data id and group identify the configuration",
+        "group": "data id and group identify the configuration",
+    },
+    # --- observability
+    "alicloud:log/project:Project": {
+        "projectName": "docstring: globally unique and cannot be modified after it is created",
+        "name": "deprecated alias of projectName; cannot be modified",
+    },
+    "alicloud:log/store:Store": {
+        "projectName": "a logstore belongs to one project",
+        "project": "deprecated alias of projectName",
+        "logstoreName": "the logstore name is its identity",
+        "name": "deprecated alias of logstoreName",
+        "telemetryType": "a logstore is a log or a metric store from creation",
+    },
+    "alicloud:log/storeIndex:StoreIndex": {
+        "project": "an index belongs to one logstore",
+        "logstore": "an index belongs to one logstore",
+    },
+    "alicloud:log/alert:Alert": {
+        "projectName": "an alert belongs to one project",
+        "alertName": "the alert name is its identity",
+    },
+    "alicloud:sls/alert:Alert": {
+        "projectName": "an alert belongs to one project",
+        "alertName": "the alert name is its identity",
+    },
+    "alicloud:arms/prometheus:Prometheus": {
+        "clusterType": "the kind of Prometheus instance is chosen at creation",
+        "clusterId": "an aliyun-cs instance is bound to one ACK cluster",
+    },
+    "alicloud:arms/prometheusAlertRule:PrometheusAlertRule": {
+        "clusterId": "a rule belongs to one Prometheus instance",
+    },
+    "alicloud:arms/environment:Environment": {
+        "environmentType": "the environment kind is chosen at creation",
+        "environmentSubType": "the environment kind is chosen at creation",
+        "bindResourceId": "an environment is bound to one cluster or VPC",
+    },
+    # --- media
+    "alicloud:oss/bucket:Bucket": {
+        "bucket": "the bucket name is its identity; a new name is a new, empty bucket",
+        "storageClass": "a bucket's storage class is chosen at creation",
+        "redundancyType": "LRS/ZRS is chosen at creation",
+    },
+    "alicloud:oss/bucketAcl:BucketAcl": {"bucket": "the ACL belongs to one bucket"},
+    "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock": {"bucket": "belongs to one bucket"},
+    "alicloud:oss/bucketPolicy:BucketPolicy": {"bucket": "the policy belongs to one bucket"},
+    "alicloud:oss/bucketLogging:BucketLogging": {"bucket": "logging belongs to one bucket"},
+    "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption": {"bucket": "belongs to one bucket"},
+    "alicloud:oss/bucketVersioning:BucketVersioning": {"bucket": "versioning belongs to one bucket"},
+    "alicloud:oss/bucketObject:BucketObject": {
+        "bucket": "an object lives in one bucket",
+        "key": "the key is the object's identity",
+    },
+    "alicloud:fc/v3Function:V3Function": {
+        "functionName": "the function name is its identity (triggers and aliases refer to it)",
+    },
+    "alicloud:fc/v3Trigger:V3Trigger": {
+        "functionName": "a trigger belongs to one function",
+        "triggerName": "the trigger name is its identity",
+        "triggerType": "the event source kind is fixed at creation",
+        "qualifier": "a trigger is bound to one version or alias",
+        "sourceArn": "the event source (bucket) is fixed at creation",
+    },
+    "alicloud:fc/v3LayerVersion:V3LayerVersion": {
+        "layerName": "layer versions are immutable; a change publishes a new version",
+        "code": "layer versions are immutable; a change publishes a new version",
+        "compatibleRuntimes": "layer versions are immutable; a change publishes a new version",
+        "description": "layer versions are immutable; a change publishes a new version",
+        "license": "layer versions are immutable; a change publishes a new version",
+    },
+    "alicloud:fc/v3Alias:V3Alias": {
+        "functionName": "an alias belongs to one function",
+        "aliasName": "the alias name is its identity",
+    },
+    "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig": {
+        "functionName": "the config belongs to one function",
+        "qualifier": "the config belongs to one version or alias",
+    },
+    "alicloud:fc/v3FunctionVersion:V3FunctionVersion": {
+        "functionName": "a version belongs to one function",
+        "description": "published versions are immutable",
+    },
+    # --- identity
+    "alicloud:ram/role:Role": {
+        "roleName": "the role name is its identity (ARNs contain it)",
+        "name": "deprecated alias of roleName",
+    },
+    "alicloud:ram/policy:Policy": {
+        "policyName": "the policy name is its identity",
+        "name": "deprecated alias of policyName",
+    },
+    "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment": {
+        "roleName": "an attachment is the (role, policy) pair itself",
+        "policyName": "an attachment is the (role, policy) pair itself",
+        "policyType": "an attachment is the (role, policy) pair itself",
+    },
+    "alicloud:kms/key:Key": {
+        "keySpec": "a key's spec is fixed at creation",
+        "keyUsage": "a key's usage is fixed at creation",
+        "protectionLevel": "software vs HSM is chosen at creation",
+    },
+    # --- Kubernetes (immutable fields of the API; pulumi-kubernetes replaces the object)
+    "kubernetes:apps/v1:Deployment": {
+        "spec.selector": "Deployment spec.selector is immutable in apps/v1",
+    },
+    "kubernetes:apps/v1:StatefulSet": {
+        "spec.selector": "StatefulSet spec.selector is immutable",
+        "spec.serviceName": "StatefulSet spec.serviceName is immutable",
+        "spec.volumeClaimTemplates": "StatefulSet spec.volumeClaimTemplates is immutable",
+        "spec.podManagementPolicy": "StatefulSet spec.podManagementPolicy is immutable",
+    },
+    "kubernetes:apps/v1:DaemonSet": {
+        "spec.selector": "DaemonSet spec.selector is immutable in apps/v1",
+    },
+    "kubernetes:batch/v1:Job": {
+        "spec.selector": "Job spec.selector is immutable",
+        "spec.template": "Job spec.template is immutable",
+    },
+    "kubernetes:core/v1:Service": {
+        "spec.clusterIP": "a Service's clusterIP cannot change once assigned",
+    },
+    "kubernetes:core/v1:PersistentVolumeClaim": {
+        "spec.storageClassName": "a claim's storage class is immutable",
+        "spec.accessModes": "a claim's access modes are immutable",
+    },
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": {
+        "roleRef": "a binding's roleRef is immutable",
+    },
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": {
+        "roleRef": "a binding's roleRef is immutable",
+    },
+}
+
+# Every Kubernetes object: its name (and namespace) is its identity.
+KUBERNETES_ALL: Mapping[str, str] = {
+    "metadata.name": "a Kubernetes object's name is its identity",
+    "metadata.namespace": "a Kubernetes object cannot move to another namespace",
+}
+
+# --------------------------------------------------------------------------------------------------
+# Create-only: the provider ignores a change on an existing resource.
+
+CREATE_ONLY: Mapping[str, Mapping[str, str]] = {
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": {
+        "addons": "docstring: only works for Create; manage addons with cs.KubernetesAddon",
+        "newNatGateway": "docstring: only works for Create",
+        "podVswitchIds": "docstring: only works for Create",
+        "slbInternetEnabled": "docstring: only works for Create",
+        "zoneIds": "docstring: only works for Create",
+        "isEnterpriseSecurityGroup": "docstring: only works for Create",
+        "loadBalancerSpec": "docstring: only works for Create (and is ignored: SLB is PayByCLCU)",
+        "workerVswitchIds": "docstring: modification after creation will not take effect",
+    },
+    "alicloud:fc/v3Function:V3Function": {
+        "code": "docstring: a code change alone triggers no action; change another property too",
+    },
+}
+
+# --------------------------------------------------------------------------------------------------
+# Danger: losing these loses data or takes long to rebuild. A delete or replace is called out first.
+
+DANGER: Mapping[str, str] = {
+    "alicloud:oss/bucket:Bucket": "stateful: the objects in the bucket (replays, transcodes) go with it",
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": "slow and disruptive: every workload on the cluster "
+                                                       "goes with it; a new cluster takes ~15 min",
+    "alicloud:cs/nodePool:NodePool": "disruptive: its ECS nodes are drained and released",
+    "alicloud:mse/cluster:Cluster": "stateful: Nacos registrations and configurations go with it",
+    "alicloud:mse/gateway:Gateway": "disruptive: the gateway's SLB address changes for every client",
+    "alicloud:log/project:Project": "stateful: every logstore and its logs go with it; the name is "
+                                    "global and may not be reusable at once",
+    "alicloud:log/store:Store": "stateful: the logs in the store go with it",
+    "alicloud:vpc/natGateway:NatGateway": "disruptive: all egress of nodes, pods and functions stops",
+    "alicloud:ecs/eipAddress:EipAddress": "disruptive: the egress IP changes; allow-lists elsewhere break",
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A changed property that matched a table entry."""
+
+    path: str
+    """The changed property path (wire names)."""
+    key: str
+    """The table key it fell under (the path itself or an ancestor)."""
+    reason: str
+
+
+def covers(key: str, path: str) -> bool:
+    """True when a change at `path` falls under table key `key` (the key itself or anything below)."""
+    return path == key or path.startswith(key + ".") or path.startswith(key + "[")
+
+
+def replace_entries(type_: str) -> dict[str, str]:
+    """All replace keys for a type, Kubernetes identity fields included."""
+    entries = dict(REPLACE.get(type_, {}))
+    if type_.startswith("kubernetes:") and not type_.startswith("kubernetes:helm") \
+            and type_ != "pulumi:providers:kubernetes":
+        entries = {**KUBERNETES_ALL, **entries}
+    return entries
+
+
+def replace_matches(type_: str, paths: Iterable[str], replace_on_changes: Iterable[str] = ()) -> list[Match]:
+    """The changed paths that force a replacement of a resource of `type_`.
+
+    `replace_on_changes` is the Pulumi `replaceOnChanges` resource option (wire names; `*` means any
+    property), which makes any change to those properties a replacement too.
+    """
+    entries = replace_entries(type_)
+    forced = list(replace_on_changes)
+    found: list[Match] = []
+    for path in sorted(set(paths)):
+        hit = next((Match(path, k, r) for k, r in sorted(entries.items()) if covers(k, path)), None)
+        if hit is None:
+            opt = next((k for k in forced if k == "*" or covers(k, path)), None)
+            if opt is not None:
+                hit = Match(path, opt, "the resource's replaceOnChanges option lists it")
+        if hit is not None:
+            found.append(hit)
+    return found
+
+
+def create_only_matches(type_: str, paths: Iterable[str]) -> list[Match]:
+    """The changed paths the provider will ignore on an existing resource."""
+    entries = CREATE_ONLY.get(type_, {})
+    found = []
+    for path in sorted(set(paths)):
+        hit = next((Match(path, k, r) for k, r in sorted(entries.items()) if covers(k, path)), None)
+        if hit is not None:
+            found.append(hit)
+    return found
+
+
+def danger_of(type_: str) -> str | None:
+    """Why losing a resource of this type hurts, or None when it does not."""
+    return DANGER.get(type_)
