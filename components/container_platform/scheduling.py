@@ -91,7 +91,9 @@ def eci_annotations(eci: EciSettings) -> dict[str, str]:
         out["k8s.aliyun.com/eci-spot-fallback"] = "true" if eci.spot_fallback_to_on_demand else "false"
         out["k8s.aliyun.com/eci-spot-duration"] = str(eci.spot_protection_hours)
         if eci.spot_price_limit_cny_per_hour is not None:
-            out["k8s.aliyun.com/eci-spot-price-limit"] = f"{eci.spot_price_limit_cny_per_hour:.3f}".rstrip("0").rstrip(".")
+            # CNY per hour with at most 3 decimals, written without trailing zeros ("0.5", not "0.500").
+            price = f"{eci.spot_price_limit_cny_per_hour:.3f}".rstrip("0").rstrip(".")
+            out["k8s.aliyun.com/eci-spot-price-limit"] = price
     out["k8s.aliyun.com/eci-auto-imc"] = "true" if eci.image_cache else "false"
     if eci.image_cache_id is not None:
         out["k8s.aliyun.com/eci-imc-id"] = eci.image_cache_id

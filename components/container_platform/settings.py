@@ -15,7 +15,15 @@ from datetime import datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 PlacementPolicy = Literal["ecs-only", "eci-only", "ecs-first"]
 """Where a workload's pods run.
@@ -188,7 +196,9 @@ class LiveEvent(BaseModel):
                     f"hour); pick a time outside the daylight-saving jump"
                 )
         if self.start_utc >= self.end_utc:
-            raise ValueError(f"end ({self.end:%Y-%m-%dT%H:%M}) must be after start ({self.start:%Y-%m-%dT%H:%M})")
+            raise ValueError(
+                f"end ({self.end:%Y-%m-%dT%H:%M}) must be after start ({self.start:%Y-%m-%dT%H:%M})"
+            )
         return self
 
     @property
