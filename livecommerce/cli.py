@@ -43,26 +43,19 @@ _register_all()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the app, map UserError to exit 2 with one line per error on stderr."""
+    """Entry point: run the app; UserError becomes one `error:` line per problem on stderr and exit 2.
+
+    Usage errors (a missing argument, an unknown option) are click's, also exit 2.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="livecommerce", standalone_mode=True)
     except UserError as err:
         for line in err.lines:
             print(f"error: {line}", file=sys.stderr)
         return UserError.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except SystemExit as exc:  # click usage errors in non-standalone mode
-        return int(exc.code or 0)
-    except Exception as exc:  # click.ClickException and friends
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            return 130
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        raise
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
 
 

@@ -344,6 +344,23 @@ class _LogCollector(logging.Handler):
             self.messages.append(msg)
 
 
+def with_secret_placeholders(stack_file: StackFile, keys: list[str]) -> StackFile:
+    """Secrets the config refers to but this machine cannot have (`pulumi config set --secret` values
+    live encrypted, or only in CI) get a placeholder marked secret, so the program runs and the plan
+    shows "[secret]" where the value goes."""
+    config = dict(stack_file.config)
+    secret_keys = set(stack_file.secret_keys)
+    placeholders = list(stack_file.placeholders)
+    for key in keys:
+        full = f"livecommerce:{key}"
+        if full not in config:
+            config[full] = SECRET_PLACEHOLDER
+            placeholders.append(f"{full} (not set)")
+        secret_keys.add(full)
+    return StackFile(env=stack_file.env, path=stack_file.path, config=config, secret_keys=sorted(secret_keys),
+                     placeholders=placeholders)
+
+
 def _default_program() -> None:
     from stacks.platform import program
 
@@ -379,7 +396,8 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
     if program is None:
         from stacks.config import check_stack_config
 
-        check_stack_config(stack_file.config, env, _display(stack_file.path))
+        cfg = check_stack_config(stack_file.config, env, _display(stack_file.path))
+        stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
         program = _default_program
 
     monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register)

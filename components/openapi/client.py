@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,19 +115,21 @@ def call(
     action: str,
     params: Mapping[str, Any],
     subject: str,
+    secrets: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Call ``action`` with wire-named ``params`` (``{"Name": ..., "GroupId": ...}``).
 
     Returns the response body as a wire-named dict. Raises ``OpenApiError`` naming the product,
-    the action and ``subject`` (e.g. ``lane 'shop-gray'``) on any failure.
+    the action and ``subject`` (e.g. ``lane 'shop-gray'``) on any failure. ``secrets`` are input
+    values (a webhook URL) scrubbed from error messages along with the credentials.
     """
+    hidden = [s for s in secrets if s] + secret_values()
     from darabonba.runtime import RuntimeOptions
 
     models = importlib.import_module(f"{product.sdk_package}.models")
     request_cls = getattr(models, f"{action}Request", None)
     if request_cls is None:  # a programming error: the action is not in this SDK version
         raise OpenApiError(product.label, action, subject, "UnknownAction", "not in the installed SDK")
-    local = False
     try:
         client = make_client(product, region)
         override = endpoint_override(product.label)
@@ -145,10 +147,10 @@ def call(
         raise OpenApiError(product.label, action, subject, "MissingCredentials", str(exc)) from None
     except Exception as exc:  # SDK exceptions share no useful base across versions
         code, message = _sdk_error_parts(exc)
-        raise OpenApiError(product.label, action, subject, code, scrub(message)) from None
+        raise OpenApiError(product.label, action, subject, code, scrub(message, hidden)) from None
     body = response.body.to_map() if response.body is not None else {}
     failed = _body_failed(body)
     if failed is not None:
         code, message = failed
-        raise OpenApiError(product.label, action, subject, code, scrub(message))
+        raise OpenApiError(product.label, action, subject, code, scrub(message, hidden))
     return body

@@ -108,6 +108,7 @@ class OpenApiProvider(ResourceProvider):
     fields: ClassVar[tuple[str, ...]]  # declared inputs, the only ones diff looks at
     replace_fields: ClassVar[tuple[str, ...]]  # identity: a change means a new object
     required: ClassVar[tuple[str, ...]] = ()
+    secret_fields: ClassVar[tuple[str, ...]] = ()  # inputs scrubbed from error messages
 
     # --- helpers for subclasses -------------------------------------------------------------
 
@@ -116,7 +117,10 @@ class OpenApiProvider(ResourceProvider):
         return f"{self.kind} '{inputs.get('name')}'"
 
     def call(self, inputs: Mapping[str, Any], action: str, params: Mapping[str, Any]) -> dict:
-        return api.call(self.product, inputs["region"], action, drop_none(params), self.subject(inputs))
+        secrets = [v for f in self.secret_fields for v in _strings(inputs.get(f))]
+        return api.call(
+            self.product, inputs["region"], action, drop_none(params), self.subject(inputs), secrets
+        )
 
     def inputs_of(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The declared inputs of ``props`` (engine props also carry outputs and __provider)."""
@@ -203,6 +207,17 @@ class OpenApiProvider(ResourceProvider):
             if is_not_found(exc.code, exc.detail):
                 return
             raise
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a (nested) input value, for scrubbing."""
+    if isinstance(value, str):
+        return [value] if len(value) >= 6 else []
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def _outputs_only(props: Mapping[str, Any], provider: OpenApiProvider) -> dict[str, Any]:

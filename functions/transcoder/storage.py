@@ -133,6 +133,10 @@ class LocalStorage:
             os.replace(staged, final)  # atomic on one filesystem: readers see old or new, never half
         finally:
             staged.unlink(missing_ok=True)
+            try:
+                staging.rmdir()  # only when empty: a concurrent writer may still be staging
+            except OSError:
+                pass
 
 
 class OssStorage:

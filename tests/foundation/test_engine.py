@@ -1,0 +1,122 @@
+"""The offline engine: determinism, secrets, dependency capture, fallbacks, the plan contract."""
+
+import json
+
+import pulumi
+import pulumi_alicloud as alicloud
+import pulumi_kubernetes as k8s
+
+from livecommerce.engine import record, run_preview
+from livecommerce.plan import PLAN_FORMAT, RESOURCE_KEYS, dumps, validate_plan
+
+
+def test_two_runs_are_byte_identical():
+    a = dumps(run_preview("prod").plan)
+    b = dumps(run_preview("prod").plan)
+    assert a == b
+
+
+def test_plan_has_the_v1_contract():
+    plan = validate_plan(run_preview("staging").plan)
+    assert plan["format"] == PLAN_FORMAT and plan["project"] == "livecommerce" and plan["stack"] == "staging"
+    assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
+    for res in plan["resources"]:
+        assert set(RESOURCE_KEYS) <= set(res)
+    stack = [r for r in plan["resources"] if r["type"] == "pulumi:pulumi:Stack"]
+    assert len(stack) == 1 and stack[0]["parent"] is None
+
+
+def test_urns_match_the_real_engine_shape():
+    plan = run_preview("dev").plan
+    urns = {r["name"]: r["urn"] for r in plan["resources"]}
+    # Stack children carry no `pulumi:pulumi:Stack$` prefix; grandchildren carry the component's type.
+    assert urns["dev-network"] == "urn:pulumi:dev::livecommerce::livecommerce:network:Network::dev-network"
+    assert urns["dev-network-vpc"] == ("urn:pulumi:dev::livecommerce::livecommerce:network:Network"
+                                       "$alicloud:vpc/network:Network::dev-network-vpc")
+
+
+def secret_program():
+    token = pulumi.Output.secret("s3cr3t-token-value")
+    role = alicloud.ram.Role("role", role_name="r", description=token.apply(lambda t: f"uses {t}"),
+                             assume_role_policy_document="{}")
+    cred = alicloud.cs.get_cluster_credential_output(cluster_id="c123")
+    k8s.Provider("kube", kubeconfig=cred.kube_config)
+    alicloud.ram.Policy("policy", policy_name="p", policy_document=role.description.apply(lambda d: d or ""))
+    pulumi.export("token", token)
+    pulumi.export("kubeconfig", cred.kube_config)
+    pulumi.export("plain", "visible")
+
+
+def test_secrets_are_redacted_everywhere_and_propagate():
+    plan = record(secret_program)
+    text = json.dumps(plan)
+    assert "s3cr3t-token-value" not in text
+    assert "client-key-data" not in text  # the mock kubeconfig's key never shows
+    res = {r["name"]: r for r in plan["resources"]}
+    assert res["role"]["inputs"]["description"] == "[secret]"
+    # An output of a resource fed by a secret stays secret downstream, as with the real engine.
+    assert res["policy"]["inputs"]["policyDocument"] == "[secret]"
+    assert res["kube"]["inputs"]["kubeconfig"] == "[secret]"
+    assert plan["outputs"] == {"kubeconfig": "[secret]", "plain": "visible", "token": "[secret]"}
+
+
+def test_secret_config_placeholders_stay_secret(tmp_path):
+    (tmp_path / "Pulumi.test.yaml").write_text("config:\n  livecommerce:token:\n    secure: AAABAJunkCiphertext\n")
+
+    def program():
+        alicloud.ram.Role("r", role_name="r", description=pulumi.Config("livecommerce").require_secret("token"))
+
+    result = run_preview("test", tmp_path, program=program)
+    assert result.stack_file.placeholders == ["livecommerce:token"]
+    role = [r for r in result.plan["resources"] if r["name"] == "r"][0]
+    assert role["inputs"]["description"] == "[secret]"
+
+
+def deps_program():
+    vpc = alicloud.vpc.Network("vpc", cidr_block="10.0.0.0/16")
+    sg = alicloud.ecs.SecurityGroup("sg", vpc_id=vpc.id)
+    alicloud.vpc.Switch("sw", vpc_id=vpc.id, zone_id="cn-hangzhou-h", cidr_block="10.0.0.0/24",
+                        opts=pulumi.ResourceOptions(depends_on=[sg], protect=True, ignore_changes=["tags"]))
+
+
+def test_dependencies_hold_explicit_and_input_edges():
+    plan = record(deps_program)
+    res = {r["name"]: r for r in plan["resources"]}
+    vpc, sg, sw = res["vpc"]["urn"], res["sg"]["urn"], res["sw"]["urn"]
+    assert res["sw"]["dependencies"] == sorted([vpc, sg])
+    assert res["sw"]["propertyDependencies"] == {"vpcId": [vpc]}
+    assert res["sw"]["protect"] is True
+    assert res["sw"]["options"]["ignoreChanges"] == ["tags"]
+    assert res["sw"]["inputs"]["vpcId"] == res["sg"]["inputs"]["vpcId"]  # the mock id reached both
+
+
+def unknown_program():
+    class Thing(pulumi.CustomResource):
+        def __init__(self, name, props):
+            super().__init__("acme:widgets/thing:Thing", name, props)
+
+    thing = Thing("widget", {"size": 3, "nested": {"a": [1, 2]}})
+    alicloud.ram.Policy("p", policy_name="x", policy_document=thing.id)
+
+
+def test_unknown_types_fall_back_to_inputs_plus_an_id():
+    plan = record(unknown_program)
+    res = {r["name"]: r for r in plan["resources"]}
+    assert res["widget"]["inputs"] == {"nested": {"a": [1, 2]}, "size": 3}
+    assert res["p"]["inputs"]["policyDocument"].startswith("thing-")
+
+
+def test_computed_outputs_have_realistic_shapes():
+    def program():
+        nat = alicloud.vpc.NatGateway("nat", vpc_id="vpc-1", vswitch_id="vsw-1", nat_type="Enhanced")
+        ack = alicloud.cs.ManagedKubernetes("ack", cluster_spec="ack.pro.small", slb_internet_enabled=False)
+        acct = alicloud.get_account_output()
+        pulumi.export("snat", nat.snat_table_ids)
+        pulumi.export("intranet", ack.connections.apply(lambda c: c[0].api_server_intranet))
+        pulumi.export("internet", ack.connections.apply(lambda c: c[0].api_server_internet))
+        pulumi.export("account", acct.id)
+
+    out = record(program)["outputs"]
+    assert out["snat"].startswith("stb-")
+    assert out["intranet"].startswith("https://10.") and out["internet"] == ""
+    assert out["account"].isdigit() and len(out["account"]) == 16
