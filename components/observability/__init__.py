@@ -1,0 +1,1 @@
+"""Full-stack monitoring: ARMS (RUM front ends, alerting) and managed Prometheus."""
