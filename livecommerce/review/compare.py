@@ -278,7 +278,7 @@ def render_markdown(div: Divergence, *, heading: str = "###", detail: int = 0) -
         else:
             out.append("**In one environment only**")
             out.append("")
-            out += [f"| resource | in |", "|---|---|"]
+            out += ["| resource | in |", "|---|---|"]
             out += [f"| {_cell(short_type(t))} `{_cell(n)}` | {a} only |" for t, n in div.only_a]
             out += [f"| {_cell(short_type(t))} `{_cell(n)}` | {b} only |" for t, n in div.only_b]
             out.append("")

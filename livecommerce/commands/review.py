@@ -1,0 +1,194 @@
+"""`livecommerce diff | report | compare | graph`: reviewing changes, from plans built on the fly or saved.
+
+Plans for an environment come from the offline engine (`livecommerce.engine.preview_stack`), or from
+saved plan files (`--plan-dir DIR` reads `DIR/<env>.json`; `diff`, `compare --plans` and `graph --plan`
+take files). The pure work is in `livecommerce.review`; this module only loads, calls and writes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from livecommerce.errors import UserError
+from livecommerce.plan import load_plan
+from livecommerce.review import compare as compare_mod
+from livecommerce.review import diff as diff_mod
+from livecommerce.review import graph as graph_mod
+from livecommerce.review import report as report_mod
+
+
+def _optional(module: str) -> Any | None:
+    """Import a sibling feature module if this checkout has it (policy checks, coverage)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise UserError(f"{option}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def env_plan(env: str, plan_dir: Path | None = None, stacks_dir: Path | None = None) -> dict[str, Any]:
+    """The plan of one environment: from `plan_dir/<env>.json` when given, else built offline."""
+    if plan_dir is not None:
+        return load_plan(plan_dir / f"{env}.json")
+    engine = _optional("livecommerce.engine")
+    if engine is None or not hasattr(engine, "preview_stack"):
+        raise UserError(f"{env}: the offline engine (livecommerce/engine.py) is not available; "
+                        "pass saved plans with --plan-dir DIR (DIR/<env>.json)")
+    return engine.preview_stack(env, stacks_dir)
+
+
+def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
+    """Policy findings through `livecommerce.checking.evaluate`, or why there are none."""
+    checking = _optional("livecommerce.checking")
+    if checking is None or not hasattr(checking, "evaluate"):
+        return report_mod.PolicyResult(False, (), "livecommerce.checking is not available in this checkout")
+    return report_mod.adapt_policy_report(checking.evaluate(plan, env))
+
+
+def coverage_of(plan: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    mod = _optional("livecommerce.coverage")
+    if mod is None or not hasattr(mod, "coverage"):
+        return None, "not available (livecommerce.coverage is not in this checkout)"
+    return mod.coverage(plan), ""
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------------------------------
+# Commands
+
+
+def diff(
+    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON)."),
+    new: Path = typer.Argument(..., help="The plan after the change."),
+    fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
+    json_path: Path | None = typer.Option(None, "--json", help="Also write the diff as JSON to this file."),
+) -> None:
+    """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
+    _choice(fmt, ("text", "markdown", "json"), "--format")
+    d = diff_mod.diff_plans(load_plan(old), load_plan(new))
+    if json_path is not None:
+        _write(json_path, report_mod.to_json_text(d.to_json()))
+    if fmt == "json":
+        sys.stdout.write(report_mod.to_json_text(d.to_json()))
+    elif fmt == "markdown":
+        sys.stdout.write(report_mod.diff_markdown(d, str(old)))
+    else:
+        sys.stdout.write(diff_mod.render_text(d))
+
+
+def report(
+    envs: list[str] = typer.Argument(..., help="Environments, in order (e.g. dev staging prod)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the Markdown report."),
+    base_dir: Path | None = typer.Option(
+        None, "--base-dir", help="Base plans to diff against: DIR/<env>.json (e.g. built from the PR's base "
+                                 "commit with `livecommerce preview ENV --json before/ENV.json`)."),
+    plan_dir: Path | None = typer.Option(
+        None, "--plan-dir", help="Read the new plans from DIR/<env>.json instead of building them."),
+    stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Where to write the full JSON (default: <out stem>-data/ next to --out)."),
+    artifact: str | None = typer.Option(None, "--artifact", help="CI artifact name holding the JSON, "
+                                                                     "to mention in the report."),
+) -> None:
+    """One Markdown report for several environments: summary, dangers, diffs, policies, coverage, graph."""
+    if base_dir is not None and not base_dir.is_dir():
+        raise UserError(f"{base_dir}: --base-dir is not a directory; create it with the base plans "
+                        "(`livecommerce preview ENV --json {base_dir}/ENV.json`) or leave it out")
+    if len(set(envs)) != len(envs):
+        raise UserError(f"report: environments listed twice: {' '.join(envs)}")
+    items = []
+    for env in envs:
+        plan = env_plan(env, plan_dir, stacks_dir)
+        base, source = None, ""
+        if base_dir is not None and (base_dir / f"{env}.json").is_file():
+            source = (base_dir / f"{env}.json").as_posix()
+            base = load_plan(base_dir / f"{env}.json")
+        cov, note = coverage_of(plan)
+        items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
+                                         note or "not available"))
+    data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
+    text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
+    for name, content in sorted(report_mod.report_files(items).items()):
+        _write(data / name, content)
+    _write(out, text)
+    typer.echo(f"report written to {out} ({len(text):,} characters); full JSON in {data}/")
+
+
+def compare(
+    a: str | None = typer.Argument(None, help="First environment (e.g. dev)."),
+    b: str | None = typer.Argument(None, help="Second environment (e.g. prod)."),
+    plans: tuple[Path, Path] | None = typer.Option(None, "--plans", help="Compare two saved plan files."),
+    plan_dir: Path | None = typer.Option(None, "--plan-dir", help="Read DIR/<env>.json instead of building."),
+    stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
+    fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
+) -> None:
+    """What differs between two environments, matched by logical resource (not by URN)."""
+    _choice(fmt, ("text", "markdown", "json"), "--format")
+    if plans and all(p is not None for p in plans):
+        if a or b:
+            raise UserError("compare: give two environments or --plans A.json B.json, not both")
+        pa, pb = load_plan(plans[0]), load_plan(plans[1])
+    elif a and b:
+        pa, pb = env_plan(a, plan_dir, stacks_dir), env_plan(b, plan_dir, stacks_dir)
+    else:
+        raise UserError("compare: give two environments (`livecommerce compare dev prod`) "
+                        "or two plan files (`--plans dev.json prod.json`)")
+    div = compare_mod.compare_plans(pa, pb)
+    if fmt == "json":
+        sys.stdout.write(compare_mod.dumps(div))
+    elif fmt == "markdown":
+        sys.stdout.write(compare_mod.render_markdown(div, heading="##"))
+    else:
+        sys.stdout.write(compare_mod.render_text(div))
+
+
+def graph(
+    env: str | None = typer.Argument(None, help="Environment to draw (built offline)."),
+    plan: Path | None = typer.Option(None, "--plan", help="Draw a saved plan file instead."),
+    fmt: str = typer.Option("mermaid", "--format", help="mermaid or dot."),
+    detail: str = typer.Option("components", "--detail", help="components or resources."),
+    stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
+    out: Path | None = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+) -> None:
+    """The architecture diagram from the plan: components (or resources) and their dependencies."""
+    _choice(fmt, graph_mod.FORMATS, "--format")
+    _choice(detail, graph_mod.DETAILS, "--detail")
+    if plan is not None and env:
+        raise UserError("graph: give an environment or --plan FILE, not both")
+    if plan is not None:
+        p = load_plan(plan)
+    elif env:
+        p = env_plan(env, None, stacks_dir)
+    else:
+        raise UserError("graph: give an environment (`livecommerce graph prod`) or `--plan FILE`")
+    text = graph_mod.render(p, fmt, detail)
+    if out is not None:
+        _write(out, text)
+        typer.echo(f"graph written to {out}")
+    else:
+        sys.stdout.write(text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff")(diff)
+    app.command("report")(report)
+    app.command("compare")(compare)
+    app.command("graph")(graph)
