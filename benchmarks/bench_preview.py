@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from livecommerce.engine import list_stacks, preview_stack  # noqa: E402
+from livecommerce.engine import list_stacks, preview_stack
 
 
 def sdk_modules(plan: dict) -> list[str]:

@@ -199,7 +199,7 @@ class RecordingMonitor(pmocks.MockMonitor):
                 qualified = f"{parent_type}${type_}"
         return "urn:pulumi:" + "::".join([settings.get_stack(), settings.get_project(), qualified, name])
 
-    def RegisterResource(self, request):  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)
         self._record(request, urn)
         if request.type == "pulumi:pulumi:Stack":
@@ -219,7 +219,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         self.resources[urn] = pmocks.MockMonitor.ResourceRegistration(urn, id_, state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj)
 
-    def Invoke(self, request):  # noqa: N802
+    def Invoke(self, request):
         _ensure_event_loop()
         if request.tok == "pulumi:pulumi:getResource":
             return super().Invoke(request)
@@ -231,7 +231,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         ret_proto = _sync_await(rpc.serialize_properties(ret, {}))
         return resource_pb2.ResourceInvokeResponse(failures=None, **{"return": ret_proto})
 
-    def RegisterResourceOutputs(self, request):  # noqa: N802
+    def RegisterResourceOutputs(self, request):
         if request.urn and request.urn == self.stack_urn:
             self.stack_outputs = struct_to_plan(request.outputs)
         return empty_pb2.Empty()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import importlib
-import json
-import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -93,8 +91,8 @@ def _run_with_progress(env: str, console: Console) -> Any:
 
 def preview(
     env: str = typer.Argument(..., help="Environment (stack) name: dev, staging or prod."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the plan (format v1) to this file."),
-    manifests: Optional[Path] = typer.Option(None, "--manifests",
+    json_path: Path | None = typer.Option(None, "--json", help="Write the plan (format v1) to this file."),
+    manifests: Path | None = typer.Option(None, "--manifests",
                                              help="Write every Kubernetes object as YAML into this directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary, no resource tree."),
     policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate the policy pack too."),

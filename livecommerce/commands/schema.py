@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,7 +14,7 @@ def render_schema() -> str:
     return json.dumps(stack_file_schema(), indent=2, sort_keys=True) + "\n"
 
 
-def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
+def schema(out: Path | None = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
     """Print the JSON Schema for stacks/Pulumi.<env>.yaml (editors use it through yaml-language-server)."""
     text = render_schema()
     if out is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -13,8 +12,8 @@ from livecommerce.errors import UserError
 
 
 def validate(
-    envs: Optional[list[str]] = typer.Argument(None, help="Environments to check (default: every stack file)."),
-    stacks_dir: Optional[Path] = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml files."),
+    envs: list[str] | None = typer.Argument(None, help="Environments to check (default: every stack file)."),
+    stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml files."),
 ) -> None:
     """Validate stack files: one line per error naming the file, the key and the fix; exit 2 on errors."""
     from stacks.config import check_stack_config

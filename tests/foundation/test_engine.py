@@ -82,7 +82,7 @@ def deps_program():
 def test_dependencies_hold_explicit_and_input_edges():
     plan = record(deps_program)
     res = {r["name"]: r for r in plan["resources"]}
-    vpc, sg, sw = res["vpc"]["urn"], res["sg"]["urn"], res["sw"]["urn"]
+    vpc, sg = res["vpc"]["urn"], res["sg"]["urn"]
     assert res["sw"]["dependencies"] == sorted([vpc, sg])
     assert res["sw"]["propertyDependencies"] == {"vpcId": [vpc]}
     assert res["sw"]["protect"] is True
