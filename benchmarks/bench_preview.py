@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from livecommerce.engine import list_stacks, preview_stack
+from livecommerce.engine import list_stacks, preview_stack  # noqa: E402 (after the sys.path line)
 
 
 def sdk_modules(plan: dict) -> list[str]:
@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--services", default="10,50,200")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
-    print("offline preview vs import floor (median of %d runs):" % args.repeat, flush=True)
+    print(f"offline preview vs import floor (median of {args.repeat} runs):", flush=True)
     stacks = bench_stacks(args.repeat)
     print("preview time by number of services (prod shape):", flush=True)
     try:

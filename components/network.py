@@ -8,6 +8,7 @@ The CIDR plan is a pure function (`plan_cidrs`), tested apart from the resources
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ def prefix_for(addresses: int) -> int:
 def check_no_overlap(named: Mapping[str, str]) -> None:
     """Raise CidrPlanError naming the first two ranges that overlap."""
     nets = sorted(((ipaddress.ip_network(c), n) for n, c in named.items()), key=lambda t: (t[0], t[1]))
-    for (a, an), (b, bn) in zip(nets, nets[1:]):
+    for (a, an), (b, bn) in itertools.pairwise(nets):
         if a.overlaps(b):
             raise CidrPlanError(f"{an} ({a}) overlaps {bn} ({b})")
 

@@ -49,7 +49,8 @@ def secret(key: str) -> pulumi.Output[str]:
     """A secret config value (`pulumi config set --secret livecommerce:<key> ...`), always an Output secret."""
     value = pulumi.Config("livecommerce").get_secret(key)
     if value is None:
-        raise pulumi.RunError(f"livecommerce:{key} is not set; run `pulumi config set --secret livecommerce:{key} <value>`")
+        raise pulumi.RunError(f"livecommerce:{key} is not set; "
+                              f"run `pulumi config set --secret livecommerce:{key} <value>`")
     return pulumi.Output.secret(value)
 
 
