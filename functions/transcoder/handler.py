@@ -81,7 +81,7 @@ def handler(event: bytes | str, context: Any, storage: Storage | None = None) ->
         log_decision(logging.ERROR, "error", reason="invalid-event", detail=str(exc), requestId=request_id)
         raise
     results: list[dict[str, Any]] = []
-    failures: list[str] = []
+    failures: list[tuple[str, Exception]] = []
     for record in records:
         fields = {"requestId": request_id, "record": record.index, "bucket": record.bucket, "key": record.key}
         try:
@@ -91,11 +91,13 @@ def handler(event: bytes | str, context: Any, storage: Storage | None = None) ->
                 )
             results.append({**fields, **process_record(record, settings, storage, request_id)})
         except (TranscoderError, binaries.ToolError) as exc:
-            failures.append(f"{record.bucket}/{record.key}: {exc}")
+            failures.append((f"{record.bucket}/{record.key}", exc))
             results.append({**fields, "status": "failed", "reason": str(exc)})
+    # Raise after every record had its turn: finished records are skipped on retry anyway.
+    if len(failures) == 1:
+        raise failures[0][1]
     if failures:
-        # Raise after every record had its turn: finished records are skipped on retry anyway.
-        raise TranscodeFailed("; ".join(failures))
+        raise TranscodeFailed("; ".join(f"{where}: {exc}" for where, exc in failures))
     return json.dumps({"requestId": request_id, "results": results}, sort_keys=True)
 
 
@@ -140,9 +142,9 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
         return {"status": "skipped", "reason": "source-gone"}
     etag = normalize_etag(info.etag)
     if record.etag and normalize_etag(record.etag) != etag:
-        # Overwritten since the event: process what is there now; its own event will then find
-        # the work done.
-        log_decision(logging.INFO, "note", reason="etag-changed-since-event", eventEtag=record.etag, etag=etag, **base)
+        # Overwritten since the event: process what is there now (its own event will then find
+        # the work done); the decision line shows both ETags.
+        base["eventEtag"] = record.etag
 
     output_bucket = settings.output_bucket or record.bucket
     out = manifest.layout(settings.input_prefix, settings.output_prefix, key, etag)
@@ -227,7 +229,9 @@ def _transcode(tools: binaries.Tools, source: str, out_dir: str, plan: Plan, bas
     except binaries.ToolError as exc:
         log_decision(logging.ERROR, "error", reason="ffmpeg-failed", detail=str(exc), **base)
         raise TranscodeFailed(str(exc)) from None
-    missing = [p for p in expected_outputs(plan) if not os.path.isfile(os.path.join(out_dir, p))]
+    # The poster is checked after the durations: a truncated source loses it too, and "truncated"
+    # is the clearer message.
+    missing = [p for p in expected_outputs(plan) if p != POSTER and not os.path.isfile(os.path.join(out_dir, p))]
     if missing:
         log_decision(logging.ERROR, "error", reason="ffmpeg-missing-outputs", missing=missing, **base)
         raise TranscodeFailed(f"ffmpeg exited 0 but did not write {', '.join(missing)}")
@@ -280,6 +284,9 @@ def _verify_and_describe(
             entry["files"] = [{"key": f.key, "sizeBytes": f.size, "sha256": f.sha256} for f in files]
         renditions.append(entry)
     Path(out_dir, MASTER_PLAYLIST).write_text(master_playlist(variants))
+    if not os.path.isfile(os.path.join(out_dir, POSTER)):
+        log_decision(logging.ERROR, "error", reason="ffmpeg-missing-outputs", missing=[POSTER], **base)
+        raise TranscodeFailed(f"ffmpeg exited 0 but did not write {POSTER} (at {plan.poster_at_seconds} s)")
     poster_data = binaries.probe_json(ffprobe, os.path.join(out_dir, POSTER))
     pv = next((s for s in poster_data.get("streams", []) if s.get("codec_type") == "video"), {})
     top = plan.renditions[0]
