@@ -274,3 +274,26 @@ def int_schema(default: int, description: str, minimum: int = 0) -> dict[str, An
 
 def str_list_schema(default: list[str], description: str) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string"}, "default": default, "description": description}
+
+
+def known(value: Any, *path: str | int, default: Any = None) -> Any:
+    """Like `get`, but a value unknown at preview reads as `default` instead of raising.
+
+    For correlation only (is this the same bucket?): a rule must not stop because a name it merely
+    compares is not allocated yet."""
+    from pulumi_policy.proxy import UnknownValueError
+
+    try:
+        return get(value, *path, default=default)
+    except UnknownValueError:
+        return default
+
+
+def refers_to(resource: Any, prop: str, target: Any, target_value: Any) -> bool:
+    """Whether `resource.prop` points at `target`: by reference when the input came from an output
+    (propertyDependencies), otherwise by comparing the literal with `target_value`."""
+    feeders = fed_by(resource, prop)
+    if feeders:
+        return target.urn in feeders
+    value = known(resource.props, prop)
+    return value is not None and target_value is not None and value == target_value

@@ -18,6 +18,7 @@ from ._base import (
     is_map,
     items,
     json_doc,
+    known,
     number,
     of_type,
     resource_rule,
@@ -164,14 +165,14 @@ def check_disk_encryption(subject: Subject, cfg: Mapping[str, Any]) -> list[str]
 def zones_of(resource: Any, prop: str, switches: list[Any]) -> set[str] | None:
     """Distinct zones of the vSwitches feeding `prop` (None when none resolves to a vSwitch)."""
     feeders = set(fed_by(resource, prop))
-    ids = {str(v) for v in items(get(resource.props, prop))}
+    ids = {str(v) for v in items(known(resource.props, prop))}
     zones = set()
     found = False
     for sw in switches:
-        if sw.urn in feeders or get(sw.props, "id") in ids:
+        if sw.urn in feeders or (not feeders and known(sw.props, "id") in ids):
             found = True
-            if get(sw.props, "zoneId"):
-                zones.add(str(get(sw.props, "zoneId")))
+            if known(sw.props, "zoneId"):
+                zones.add(str(known(sw.props, "zoneId")))
     return zones if found else None
 
 
@@ -204,8 +205,11 @@ def check_virtual_node_public(subject: Subject, cfg: Mapping[str, Any]) -> list[
     if get(subject.props, "name") != "ack-virtual-node":
         return []
     config = _addon_config(subject.props)
-    public_keys = [k for k in config if any(w in str(k).lower() for w in ("eip", "publicnetwork", "publicip"))
-                   and truthy(config[k])]
+    public_keys = [
+        k
+        for k in config
+        if any(w in str(k).lower() for w in ("eip", "publicnetwork", "publicip")) and truthy(config[k])
+    ]
     return ["the ack-virtual-node config gives ECI pods public IPs"] if public_keys else []
 
 
@@ -234,7 +238,10 @@ POLICIES = [
         "ACK API servers must not be reachable from the internet (slbInternetEnabled defaults to true).",
         types=[CLUSTER],
         severity=Severity.CRITICAL,
-        anchors=["CloudConfig:ack-cluster-public-endpoint-check", "aws-eks-cluster-disallow-api-endpoint-public-access"],
+        anchors=[
+            "CloudConfig:ack-cluster-public-endpoint-check",
+            "aws-eks-cluster-disallow-api-endpoint-public-access",
+        ],
         fix="set slb_internet_enabled=False (create-time only) and reach the API server through the VPC",
         check=check_public_apiserver,
     ),
@@ -261,8 +268,11 @@ POLICIES = [
         "ACK clusters must envelope-encrypt Kubernetes Secrets with a KMS key.",
         types=[CLUSTER],
         severity=Severity.HIGH,
-        anchors=["CKV_K8S_104 (analog)", "aws-eks-cluster-enable-cluster-encryption-config",
-                 "KICS:k8s-encryption-provider-config"],
+        anchors=[
+            "CKV_K8S_104 (analog)",
+            "aws-eks-cluster-enable-cluster-encryption-config",
+            "KICS:k8s-encryption-provider-config",
+        ],
         fix="set encryption_provider_key=<KMS key id> on an ACK Pro cluster; never delete or disable that key",
         check=check_secret_encryption,
     ),
@@ -273,10 +283,13 @@ POLICIES = [
         severity=Severity.MEDIUM,
         anchors=["CKV_K8S_91", "CKV_K8S_92", "CKV_K8S_93", "CKV_K8S_94", "KICS:k8s-audit-log-path"],
         fix="set control_plane_log_components=['apiserver','kcm','scheduler','ccm'], control_plane_log_project "
-            "and audit_log_config=...(enabled=True)",
+        "and audit_log_config=...(enabled=True)",
         check=check_control_plane_logs,
-        config={"requiredComponents": str_list_schema(["apiserver", "kcm", "scheduler"],
-                                                      "control-plane components that must log")},
+        config={
+            "requiredComponents": str_list_schema(
+                ["apiserver", "kcm", "scheduler"], "control-plane components that must log"
+            )
+        },
     ),
     resource_rule(
         "alicloud-cs-managedkubernetes-enable-deletion-protection",
@@ -343,8 +356,10 @@ POLICIES = [
         anchors=["Polaris:deploymentMissingReplicas (analog)"],
         fix="set scaling_config=(enable=True, min_size=<floor>, max_size=<cap>) within the environment bounds",
         check=check_autoscaling_bounds,
-        config={"maxNodes": int_schema(100, "largest allowed pool size", minimum=1),
-                "minNodes": int_schema(1, "smallest allowed pool size")},
+        config={
+            "maxNodes": int_schema(100, "largest allowed pool size", minimum=1),
+            "minNodes": int_schema(1, "smallest allowed pool size"),
+        },
     ),
     resource_rule(
         "alicloud-cs-nodepool-encrypt-disks",

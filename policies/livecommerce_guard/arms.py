@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._base import Subject, fed_by, get, int_schema, number, of_type, resource_rule, stack_rule
+from ._base import Subject, get, int_schema, known, number, refers_to, of_type, resource_rule, stack_rule
 from .ack import CLUSTER
 
 PROMETHEUS = "alicloud:arms/prometheus:Prometheus"
@@ -20,9 +20,8 @@ def check_every_cluster_monitored(resources: list[Any], cfg: Mapping[str, Any]) 
     proms = [p for p in of_type(resources, PROMETHEUS) if get(p.props, "clusterType") == "aliyun-cs"]
     out = []
     for cluster in of_type(resources, CLUSTER):
-        cid = get(cluster.props, "id")
-        mine = [p for p in proms if cluster.urn in fed_by(p, "clusterId")
-                or (cid is not None and get(p.props, "clusterId") == cid)]
+        cid = known(cluster.props, "id")
+        mine = [p for p in proms if refers_to(p, "clusterId", cluster, cid)]
         if not mine:
             out.append((cluster.urn, "no ARMS Prometheus instance monitors this cluster"))
         elif min_archive and all((number(get(p.props, "archiveDuration"), 0) or 0) < min_archive for p in mine):

@@ -16,7 +16,9 @@ from ._base import (
     get,
     items,
     json_doc,
+    known,
     of_type,
+    refers_to,
     resource_rule,
     stack_rule,
     str_list_schema,
@@ -36,8 +38,9 @@ TRIGGER = "alicloud:fc/v3Trigger:V3Trigger"
 ASYNC_CONFIG = "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig"
 
 # Names that hold a secret; names ending like a pointer (…_SECRET_NAME, …_TOKEN_ARN) hold a reference.
-SECRET_NAME_RE = re.compile(r"(PASS(WORD|WD)?|SECRET|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|(^|_)AK$|(^|_)SK$)",
-                            re.IGNORECASE)
+SECRET_NAME_RE = re.compile(
+    r"(PASS(WORD|WD)?|SECRET|TOKEN|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|(^|_)AK$|(^|_)SK$)", re.IGNORECASE
+)
 REFERENCE_SUFFIX_RE = re.compile(r"_(NAME|ARN|ID|PATH|REF|URL|FILE)$", re.IGNORECASE)
 ACCESS_KEY_VALUE_RE = re.compile(r"LTAI[0-9A-Za-z]{12,}")
 EVENT_TRIGGER_TYPES = frozenset({"oss", "mns_topic", "eventbridge", "log", "cdn_events", "tablestore"})
@@ -52,7 +55,8 @@ def check_plaintext_secrets(subject: Subject, cfg: Mapping[str, Any]) -> list[st
     env = get(subject.props, "environmentVariables", default={})
     allowed = set(cfg.get("allowedNames", []))
     names = sorted(
-        k for k in (env if isinstance(env, Mapping) else {})
+        k
+        for k in (env if isinstance(env, Mapping) else {})
         if k not in allowed and (secret_like_name(k) or ACCESS_KEY_VALUE_RE.search(str(env[k])))
     )
     # Names, never values: Analyze sees secret values in plaintext.
@@ -91,49 +95,41 @@ def check_oss_trigger_scope(subject: Subject, cfg: Mapping[str, Any]) -> list[st
     return problems
 
 
-def _function_name(fn: Any) -> Any:
-    return get(fn.props, "functionName")
-
-
 def function_of(resource: Any, functions: list[Any]) -> Any:
-    """The V3Function a trigger/async config refers to: by reference, else by functionName."""
-    feeders = fed_by(resource, "functionName")
+    """The V3Function a trigger/async config refers to: by reference, else by literal functionName."""
     for fn in functions:
-        if fn.urn in feeders:
-            return fn
-    name = get(resource.props, "functionName")
-    for fn in functions:
-        if name and _function_name(fn) == name:
+        if refers_to(resource, "functionName", fn, known(fn.props, "functionName")):
             return fn
     return None
 
 
+def _name(resource: Any, *keys: str) -> Any:
+    return next((known(resource.props, k) for k in keys if known(resource.props, k)), None)
+
+
 def _role_of(fn: Any, roles: list[Any]) -> Any:
     feeders = fed_by(fn, "role")
-    arn = get(fn.props, "role")
+    arn = None if feeders else known(fn.props, "role")
     for role in roles:
-        if role.urn in feeders:
-            return role
-        name = get(role.props, "roleName") or get(role.props, "name")
-        if isinstance(arn, str) and name and arn.endswith(f":role/{str(name).lower()}"):
+        if feeders:
+            if role.urn in feeders:
+                return role
+            continue
+        name = _name(role, "roleName", "name")
+        if isinstance(arn, str) and name and arn.lower().endswith(f":role/{str(name).lower()}"):
             return role
     return None
 
 
 def _attached_to(att: Any, role: Any) -> bool:
-    if role.urn in fed_by(att, "roleName"):
-        return True
-    name = get(role.props, "roleName") or get(role.props, "name")
-    return bool(name) and get(att.props, "roleName") == name
+    return refers_to(att, "roleName", role, _name(role, "roleName", "name"))
 
 
 def _policy_of(att: Any, policies: list[Any]) -> Any:
-    feeders = fed_by(att, "policyName")
+    if known(att.props, "policyType") == "System":
+        return None
     for p in policies:
-        if p.urn in feeders:
-            return p
-        name = get(p.props, "policyName") or get(p.props, "name")
-        if name and get(att.props, "policyName") == name and get(att.props, "policyType") == "Custom":
+        if refers_to(att, "policyName", p, _name(p, "policyName", "name")):
             return p
     return None
 
@@ -199,8 +195,13 @@ def check_recursion(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[
         out_bucket = next((env[v] for v in bucket_vars if isinstance(env, Mapping) and env.get(v)), None)
         out_prefix = next((str(env[v]) for v in prefix_vars if isinstance(env, Mapping) and v in env), "")
         if out_bucket is None:
-            out.append((trig.urn, f"its function declares no output location ({'/'.join(bucket_vars)}), "
-                                  "so a write-back loop cannot be ruled out"))
+            out.append(
+                (
+                    trig.urn,
+                    f"its function declares no output location ({'/'.join(bucket_vars)}), "
+                    "so a write-back loop cannot be ruled out",
+                )
+            )
             continue
         in_prefix = str(get(trigger_config(trig.props), "filter", "key", "prefix", default=""))
         if out_bucket in sources and prefixes_overlap(in_prefix, out_prefix):
@@ -256,7 +257,7 @@ POLICIES = [
         severity=Severity.MEDIUM,
         anchors=["FC:oss-trigger", "aws-lambda-permission-configure-source-arn (analog)"],
         fix="set trigger_config events to oss:ObjectCreated:* with filter.key.prefix (e.g. 'raw/'), "
-            "plus source_arn and invocation_role",
+        "plus source_arn and invocation_role",
         check=check_oss_trigger_scope,
     ),
     stack_rule(
@@ -266,7 +267,7 @@ POLICIES = [
         severity=Severity.CRITICAL,
         anchors=["FC:avoid-trigger-loops"],
         fix="write results under a prefix disjoint from the trigger prefix (raw/ -> transcoded/) or to "
-            "another bucket, and declare it in OUTPUT_BUCKET/OUTPUT_PREFIX",
+        "another bucket, and declare it in OUTPUT_BUCKET/OUTPUT_PREFIX",
         check=check_recursion,
         config={
             "outputBucketVariables": str_list_schema(["OUTPUT_BUCKET"], "env vars naming the output bucket"),

@@ -38,13 +38,21 @@ HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 WORKLOADS = (DEPLOYMENT, STATEFULSET, DAEMONSET, REPLICASET, JOB, CRONJOB, POD)
 LONG_RUNNING = (DEPLOYMENT, STATEFULSET, DAEMONSET, REPLICASET, POD)
 NAMESPACED = WORKLOADS + (
-    SERVICE, SERVICE_ACCOUNT, PDB, HPA, "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
-    "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Secret",
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:networking.k8s.io/v1:Ingress",
-    "kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    SERVICE,
+    SERVICE_ACCOUNT,
+    PDB,
+    HPA,
+    "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
+    "kubernetes:core/v1:ConfigMap",
+    "kubernetes:core/v1:Secret",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "kubernetes:networking.k8s.io/v1:Ingress",
+    "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 )
-DANGEROUS_CAPABILITIES = frozenset({"ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE",
-                                    "DAC_READ_SEARCH", "BPF"})
+DANGEROUS_CAPABILITIES = frozenset(
+    {"ALL", "SYS_ADMIN", "NET_ADMIN", "NET_RAW", "SYS_PTRACE", "SYS_MODULE", "DAC_READ_SEARCH", "BPF"}
+)
 INTRANET_ANNOTATION = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
 
 EXEMPT = {"exemptNamespaces": str_list_schema(["kube-system"], "namespaces this rule skips (third-party add-ons)")}
@@ -79,8 +87,9 @@ def cname(container: Any) -> str:
     return str(get(container, "name", default="?"))
 
 
-def workload_rule(name: str, description: str, *, check, types: Iterable[str] = WORKLOADS,
-                  config: dict | None = None, **kw):
+def workload_rule(
+    name: str, description: str, *, check, types: Iterable[str] = WORKLOADS, config: dict | None = None, **kw
+):
     """A resource rule over pod templates that skips exempt namespaces."""
 
     def run(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
@@ -97,12 +106,16 @@ def workload_rule(name: str, description: str, *, check, types: Iterable[str] = 
 
 # ---- pure decisions -------------------------------------------------------------------------------
 
+
 def check_resources(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """K8S-01: requests for CPU and memory, a memory limit."""
     out = []
     for c in containers(pod_spec(subject.type, subject.props)):
-        missing = [path for path in (("requests", "cpu"), ("requests", "memory"), ("limits", "memory"))
-                   if get(c, "resources", *path) in (None, "")]
+        missing = [
+            path
+            for path in (("requests", "cpu"), ("requests", "memory"), ("limits", "memory"))
+            if get(c, "resources", *path) in (None, "")
+        ]
         if missing:
             out.append(f"container {cname(c)} lacks resources " + ", ".join(".".join(m) for m in missing))
     return out
@@ -187,15 +200,20 @@ def check_host_namespaces(subject: Subject, cfg: Mapping[str, Any]) -> list[str]
 def check_host_path(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """K8S-04: no hostPath volumes (the container runtime socket above all)."""
     spec = pod_spec(subject.type, subject.props)
-    return [f"volume {get(v, 'name', default='?')} mounts a hostPath"
-            for v in items(get(spec, "volumes")) if get(v, "hostPath")]
+    return [
+        f"volume {get(v, 'name', default='?')} mounts a hostPath"
+        for v in items(get(spec, "volumes"))
+        if get(v, "hostPath")
+    ]
 
 
 def check_read_only_root(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """K8S-05: read-only root filesystem (write to emptyDir volumes instead)."""
-    return [f"container {cname(c)} does not set readOnlyRootFilesystem: true"
-            for c in containers(pod_spec(subject.type, subject.props))
-            if get(c, "securityContext", "readOnlyRootFilesystem") is not True]
+    return [
+        f"container {cname(c)} does not set readOnlyRootFilesystem: true"
+        for c in containers(pod_spec(subject.type, subject.props))
+        if get(c, "securityContext", "readOnlyRootFilesystem") is not True
+    ]
 
 
 def check_service_account(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
@@ -234,8 +252,9 @@ def targets_virtual_nodes(template: Any) -> bool:
         return True
     if get(spec, "nodeSelector", "type") == "virtual-kubelet":
         return True
-    return any(str(get(t, "key", default="")).startswith("virtual-kubelet.io/")
-               for t in items(get(spec, "tolerations")))
+    return any(
+        str(get(t, "key", default="")).startswith("virtual-kubelet.io/") for t in items(get(spec, "tolerations"))
+    )
 
 
 def check_virtual_node_sizing(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
@@ -273,9 +292,16 @@ RESOURCE_RULES = [
         "Containers must request CPU and memory and limit memory (scheduling, HPA math, ECI sizing).",
         check=check_resources,
         severity=Severity.MEDIUM,
-        anchors=["CKV_K8S_10", "CKV_K8S_11", "CKV_K8S_12", "CKV_K8S_13", "kube-linter:unset-cpu-requirements",
-                 "kube-linter:unset-memory-requirements", "Polaris:cpuRequestsMissing",
-                 "Polaris:memoryLimitsMissing"],
+        anchors=[
+            "CKV_K8S_10",
+            "CKV_K8S_11",
+            "CKV_K8S_12",
+            "CKV_K8S_13",
+            "kube-linter:unset-cpu-requirements",
+            "kube-linter:unset-memory-requirements",
+            "Polaris:cpuRequestsMissing",
+            "Polaris:memoryLimitsMissing",
+        ],
         fix="set resources.requests.cpu/memory and resources.limits.memory on every container",
     ),
     workload_rule(
@@ -284,8 +310,14 @@ RESOURCE_RULES = [
         check=check_probes,
         types=LONG_RUNNING,
         severity=Severity.MEDIUM,
-        anchors=["CKV_K8S_8", "CKV_K8S_9", "Polaris:readinessProbeMissing", "Polaris:livenessProbeMissing",
-                 "kube-linter:no-readiness-probe", "kube-linter:no-liveness-probe"],
+        anchors=[
+            "CKV_K8S_8",
+            "CKV_K8S_9",
+            "Polaris:readinessProbeMissing",
+            "Polaris:livenessProbeMissing",
+            "kube-linter:no-readiness-probe",
+            "kube-linter:no-liveness-probe",
+        ],
         fix="add readinessProbe and livenessProbe (httpGet/tcpSocket on the serving port)",
     ),
     workload_rule(
@@ -303,8 +335,16 @@ RESOURCE_RULES = [
         "Containers must not be privileged or add dangerous capabilities (SYS_ADMIN, NET_RAW, ALL, ...).",
         check=check_privileged,
         severity=Severity.CRITICAL,
-        anchors=["CKV_K8S_16", "CKV_K8S_25", "CKV_K8S_28", "CKV_K8S_37", "CKV_K8S_39", "Polaris:runAsPrivileged",
-                 "Polaris:dangerousCapabilities", "kube-linter:privileged-container"],
+        anchors=[
+            "CKV_K8S_16",
+            "CKV_K8S_25",
+            "CKV_K8S_28",
+            "CKV_K8S_37",
+            "CKV_K8S_39",
+            "Polaris:runAsPrivileged",
+            "Polaris:dangerousCapabilities",
+            "kube-linter:privileged-container",
+        ],
         fix="remove securityContext.privileged and capabilities.add; drop ALL capabilities",
         enforcement_level=EnforcementLevel.MANDATORY,
     ),
@@ -313,8 +353,14 @@ RESOURCE_RULES = [
         "Containers must set allowPrivilegeEscalation: false and run as non-root (both default to unsafe).",
         check=check_privilege_escalation,
         severity=Severity.HIGH,
-        anchors=["CKV_K8S_20", "CKV_K8S_23", "Polaris:privilegeEscalationAllowed", "Polaris:runAsRootAllowed",
-                 "kube-linter:privilege-escalation-container", "kube-linter:run-as-non-root"],
+        anchors=[
+            "CKV_K8S_20",
+            "CKV_K8S_23",
+            "Polaris:privilegeEscalationAllowed",
+            "Polaris:runAsRootAllowed",
+            "kube-linter:privilege-escalation-container",
+            "kube-linter:run-as-non-root",
+        ],
         fix="set securityContext allowPrivilegeEscalation=false and runAsNonRoot=true (pod or container)",
     ),
     workload_rule(
@@ -322,8 +368,16 @@ RESOURCE_RULES = [
         "Pods must not share the host network, PID or IPC namespaces nor bind host ports.",
         check=check_host_namespaces,
         severity=Severity.HIGH,
-        anchors=["CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "CKV_K8S_26", "Polaris:hostNetworkSet",
-                 "Polaris:hostPIDSet", "Polaris:hostIPCSet", "kube-linter:host-network"],
+        anchors=[
+            "CKV_K8S_17",
+            "CKV_K8S_18",
+            "CKV_K8S_19",
+            "CKV_K8S_26",
+            "Polaris:hostNetworkSet",
+            "Polaris:hostPIDSet",
+            "Polaris:hostIPCSet",
+            "kube-linter:host-network",
+        ],
         fix="remove hostNetwork/hostPID/hostIPC and hostPort; expose the pod through a Service",
         enforcement_level=EnforcementLevel.MANDATORY,
     ),
@@ -341,8 +395,12 @@ RESOURCE_RULES = [
         "Containers must run with a read-only root filesystem.",
         check=check_read_only_root,
         severity=Severity.MEDIUM,
-        anchors=["CKV_K8S_22", "Polaris:notReadOnlyRootFilesystem", "kube-linter:no-read-only-root-fs",
-                 "kubernetes-apps-v1-deployment-enable-read-only-root-filesystem"],
+        anchors=[
+            "CKV_K8S_22",
+            "Polaris:notReadOnlyRootFilesystem",
+            "kube-linter:no-read-only-root-fs",
+            "kubernetes-apps-v1-deployment-enable-read-only-root-filesystem",
+        ],
         fix="set securityContext.readOnlyRootFilesystem=true and mount emptyDir where the app writes",
     ),
     workload_rule(
@@ -350,8 +408,12 @@ RESOURCE_RULES = [
         "Pods must run as a dedicated ServiceAccount (RRSA binds RAM roles per ServiceAccount).",
         check=check_service_account,
         severity=Severity.MEDIUM,
-        anchors=["CKV_K8S_41", "CKV_K8S_42", "kube-linter:default-service-account",
-                 "kube-linter:deprecated-service-account-field"],
+        anchors=[
+            "CKV_K8S_41",
+            "CKV_K8S_42",
+            "kube-linter:default-service-account",
+            "kube-linter:deprecated-service-account-field",
+        ],
         fix="create a ServiceAccount per workload and set spec.template.spec.serviceAccountName",
     ),
     workload_rule(
@@ -377,8 +439,14 @@ RESOURCE_RULES = [
         "Pods bursting onto ECI virtual nodes must declare CPU/memory requests and use no host features.",
         check=check_virtual_node_sizing,
         severity=Severity.MEDIUM,
-        anchors=["CKV_K8S_10", "CKV_K8S_12", "CKV_K8S_19", "CKV_K8S_26", "Polaris:cpuRequestsMissing",
-                 "Polaris:hostPathSet"],
+        anchors=[
+            "CKV_K8S_10",
+            "CKV_K8S_12",
+            "CKV_K8S_19",
+            "CKV_K8S_26",
+            "Polaris:cpuRequestsMissing",
+            "Polaris:hostPathSet",
+        ],
         fix="set resources.requests (or the k8s.aliyun.com/eci-use-specs annotation) and drop host* settings",
     ),
     workload_rule(
@@ -389,8 +457,10 @@ RESOURCE_RULES = [
         severity=Severity.HIGH,
         anchors=["kubernetes-core-v1-service-disallow-load-balancer", "kube-linter:exposed-services"],
         fix="annotate service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type: intranet, or enter "
-            "traffic through the MSE gateway",
-        config={"allowPublic": str_list_schema([], "service names allowed a public load balancer"),
-                "disallowNodePort": bool_schema(True, "flag NodePort services")},
+        "traffic through the MSE gateway",
+        config={
+            "allowPublic": str_list_schema([], "service names allowed a public load balancer"),
+            "disallowNodePort": bool_schema(True, "flag NodePort services"),
+        },
     ),
 ]

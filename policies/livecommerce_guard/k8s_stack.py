@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from ._base import fed_by, get, int_schema, items, number, of_type, stack_rule
+from ._base import fed_by, get, int_schema, known, items, number, of_type, stack_rule
 from .k8s import DEPLOYMENT, HPA, PDB, STATEFULSET, namespace_of, pod_template
 
 SCALABLE = (DEPLOYMENT, STATEFULSET)
@@ -25,7 +25,7 @@ def _exempt(res: Any, cfg: Mapping[str, Any]) -> bool:
 
 
 def object_name(res: Any) -> str:
-    return str(get(res.props, "metadata", "name", default=res.name))
+    return str(known(res.props, "metadata", "name", default=res.name))
 
 
 def hpas_for(workload: Any, hpas: list[Any]) -> list[Any]:
@@ -35,9 +35,9 @@ def hpas_for(workload: Any, hpas: list[Any]) -> list[Any]:
     for hpa in hpas:
         if namespace_of(hpa.props) != namespace_of(workload.props):
             continue
-        ref = get(hpa.props, "spec", "scaleTargetRef", default={})
+        ref = known(hpa.props, "spec", "scaleTargetRef", default={})
         if workload.urn in fed_by(hpa, "spec") or (
-            get(ref, "kind") == kind and get(ref, "name") == object_name(workload)
+            known(ref, "kind") == kind and known(ref, "name") == object_name(workload)
         ):
             out.append(hpa)
     return out
@@ -80,8 +80,12 @@ def selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
 
 def pdbs_for(workload: Any, pdbs: list[Any]) -> list[Any]:
     labels = template_labels(workload)
-    return [p for p in pdbs if namespace_of(p.props) == namespace_of(workload.props)
-            and selector_matches(get(p.props, "spec", "selector", default={}), labels)]
+    return [
+        p
+        for p in pdbs
+        if namespace_of(p.props) == namespace_of(workload.props)
+        and selector_matches(get(p.props, "spec", "selector", default={}), labels)
+    ]
 
 
 def has_spread(workload: Any) -> bool:
@@ -179,8 +183,14 @@ def check_hpa_bounds(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple
     return out
 
 
-EXEMPT = {"exemptNamespaces": {"type": "array", "items": {"type": "string"}, "default": ["kube-system"],
-                               "description": "namespaces this rule skips"}}
+EXEMPT = {
+    "exemptNamespaces": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["kube-system"],
+        "description": "namespaces this rule skips",
+    }
+}
 
 STACK_RULES = [
     stack_rule(
@@ -188,11 +198,16 @@ STACK_RULES = [
         "Deployments and StatefulSets must run several replicas spread over zones or nodes.",
         types=list(SCALABLE) + [HPA],
         severity=Severity.MEDIUM,
-        anchors=["Polaris:deploymentMissingReplicas", "Polaris:topologySpreadConstraint",
-                 "kube-linter:minimum-three-replicas", "kube-linter:no-anti-affinity",
-                 "kubernetes-apps-v1-deployment-configure-minimum-replica-count", "KICS:deployment-no-pod-anti-affinity"],
+        anchors=[
+            "Polaris:deploymentMissingReplicas",
+            "Polaris:topologySpreadConstraint",
+            "kube-linter:minimum-three-replicas",
+            "kube-linter:no-anti-affinity",
+            "kubernetes-apps-v1-deployment-configure-minimum-replica-count",
+            "KICS:deployment-no-pod-anti-affinity",
+        ],
         fix="set spec.replicas (or the HPA minReplicas) to the environment minimum and add a "
-            "topologySpreadConstraint on topology.kubernetes.io/zone",
+        "topologySpreadConstraint on topology.kubernetes.io/zone",
         check=check_replicas_and_spread,
         config={**EXEMPT, "minReplicas": int_schema(2, "smallest replica count", minimum=1)},
     ),
@@ -211,9 +226,13 @@ STACK_RULES = [
         "PodDisruptionBudgets must allow at least one eviction, or ACK node drains and CVE patching stall.",
         types=[PDB] + list(SCALABLE) + [HPA],
         severity=Severity.HIGH,
-        anchors=["Polaris:pdbDisruptionsIsZero", "Polaris:pdbMinAvailableGreaterThanHPAMinReplicas",
-                 "kube-linter:pdb-max-unavailable", "kube-linter:pdb-min-available",
-                 "kubernetes-policy-v1-poddisruptionbudget-disallow-zero-voluntary-disruption"],
+        anchors=[
+            "Polaris:pdbDisruptionsIsZero",
+            "Polaris:pdbMinAvailableGreaterThanHPAMinReplicas",
+            "kube-linter:pdb-max-unavailable",
+            "kube-linter:pdb-min-available",
+            "kubernetes-policy-v1-poddisruptionbudget-disallow-zero-voluntary-disruption",
+        ],
         fix="set maxUnavailable: 1 (or minAvailable below the workload's minimum replicas)",
         check=check_pdb_sanity,
         config=EXEMPT,
@@ -224,8 +243,13 @@ STACK_RULES = [
         "HorizontalPodAutoscalers must keep a floor of replicas, room to scale, and a real target.",
         types=[HPA] + list(SCALABLE),
         severity=Severity.MEDIUM,
-        anchors=["Polaris:hpaMinAvailability", "Polaris:hpaMaxAvailability", "kube-linter:hpa-minimum-three-replicas",
-                 "kube-linter:dangling-horizontalpodautoscaler", "KICS:hpa-targets-invalid-object"],
+        anchors=[
+            "Polaris:hpaMinAvailability",
+            "Polaris:hpaMaxAvailability",
+            "kube-linter:hpa-minimum-three-replicas",
+            "kube-linter:dangling-horizontalpodautoscaler",
+            "KICS:hpa-targets-invalid-object",
+        ],
         fix="set minReplicas to the environment floor, maxReplicas above it, and scaleTargetRef to a workload",
         check=check_hpa_bounds,
         config={**EXEMPT, "minReplicas": int_schema(2, "smallest minReplicas", minimum=1)},

@@ -80,8 +80,10 @@ POLICIES = [
         anchors=["Polaris:deploymentMissingReplicas (analog)"],
         fix="set instance_count=3 and mse_version='mse_pro'",
         check=check_registry_ha,
-        config={"minInstances": int_schema(3, "smallest registry size", minimum=1),
-                "requirePro": bool_schema(True, "require mse_version mse_pro")},
+        config={
+            "minInstances": int_schema(3, "smallest registry size", minimum=1),
+            "requirePro": bool_schema(True, "require mse_version mse_pro"),
+        },
     ),
     resource_rule(
         "alicloud-mse-gateway-require-high-availability",
@@ -91,7 +93,9 @@ POLICIES = [
         anchors=["Polaris:hpaMinAvailability (analog)"],
         fix="set replica>=2 and backup_vswitch_id to a vSwitch in another zone",
         check=check_gateway_ha,
-        config={"minReplicas": int_schema(2, "smallest replica count", minimum=1),
-                "requireBackupVswitch": bool_schema(True, "require a backup vSwitch in another zone")},
+        config={
+            "minReplicas": int_schema(2, "smallest replica count", minimum=1),
+            "requireBackupVswitch": bool_schema(True, "require a backup vSwitch in another zone"),
+        },
     ),
 ]

@@ -51,7 +51,10 @@ def check_public_admin_ports(subject: Subject, cfg: Mapping[str, Any]) -> list[s
     p = subject.props
     if str(get(p, "type", default="")) != "ingress" or str(get(p, "policy", default="accept")) == "drop":
         return []
-    if str(get(p, "cidrIp", default="")) not in PUBLIC_CIDRS and str(get(p, "ipv6CidrIp", default="")) not in PUBLIC_CIDRS:
+    if (
+        str(get(p, "cidrIp", default="")) not in PUBLIC_CIDRS
+        and str(get(p, "ipv6CidrIp", default="")) not in PUBLIC_CIDRS
+    ):
         return []
     protocol = str(get(p, "ipProtocol", default="all")).lower()
     if protocol not in ("tcp", "udp", "all"):

@@ -17,12 +17,13 @@ from pulumi_policy import EnforcementLevel, Severity
 from ._base import (
     Subject,
     bool_schema,
-    fed_by,
     get,
     is_list,
     items,
     json_doc,
+    known,
     of_type,
+    refers_to,
     resource_rule,
     stack_rule,
     truthy,
@@ -43,6 +44,7 @@ SSE_ALGORITHMS = frozenset({"KMS", "AES256", "SM4"})
 
 
 # ---- pure decisions -------------------------------------------------------------------------------
+
 
 def check_public_acl(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """OSS-01: neither `Bucket.acl` (deprecated) nor `BucketAcl.acl` may be public."""
@@ -115,9 +117,7 @@ def denies_insecure_transport(document: Any) -> bool:
                 continue
             for key, value in operator.items():
                 values = items(value) if is_list(value) else [value]
-                if str(key).lower() == "acs:securetransport" and any(
-                    str(v).lower() == "false" for v in values
-                ):
+                if str(key).lower() == "acs:securetransport" and any(str(v).lower() == "false" for v in values):
                     return True
     return False
 
@@ -145,16 +145,13 @@ def check_force_destroy(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
 
 
 def _bucket_name(bucket: Any) -> Any:
-    name = get(bucket.props, "bucket")
-    return name if isinstance(name, str) and name and name != "[secret]" else None
+    name = known(bucket.props, "bucket")
+    return name if isinstance(name, str) and name else None
 
 
 def belongs_to(sub: Any, bucket: Any) -> bool:
-    """Whether an oss.Bucket* sub-resource configures `bucket` (by reference, else by name)."""
-    if bucket.urn in fed_by(sub, "bucket"):
-        return True
-    name = _bucket_name(bucket)
-    return name is not None and get(sub.props, "bucket") == name
+    """Whether an oss.Bucket* sub-resource configures `bucket` (by reference, else by literal name)."""
+    return refers_to(sub, "bucket", bucket, _bucket_name(bucket))
 
 
 def _subresources(resources: list[Any], bucket: Any, type_: str) -> list[Any]:
@@ -245,8 +242,13 @@ POLICIES = [
         "OSS bucket policies must not allow anonymous ('*') principals without a source VPC/IP condition.",
         types=[BUCKET, BUCKET_POLICY],
         severity=Severity.CRITICAL,
-        anchors=["KICS:ec62a32c", "KICS:8c0695d8", "KICS:fe286195", "KICS:88541597",
-                 "CloudConfig:oss-bucket-anonymous-prohibited"],
+        anchors=[
+            "KICS:ec62a32c",
+            "KICS:8c0695d8",
+            "KICS:fe286195",
+            "KICS:88541597",
+            "CloudConfig:oss-bucket-anonymous-prohibited",
+        ],
         fix="name RAM principals in the policy, or add an acs:SourceVpc / acs:SourceIp condition",
         check=check_anonymous_policy,
         enforcement_level=EnforcementLevel.MANDATORY,

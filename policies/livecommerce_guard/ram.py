@@ -47,8 +47,11 @@ def is_admin_policy_name(name: Any, policy_type: Any) -> bool:
 
 
 def is_full_access(name: Any, policy_type: Any) -> bool:
-    return (isinstance(name, str) and str(policy_type or "System") == "System"
-            and (name == ADMIN_POLICY or bool(FULL_ACCESS_RE.match(name))))
+    return (
+        isinstance(name, str)
+        and str(policy_type or "System") == "System"
+        and (name == ADMIN_POLICY or bool(FULL_ACCESS_RE.match(name)))
+    )
 
 
 def check_admin_attachment(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
@@ -142,8 +145,8 @@ def check_trust_policy(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
             condition = get(st, "Condition", default={})
             keys = set()
             wildcard_sub = False
-            for op_name, operator in (condition.items() if isinstance(condition, Mapping) else []):
-                for k, v in (operator.items() if isinstance(operator, Mapping) else []):
+            for op_name, operator in condition.items() if isinstance(condition, Mapping) else []:
+                for k, v in operator.items() if isinstance(operator, Mapping) else []:
                     keys.add(str(k).lower())
                     if str(k).lower() == "oidc:sub":
                         values = [str(x) for x in _as_list(v)]
@@ -189,8 +192,11 @@ POLICIES = [
         "RAM custom policies must not allow every action on every resource, nor whole-service wildcards.",
         types=[POLICY],
         severity=Severity.HIGH,
-        anchors=["CloudConfig:ram-policy-no-statements-with-admin-access-check", "KICS:e8e62026",
-                 "CKV_K8S_49 (analog)"],
+        anchors=[
+            "CloudConfig:ram-policy-no-statements-with-admin-access-check",
+            "KICS:e8e62026",
+            "CKV_K8S_49 (analog)",
+        ],
         fix="list the exact actions (oss:GetObject, ...) and resource ARNs the workload needs",
         check=check_wildcard_policy,
         config={"strict": bool_schema(True, "also flag '<service>:*' actions")},
@@ -202,13 +208,26 @@ POLICIES = [
         severity=Severity.CRITICAL,
         anchors=["ACK:RRSA", "IAM trust-policy (analog)"],
         fix="trust only the expected service (fc.aliyuncs.com, oss.aliyuncs.com) or the cluster OIDC "
-            "provider with StringEquals on oidc:iss, oidc:aud and oidc:sub",
+        "provider with StringEquals on oidc:iss, oidc:aud and oidc:sub",
         check=check_trust_policy,
-        config={"allowedServices": str_list_schema(
-            ["fc.aliyuncs.com", "oss.aliyuncs.com", "cs.aliyuncs.com", "ecs.aliyuncs.com",
-             "eci.aliyuncs.com", "mse.aliyuncs.com", "arms.aliyuncs.com", "log.aliyuncs.com",
-             "actiontrail.aliyuncs.com", "eventbridge.aliyuncs.com", "mns.aliyuncs.com"],
-            "service principals a role may trust")},
+        config={
+            "allowedServices": str_list_schema(
+                [
+                    "fc.aliyuncs.com",
+                    "oss.aliyuncs.com",
+                    "cs.aliyuncs.com",
+                    "ecs.aliyuncs.com",
+                    "eci.aliyuncs.com",
+                    "mse.aliyuncs.com",
+                    "arms.aliyuncs.com",
+                    "log.aliyuncs.com",
+                    "actiontrail.aliyuncs.com",
+                    "eventbridge.aliyuncs.com",
+                    "mns.aliyuncs.com",
+                ],
+                "service principals a role may trust",
+            )
+        },
         enforcement_level=EnforcementLevel.MANDATORY,
     ),
     resource_rule(

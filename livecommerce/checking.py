@@ -1,0 +1,667 @@
+"""Offline CrossGuard: evaluate a plan (format v1) with the policy pack, the way the engine does.
+
+Fidelity to `pulumi preview --policy-pack policies --policy-pack-config policies/config/ENV.json`:
+- the same rule objects (`policies.livecommerce_guard.POLICIES`), driven through pulumi_policy's own
+  analyzer servicer (`_PolicyAnalyzerServicer`, the object `PolicyPack` serves over gRPC) with protobuf
+  requests, so props reach rules as read-only camelCase proxies, numbers as floats, and a value unknown
+  at preview (`"[unknown]"` in the plan) raises inside the rule and becomes "can't run during preview";
+- enforcement levels and rule config reconciled like the CLI's `ReconcilePolicyPackConfig`: policy
+  level (else pack default), schema defaults, then the config file's `all`, then per-rule entries;
+- resource rules get one `Analyze` per custom resource; stack rules one `AnalyzeStack` over every
+  resource with parents, dependencies and propertyDependencies.
+
+Then waivers (`policies/waivers.yaml`) turn matching violations into "waived". Decisions:
+- a malformed waivers file (or a waiver naming an unknown rule or environment) is a UserError: exit 2;
+- an expired waiver that applies to the environment fails the check like a mandatory violation
+  (exit 1), and the violations it covered are reported unwaived;
+- a waiver that matches nothing is reported as unused (a note, not a failure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from livecommerce.errors import UserError
+from livecommerce.plan import validate_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES_DIR = ROOT / "policies"
+CONFIG_DIR = POLICIES_DIR / "config"
+WAIVERS_PATH = POLICIES_DIR / "waivers.yaml"
+REPORT_FORMAT = "livecommerce.check/v1"
+UNKNOWN = "[unknown]"
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+
+
+def _pack() -> Any:
+    # Imported lazily: `livecommerce --help` need not load 60 rules.
+    import policies.livecommerce_guard as pack
+
+    return pack
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ---- enforcement levels and rule config ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolvedRule:
+    """The effective level and config of one rule for one environment."""
+
+    level: str
+    properties: dict[str, Any]
+
+
+def environments(config_dir: Path = CONFIG_DIR) -> list[str]:
+    """Environments that have an enforcement file (`policies/config/<env>.json`)."""
+    return sorted(p.stem for p in config_dir.glob("*.json"))
+
+
+def load_config_file(env: str, config_dir: Path = CONFIG_DIR) -> dict[str, Any]:
+    """Read `<config_dir>/<env>.json` (the `--policy-pack-config` file); UserError when unusable."""
+    path = config_dir / f"{env}.json"
+    if not path.is_file():
+        known = ", ".join(environments(config_dir)) or "none"
+        raise UserError(f"{_display(path)}: no enforcement file for environment {env!r}; known: {known}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{_display(path)}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{_display(path)}: expected an object mapping rule names to levels")
+    return data
+
+
+def _check_type(value: Any, schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return ok and value >= schema.get("minimum", value)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "array":
+        return isinstance(value, list) and all(_check_type(v, schema.get("items", {})) for v in value)
+    return True
+
+
+def resolve_config(
+    policies: list[Any],
+    pack_level: str,
+    file_config: Mapping[str, Any] | None,
+    initial_config: Mapping[str, Any] | None = None,
+    source: str = "config",
+) -> dict[str, ResolvedRule]:
+    """Per-rule level and properties, as the Pulumi CLI reconciles them before `Configure`.
+
+    Order: the rule's own level (else the pack default) and its schema defaults; then `initial_config`
+    (the pack's programmatic config), then the file: each applies `all` first, then per-rule entries.
+    Unlike the CLI (which ignores them) unknown rule names are errors here: they are always typos.
+    """
+    by_name = {p.name: p for p in policies}
+    result: dict[str, ResolvedRule] = {}
+    for p in policies:
+        schema = p.config_schema.properties if p.config_schema else {}
+        defaults = {k: v["default"] for k, v in schema.items() if "default" in v}
+        level = p.enforcement_level.value if p.enforcement_level is not None else pack_level
+        result[p.name] = ResolvedRule(level, defaults)
+
+    def level_of(key: str, value: Any) -> str | None:
+        if value is None:
+            return None
+        if value not in LEVELS:
+            raise UserError(f"{source}: {key}: enforcement level {value!r} is not one of {', '.join(LEVELS)}")
+        return value
+
+    for layer in (initial_config, file_config):
+        if not layer:
+            continue
+        if "all" in layer:
+            all_level = layer["all"]
+            if isinstance(all_level, Mapping):
+                all_level = all_level.get("enforcementLevel")
+            lvl = level_of("all", all_level)
+            if lvl:
+                result = {k: ResolvedRule(lvl, v.properties) for k, v in result.items()}
+        for key, value in layer.items():
+            if key == "all":
+                continue
+            if key not in by_name:
+                raise UserError(
+                    f"{source}: {key}: no such rule in the pack; check the spelling "
+                    "(`livecommerce check --help` lists the docs with every rule)"
+                )
+            current = result[key]
+            if isinstance(value, str):
+                result[key] = ResolvedRule(level_of(key, value) or current.level, current.properties)
+                continue
+            if not isinstance(value, Mapping):
+                raise UserError(f"{source}: {key}: expected a level string or an object")
+            props = dict(current.properties)
+            policy = by_name[key]
+            schema = policy.config_schema.properties if policy.config_schema else {}
+            for prop, pval in value.items():
+                if prop == "enforcementLevel":
+                    continue
+                if prop not in schema:
+                    known = ", ".join(sorted(schema)) or "none"
+                    raise UserError(f"{source}: {key}.{prop}: the rule has no such setting; settings: {known}")
+                if not _check_type(pval, schema[prop]):
+                    raise UserError(
+                        f"{source}: {key}.{prop}: expected {schema[prop].get('type')}"
+                        + (f" >= {schema[prop]['minimum']}" if "minimum" in schema[prop] else "")
+                    )
+                props[prop] = pval
+            result[key] = ResolvedRule(level_of(key, value.get("enforcementLevel")) or current.level, props)
+    return result
+
+
+def resolved_levels(env: str, config_dir: Path = CONFIG_DIR) -> dict[str, ResolvedRule]:
+    """The rules' effective levels/config for `env` from `policies/config/<env>.json`."""
+    pack = _pack()
+    path = config_dir / f"{env}.json"
+    return resolve_config(
+        pack.POLICIES, pack.PACK_ENFORCEMENT_LEVEL.value, load_config_file(env, config_dir), source=_display(path)
+    )
+
+
+# ---- waivers ---------------------------------------------------------------------------------------
+
+
+class Waiver(BaseModel):
+    """One accepted exception to a rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str = Field(description="The rule name, exactly as in the pack.")
+    resource: str = Field(min_length=1, description="Logical resource name or URN; shell wildcards (*, ?) allowed.")
+    environments: list[str] = Field(min_length=1, description="Environments the waiver applies to.")
+    reason: str = Field(min_length=15, description="Why the exception is acceptable (at least a sentence).")
+    owner: str = Field(min_length=2, description="Who answers for it (team or person).")
+    expires: dt.date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
+
+    @field_validator("rule", "owner", "reason")
+    @classmethod
+    def _no_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    def matches(self, rule: str, name: str, urn: str) -> bool:
+        if rule != self.rule:
+            return False
+        if self.resource.startswith("urn:") or "::" in self.resource:
+            return fnmatch.fnmatchcase(urn, self.resource)
+        return fnmatch.fnmatchcase(name, self.resource)
+
+
+class WaiverFile(BaseModel):
+    """`policies/waivers.yaml`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    waivers: list[Waiver] = Field(default_factory=list)
+
+
+def load_waivers(
+    path: Path = WAIVERS_PATH, rules: set[str] | None = None, envs: set[str] | None = None
+) -> list[Waiver]:
+    """Parse and validate the waivers file; every problem is a UserError naming file, key and fix."""
+    shown = _display(path)
+    if not path.is_file():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UserError(f"{shown}: invalid YAML{where}; fix the syntax") from None
+    if data is None:
+        return []
+    try:
+        parsed = WaiverFile.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(x) for x in err["loc"]) or "(top)"
+            lines.append(
+                f"{shown}: {loc}: {err['msg']}; each waiver needs rule, resource, environments, "
+                "reason, owner and expires (YYYY-MM-DD)"
+            )
+        raise UserError(*lines) from None
+    problems = []
+    for i, w in enumerate(parsed.waivers):
+        if rules is not None and w.rule not in rules:
+            problems.append(f"{shown}: waivers.{i}.rule: no rule named {w.rule!r} in the pack; check the spelling")
+        for env in w.environments:
+            if envs is not None and env not in envs:
+                problems.append(
+                    f"{shown}: waivers.{i}.environments: unknown environment {env!r}; use {', '.join(sorted(envs))}"
+                )
+    if problems:
+        raise UserError(*problems)
+    return list(parsed.waivers)
+
+
+# ---- the report ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule outcome on one resource. `status`: violation, waived or skipped (unknown at preview)."""
+
+    rule: str
+    severity: str
+    level: str
+    status: str
+    urn: str
+    resource: str
+    type: str
+    problem: str
+    fix: str
+    anchors: tuple[str, ...] = ()
+    waiver_owner: str | None = None
+    waiver_reason: str | None = None
+    waiver_expires: str | None = None
+
+
+@dataclass
+class CheckReport:
+    """Everything `livecommerce check` prints; `failed` decides the exit code."""
+
+    env: str
+    stack: str
+    rules: int
+    resources: int
+    findings: list[Finding] = field(default_factory=list)
+    expired_waivers: list[dict[str, Any]] = field(default_factory=list)
+    unused_waivers: list[dict[str, Any]] = field(default_factory=list)
+    not_applicable: list[dict[str, str]] = field(default_factory=list)
+
+    def of(self, status: str, level: str | None = None) -> list[Finding]:
+        return [f for f in self.findings if f.status == status and (level is None or f.level == level)]
+
+    @property
+    def mandatory(self) -> list[Finding]:
+        return self.of("violation", "mandatory")
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.mandatory) or bool(self.expired_waivers)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": REPORT_FORMAT,
+            "env": self.env,
+            "stack": self.stack,
+            "passed": not self.failed,
+            "summary": {
+                "rules": self.rules,
+                "resources": self.resources,
+                "mandatory": len(self.mandatory),
+                "advisory": len(self.of("violation", "advisory")),
+                "waived": len(self.of("waived")),
+                "skipped": len(self.of("skipped")),
+                "expiredWaivers": len(self.expired_waivers),
+            },
+            "findings": [_finding_dict(f) for f in self.findings],
+            "expiredWaivers": self.expired_waivers,
+            "unusedWaivers": self.unused_waivers,
+        }
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    d = asdict(f)
+    d["anchors"] = list(f.anchors)
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def _waiver_dict(w: Waiver) -> dict[str, Any]:
+    return {
+        "rule": w.rule,
+        "resource": w.resource,
+        "environments": list(w.environments),
+        "owner": w.owner,
+        "reason": w.reason,
+        "expires": w.expires.isoformat(),
+    }
+
+
+# ---- driving the analyzer --------------------------------------------------------------------------
+
+
+def _wire(value: Any) -> Any:
+    """Plan inputs -> engine wire values: `[unknown]` becomes the engine's unknown sentinel."""
+    from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+    if value == UNKNOWN:
+        return UNKNOWN_STRING_VALUE
+    if isinstance(value, dict):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_wire(v) for v in value]
+    return value
+
+
+def _struct(values: Mapping[str, Any]) -> Any:
+    from google.protobuf import struct_pb2
+
+    s = struct_pb2.Struct()
+    s.update(_wire(dict(values)))
+    return s
+
+
+_LEVEL_FROM_PROTO = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
+
+
+def _analyzer(resolved: Mapping[str, ResolvedRule]) -> Any:
+    """The SDK's own servicer, configured exactly as the engine's `Configure` call would."""
+    from pulumi.runtime import proto
+    from pulumi_policy.policy import _PolicyAnalyzerServicer  # private API: the same object PolicyPack serves
+
+    pack = _pack()
+    servicer = _PolicyAnalyzerServicer(pack.PACK_NAME, pack.PACK_VERSION, pack.POLICIES, pack.PACK_ENFORCEMENT_LEVEL)
+    to_proto = {
+        "advisory": proto.ADVISORY,
+        "mandatory": proto.MANDATORY,
+        "remediate": proto.REMEDIATE,
+        "disabled": proto.DISABLED,
+    }
+    request = proto.ConfigureAnalyzerRequest()
+    for name, rule in resolved.items():
+        config = proto.PolicyConfig(enforcementLevel=to_proto[rule.level])
+        if rule.properties:
+            config.properties.update(rule.properties)
+        request.policyConfig[name].CopyFrom(config)
+    servicer.Configure(request, None)
+    return servicer
+
+
+def _options(res: Mapping[str, Any]) -> Any:
+    from pulumi.runtime import proto
+
+    return proto.AnalyzerResourceOptions(protect=bool(res.get("protect")), parent=res.get("parent") or "")
+
+
+def _analyzable(res: Mapping[str, Any]) -> bool:
+    return bool(res.get("custom")) and not str(res["type"]).startswith("pulumi:")
+
+
+def _split(message: str, name: str) -> tuple[str, str]:
+    """Diagnostic message -> (problem, fix). Rules write '<description>\\n<name>: <problem>. Fix: <fix>'."""
+    _, _, body = message.partition("\n")
+    body = body or message
+    if body.startswith(f"{name}: "):
+        body = body[len(name) + 2 :]
+    problem, sep, fix = body.rpartition(". Fix: ")
+    return (problem, fix) if sep else (body, "")
+
+
+def raw_diagnostics(plan: Mapping[str, Any], resolved: Mapping[str, ResolvedRule]) -> list[dict[str, Any]]:
+    """Every diagnostic the analyzer reports for the plan, with its URN filled in (as the engine does)."""
+    from pulumi.runtime import proto
+
+    servicer = _analyzer(resolved)
+    out: list[dict[str, Any]] = []
+    resources = plan["resources"]
+    for res in resources:
+        if not _analyzable(res):
+            continue
+        request = proto.AnalyzeRequest(
+            type=res["type"],
+            properties=_struct(res.get("inputs") or {}),
+            urn=res["urn"],
+            name=res["name"],
+            options=_options(res),
+        )
+        response = servicer.Analyze(request, None)
+        for d in response.diagnostics:
+            out.append(
+                {
+                    "policy": d.policyName,
+                    "message": d.message,
+                    "urn": d.urn or res["urn"],
+                    "level": _LEVEL_FROM_PROTO.get(d.enforcementLevel, "advisory"),
+                }
+            )
+        for na in response.not_applicable:
+            out.append({"policy": na.policy_name, "not_applicable": na.reason, "urn": res["urn"]})
+    stack = [
+        proto.AnalyzerResource(
+            type=r["type"],
+            properties=_struct(r.get("inputs") or {}),
+            urn=r["urn"],
+            name=r["name"],
+            options=_options(r),
+            parent=r.get("parent") or "",
+            dependencies=list(r.get("dependencies") or []),
+            propertyDependencies={
+                k: proto.AnalyzerPropertyDependencies(urns=list(v))
+                for k, v in (r.get("propertyDependencies") or {}).items()
+            },
+        )
+        for r in resources
+        if r["type"] != "pulumi:pulumi:Stack"
+    ]
+    response = servicer.AnalyzeStack(proto.AnalyzeStackRequest(resources=stack), None)
+    for d in response.diagnostics:
+        out.append(
+            {
+                "policy": d.policyName,
+                "message": d.message,
+                "urn": d.urn,
+                "level": _LEVEL_FROM_PROTO.get(d.enforcementLevel, "advisory"),
+            }
+        )
+    for na in response.not_applicable:
+        out.append({"policy": na.policy_name, "not_applicable": na.reason, "urn": ""})
+    return out
+
+
+def evaluate(
+    plan: dict[str, Any],
+    env: str,
+    waivers_path: Path | None = WAIVERS_PATH,
+    config_dir: Path = CONFIG_DIR,
+    today: dt.date | None = None,
+) -> CheckReport:
+    """Evaluate `plan` with `env`'s enforcement levels and the waivers; never raises for violations."""
+    validate_plan(plan)
+    pack = _pack()
+    by_name = {p.name: p for p in pack.POLICIES}
+    resolved = resolved_levels(env, config_dir)
+    waivers = load_waivers(waivers_path, set(by_name), set(environments(config_dir))) if waivers_path else []
+    today = today or dt.date.today()
+    applicable = [w for w in waivers if env in w.environments]
+    live = [w for w in applicable if w.expires >= today]
+    expired = [w for w in applicable if w.expires < today]
+    by_urn = {r["urn"]: r for r in plan["resources"]}
+
+    report = CheckReport(
+        env=env,
+        stack=str(plan.get("stack", env)),
+        rules=len(pack.POLICIES),
+        resources=sum(1 for r in plan["resources"] if _analyzable(r)),
+    )
+    used: set[int] = set()
+    seen: set[tuple[str, str, str]] = set()
+    for d in raw_diagnostics(plan, resolved):
+        if "not_applicable" in d:
+            report.not_applicable.append({"rule": d["policy"], "urn": d["urn"], "reason": d["not_applicable"]})
+            continue
+        res = by_urn.get(d["urn"], {})
+        name = res.get("name", d["urn"].rsplit("::", 1)[-1])
+        policy = by_name.get(d["policy"])
+        meta = getattr(policy, "livecommerce", None)
+        skipped = d["message"].startswith("can't run policy")
+        problem, fix = (
+            ("its inputs are unknown until deployment, so the rule cannot run offline", "")
+            if skipped
+            else _split(d["message"], name)
+        )
+        key = (d["policy"], d["urn"], problem)
+        if key in seen:
+            continue
+        seen.add(key)
+        level = resolved[d["policy"]].level if d["policy"] in resolved else d["level"]
+        level = "mandatory" if level == "remediate" else level
+        status = "skipped" if skipped else "violation"
+        waiver = None
+        if not skipped:
+            for i, w in enumerate(live):
+                if w.matches(d["policy"], name, d["urn"]):
+                    waiver, status = w, "waived"
+                    used.add(i)
+                    break
+        report.findings.append(
+            Finding(
+                rule=d["policy"],
+                severity=policy.severity.value if policy and policy.severity else "low",
+                level=level,
+                status=status,
+                urn=d["urn"],
+                resource=name,
+                type=res.get("type", ""),
+                problem=problem,
+                fix=fix or (meta.fix if meta else ""),
+                anchors=tuple(meta.anchors) if meta else (),
+                waiver_owner=waiver.owner if waiver else None,
+                waiver_reason=waiver.reason if waiver else None,
+                waiver_expires=waiver.expires.isoformat() if waiver else None,
+            )
+        )
+    report.findings.sort(
+        key=lambda f: (
+            SEVERITY_ORDER.index(f.severity) if f.severity in SEVERITY_ORDER else 9,
+            f.status != "violation",
+            f.level != "mandatory",
+            f.rule,
+            f.resource,
+        )
+    )
+    report.expired_waivers = [_waiver_dict(w) for w in expired]
+    report.unused_waivers = [_waiver_dict(w) for i, w in enumerate(live) if i not in used]
+    return report
+
+
+# ---- rendering -------------------------------------------------------------------------------------
+
+_SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def render_text(report: CheckReport, console: Any) -> None:
+    """Findings grouped by severity: level, resource, rule, problem and fix (rich console)."""
+    from rich.markup import escape
+
+    summary = report.to_dict()["summary"]
+    verdict = "[bold red]FAILED[/bold red]" if report.failed else "[bold green]passed[/bold green]"
+    console.print(
+        f"\n[bold]policy check[/bold] {escape(report.env)}: {verdict} — "
+        f"{summary['mandatory']} mandatory, {summary['advisory']} advisory, {summary['waived']} waived, "
+        f"{summary['skipped']} skipped ({report.rules} rules, {report.resources} resources)"
+    )
+    for severity in SEVERITY_ORDER:
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        console.print(f"[{_SEVERITY_STYLE[severity]}]{severity.upper()}[/]")
+        for f in group:
+            if f.status == "violation":
+                tag = "[bold red]MANDATORY[/bold red]" if f.level == "mandatory" else "[yellow]advisory[/yellow] "
+            elif f.status == "waived":
+                tag = "[dim]waived[/dim]   "
+            else:
+                tag = "[dim]skipped[/dim]  "
+            console.print(
+                f"  {tag} {escape(f.resource)} [dim]({escape(f.type)})[/dim]  rule [bold]{escape(f.rule)}[/bold]"
+            )
+            console.print(f"             {escape(f.problem)}")
+            if f.status == "waived":
+                console.print(
+                    f"             [dim]waived until {f.waiver_expires} by {escape(f.waiver_owner or '')}: "
+                    f"{escape(f.waiver_reason or '')}[/dim]"
+                )
+            elif f.fix:
+                console.print(f"             [green]fix:[/green] {escape(f.fix)}")
+    for w in report.expired_waivers:
+        console.print(
+            f"[bold red]expired waiver[/bold red] policies/waivers.yaml: rule {escape(w['rule'])} on "
+            f"{escape(w['resource'])} expired on {w['expires']} (owner {escape(w['owner'])}); fix the "
+            "resource, or renew the waiver with a new expiry and reason"
+        )
+    for w in report.unused_waivers:
+        console.print(
+            f"[dim]note: waiver for {escape(w['rule'])} on {escape(w['resource'])} matched nothing in "
+            f"{escape(report.env)}; remove it if it is no longer needed[/dim]"
+        )
+
+
+def render_json(report: CheckReport) -> str:
+    """The report as deterministic JSON (format livecommerce.check/v1)."""
+    return json.dumps(report.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---- docs ------------------------------------------------------------------------------------------
+
+
+def rules_markdown(config_dir: Path = CONFIG_DIR) -> str:
+    """docs/policies.md: every rule with severity, levels per environment, anchors and fix."""
+    pack = _pack()
+    envs = environments(config_dir)
+    levels = {env: resolved_levels(env, config_dir) for env in envs}
+    short = {"mandatory": "**M**", "advisory": "A", "disabled": "–", "remediate": "R"}
+    lines = [
+        "# Policy rules",
+        "",
+        "<!-- Generated by `livecommerce.checking.rules_markdown()`; tests/policies keeps it in sync. -->",
+        "",
+        f"The CrossGuard pack `{pack.PACK_NAME}` (`policies/`) has {len(pack.POLICIES)} rules. Levels per "
+        "environment come from `policies/config/<env>.json`: **M** mandatory (blocks), A advisory (reported), "
+        "– disabled. Severity is separate from enforcement. Exceptions live in `policies/waivers.yaml`.",
+        "",
+        "```sh",
+        "pulumi preview --policy-pack policies --policy-pack-config policies/config/prod.json  # real engine",
+        "livecommerce check prod                         # offline: preview the stack, evaluate, exit 1 on mandatory",
+        "livecommerce check --plan plan.json --env prod  # offline: a saved plan (format v1)",
+        "```",
+        "",
+        "| rule | kind | severity | " + " | ".join(envs) + " | what it checks | fix | anchors |",
+        "|---|---|---|" + "---|" * len(envs) + "---|---|---|",
+    ]
+    for p in pack.POLICIES:
+        meta = p.livecommerce
+        kind = "stack" if meta.stack else "resource"
+        cells = [short[levels[e][p.name].level] for e in envs]
+        cell = [_md(p.description), _md(meta.fix), _md(", ".join(meta.anchors))]
+        lines.append(
+            f"| `{p.name}` | {kind} | {meta.severity.value} | "
+            + " | ".join(cells)
+            + f" | {cell[0]} | {cell[1]} | {cell[2]} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
