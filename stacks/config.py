@@ -26,6 +26,13 @@ from pydantic import (
     model_validator,
 )
 
+from components.container_platform.cluster_settings import (
+    ClusterSettings,
+    ExternalClusterSettings,
+    FleetSettings,
+    NodePoolSettings,
+    check_pool_capacity,
+)
 from components.network import CidrPlanError, NetworkSettings, plan_cidrs
 from livecommerce.errors import UserError
 
@@ -53,6 +60,16 @@ class PlatformConfig(BaseModel):
     and values must not contain `http://` or `https://` (Alibaba Cloud tag rules)."""
     network: NetworkSettings
     """The VPC, vSwitches and NAT egress."""
+    cluster: ClusterSettings = ClusterSettings()
+    """The ACK managed Pro cluster: version, API server exposure, protection, logs, maintenance, addons."""
+    node_pools: list[NodePoolSettings] = Field(
+        default_factory=lambda: [NodePoolSettings(name="steady", instance_types=["ecs.g7.2xlarge", "ecs.g6.2xlarge"])],
+        min_length=1)
+    """The autoscaling ECS node pools (the steady base); their `max_size` together must fit `network.max_nodes`."""
+    external_clusters: list[ExternalClusterSettings] = Field(default_factory=list)
+    """Registered external clusters (IDC, other clouds) that get the same observability and governance."""
+    fleet: FleetSettings = FleetSettings()
+    """The ACK One fleet that sees the ACK cluster and the external clusters."""
 
     @field_validator("tags")
     @classmethod
@@ -88,6 +105,12 @@ class PlatformConfig(BaseModel):
                        service_cidr=n.service_cidr)
         except CidrPlanError as exc:
             errors.append(f"network: {exc}")
+        errors.extend(check_pool_capacity(self.node_pools, n.max_nodes))
+        for key in ("name", "kubeconfig_secret"):
+            values = [getattr(c, key) for c in self.external_clusters]
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
         if errors:
             raise ValueError("\n".join(errors))
         return self

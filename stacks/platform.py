@@ -12,9 +12,18 @@ from dataclasses import dataclass
 
 import pulumi
 import pulumi_alicloud as alicloud
+import pulumi_kubernetes as k8s
 
+from components.container_platform.addons import ClusterAddons, ClusterAddonsArgs
+from components.container_platform.cluster import AckCluster, AckClusterArgs
+from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
+from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.network import Network, NetworkArgs
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
+
+
+# How long the kubeconfig the Kubernetes provider uses stays valid (ACK allows 15 to 4320 minutes).
+KUBECONFIG_TTL_MINUTES = 4320
 
 
 @dataclass(frozen=True)
@@ -67,7 +76,50 @@ def program() -> None:
     network = Network(f"{ctx.env}-network", NetworkArgs(env=ctx.env, settings=cfg.network, tags=ctx.tags),
                       opts=cloud)
 
+    # 2. Container platform: ACK Pro control plane, ECS node pools (steady base), addons (ECI virtual
+    #    nodes, CronHPA, ARMS/SLS agents), then the Kubernetes providers workloads are applied through.
+    # SLS project names are unique across all accounts, so the account id goes in the name.
+    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    log_project = account.id.apply(lambda account_id: f"livecommerce-{ctx.env}-{account_id}-logs")
+    cluster = AckCluster(f"{ctx.env}-ack", AckClusterArgs(
+        env=ctx.env, settings=cfg.cluster, vswitch_ids=network.node_vswitch_ids,
+        pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
+        log_project=log_project, log_project_managed=False, tags=ctx.tags), opts=cloud)
+    node_pools = NodePools(f"{ctx.env}-node-pools", NodePoolsArgs(
+        env=ctx.env, cluster_id=cluster.cluster_id, vswitch_ids=network.node_vswitch_ids, pools=cfg.node_pools,
+        tags=ctx.tags), opts=cloud)
+    # Addon pods need nodes to run on.
+    addons = ClusterAddons(f"{ctx.env}-ack-addons", ClusterAddonsArgs(
+        cluster_id=cluster.cluster_id, addons=cfg.cluster.enabled_addons, depends_on=[node_pools]), opts=cloud)
+    external = ExternalClusters(f"{ctx.env}-external", ExternalClustersArgs(
+        env=ctx.env, clusters=cfg.external_clusters, fleet=cfg.fleet, ack_cluster_id=cluster.cluster_id,
+        vpc_id=network.vpc_id, vswitch_ids=network.node_vswitch_ids), opts=cloud)
+
+    # The credential is temporary (max 3 days) and re-read on every preview/up; it never leaves as plain text.
+    credential = alicloud.cs.get_cluster_credential_output(
+        cluster_id=cluster.cluster_id, temporary_duration_minutes=KUBECONFIG_TTL_MINUTES,
+        opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    kubeconfig = pulumi.Output.secret(credential.kube_config)
+    # Workloads wait for the nodes and the addons (the CronHPA and ResourcePolicy CRDs come with them).
+    k8s_provider = k8s.Provider(f"{ctx.env}-ack", kubeconfig=kubeconfig, enable_server_side_apply=True,
+                                opts=pulumi.ResourceOptions(depends_on=[node_pools, addons]))
+    external_k8s_providers = {
+        ext.name: k8s.Provider(f"{ctx.env}-external-{ext.name}", kubeconfig=secret(ext.kubeconfig_secret),
+                               enable_server_side_apply=True, opts=pulumi.ResourceOptions(depends_on=[external]))
+        for ext in cfg.external_clusters
+    }
+    # Handed to workload components through opts (components never build providers):
+    #   opts=pulumi.ResourceOptions(provider=k8s_provider), node_pool_selector=node_pools.steady_base_selector
+    _ = (k8s_provider, external_k8s_providers)
+
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
     pulumi.export("egressIp", network.egress_ip)
+    pulumi.export("clusterId", cluster.cluster_id)
+    pulumi.export("apiServerIntranet", cluster.api_server_intranet)
+    pulumi.export("kubeconfig", kubeconfig)
+    pulumi.export("nodePoolIds", node_pools.node_pool_ids)
+    pulumi.export("externalClusterIds", external.cluster_ids)
+    if external.fleet_id is not None:
+        pulumi.export("fleetId", external.fleet_id)
