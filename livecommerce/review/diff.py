@@ -358,6 +358,12 @@ def short_urn_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
+def because(urns: Iterable[str]) -> str:
+    """`x is replaced` / `x, y are replaced`, naming replaced resources by their logical names."""
+    names = [short_urn_name(u) for u in urns]
+    return f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} replaced"
+
+
 def summary_line(diff: PlanDiff) -> str:
     c = diff.counts()
     line = (f"{c[CREATE]} to create, {c[UPDATE]} to update, {c[REPLACE]} to replace, "
@@ -382,7 +388,7 @@ def _property_lines(change: ResourceChange, indent: str = "      ") -> list[str]
             note = f"  ({p.reason})"
         lines.append(f"{indent}{p.path}: {render_value(p.old)} -> {render_value(p.new)}{note}")
     if change.caused_by:
-        lines.append(f"{indent}(because {', '.join(short_urn_name(u) for u in change.caused_by)} is replaced)")
+        lines.append(f"{indent}(because {because(change.caused_by)})")
     return lines
 
 

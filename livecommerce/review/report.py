@@ -37,7 +37,7 @@ from livecommerce.review.diff import (
     diff_plans,
     render_value,
     reviewable,
-    short_urn_name,
+    because,
     summary_line,
 )
 
@@ -113,26 +113,32 @@ def _text(value: Any) -> str:
 
 
 def adapt_policy_report(report: Any) -> PolicyResult:
-    """Turn whatever `livecommerce.checking.evaluate` returned into a PolicyResult.
+    """Turn what `livecommerce.checking.evaluate` returned into a PolicyResult.
 
     Accepts an object or mapping with `findings` (or a plain list of findings); each finding an object
-    or mapping with rule, severity, enforcement, resource (or urn/name), message, waived. Enum values
-    are read through `.value`.
+    or mapping with rule, severity, level (or enforcement), status (`violation`, `waived`, `skipped`) or
+    a `waived` flag, resource (a name, or an object with a name) or urn, and problem/fix (or message).
+    Enum values are read through `.value`. Skipped findings (inputs unknown offline) are not counted.
     """
     raw = report if isinstance(report, (list, tuple)) else _get(report, "findings", "violations", default=[])
     findings = []
     for f in raw or []:
+        status = _text(_get(f, "status", default="violation")).lower()
+        if status == "skipped":
+            continue
         res = _get(f, "resource", default=None)
-        resource = _text(_get(f, "resource_name", "name", default=None) or _get(res, "name", default=None)
-                         or _get(f, "urn", default=None) or _get(res, "urn", default=None)
-                         or (res if isinstance(res, str) else ""))
+        resource = res if isinstance(res, str) and res else _text(
+            _get(f, "resource_name", "name", default=None) or _get(res, "name", default=None)
+            or _get(f, "urn", default=None) or _get(res, "urn", default=None) or "")
+        message = _text(_get(f, "message", "problem", "description", default=""))
+        fix = _text(_get(f, "fix", default=""))
         findings.append(Finding(
-            rule=_text(_get(f, "rule", "policy", "name", "id", default="?")),
+            rule=_text(_get(f, "rule", "policy", "id", default="?")),
             severity=_text(_get(f, "severity", default="")),
-            enforcement=_text(_get(f, "enforcement", "enforcement_level", "level", default="advisory")).lower(),
+            enforcement=_text(_get(f, "enforcement", "level", "enforcement_level", default="advisory")).lower(),
             resource=resource,
-            message=_text(_get(f, "message", "description", default="")),
-            waived=bool(_get(f, "waived", default=False)),
+            message=(f"{message.rstrip('. ')}. Fix: {fix}" if fix and fix not in message else message),
+            waived=bool(_get(f, "waived", default=False)) or status == "waived",
         ))
     findings.sort(key=lambda f: (f.enforcement, f.rule, f.resource, f.message))
     return PolicyResult(True, tuple(findings))
@@ -251,8 +257,7 @@ def _property_cell(change: ResourceChange, max_props: int | None, values: bool) 
     if len(shown) < len(props):
         parts.append(f"… {len(props) - len(shown)} more")
     if change.caused_by:
-        parts.append("because " + ", ".join(f"`{cell(short_urn_name(u))}`" for u in change.caused_by)
-                     + " is replaced")
+        parts.append("because " + cell(because(change.caused_by)))
     return "<br>".join(parts) if parts else "–"
 
 
