@@ -131,9 +131,7 @@ def _cronhpa_semantics(obj: dict) -> list[str]:
     seen: set[str] = set()
     for i, job in enumerate(obj["spec"]["jobs"]):
         if job["name"] in seen:
-            problems.append(
-                f"spec.jobs.{i}.name: {job['name']!r} is used by an earlier job; names must be unique"
-            )
+            problems.append(f"spec.jobs.{i}.name: {job['name']!r} is used by an earlier job; names must be unique")
         seen.add(job["name"])
         problems += [f"spec.jobs.{i}.schedule: {p}" for p in cron_field_problems(job["schedule"])]
     for i, date in enumerate(obj["spec"].get("excludeDates", [])):

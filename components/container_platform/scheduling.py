@@ -480,8 +480,12 @@ def cron_jobs(
     or below ``baseline_min_replicas`` (the "scale-up" would lower the floor).
     """
     events = list(events)
-    windows = scale_windows(events, now=now)
     errors: list[str] = []
+    try:
+        windows = scale_windows(events, now=now)
+    except ScheduleError as exc:
+        errors += exc.lines
+        windows = []
     for event in events:
         if max_replicas is not None and event.peak_replicas > max_replicas:
             errors.append(

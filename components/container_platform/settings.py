@@ -41,7 +41,7 @@ _UTC = ZoneInfo("UTC")
 _SLUG = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
 # ECI spec strings: "<vCPU>-<memory>Gi" (e.g. 2-4Gi, 0.5-1Gi) or an ECS instance type (e.g. ecs.c6.xlarge).
-_ECI_SPEC = r"^(\d+(\.\d+)?-\d+(\.\d+)?Gi|ecs\.[a-z0-9]+(\.[a-z0-9-]+)+)$"
+_ECI_SPEC = r"^(\d+(\.\d+)?-\d+(\.\d+)?Gi|ecs\.[a-z0-9-]+(\.[a-z0-9-]+)+)$"
 
 
 def _local_minute(value: object) -> object:
@@ -196,9 +196,7 @@ class LiveEvent(BaseModel):
                     f"hour); pick a time outside the daylight-saving jump"
                 )
         if self.start_utc >= self.end_utc:
-            raise ValueError(
-                f"end ({self.end:%Y-%m-%dT%H:%M}) must be after start ({self.start:%Y-%m-%dT%H:%M})"
-            )
+            raise ValueError(f"end ({self.end:%Y-%m-%dT%H:%M}) must be after start ({self.start:%Y-%m-%dT%H:%M})")
         return self
 
     @property
@@ -240,9 +238,7 @@ class SchedulingSettings(BaseModel):
     @model_validator(mode="after")
     def _ecs_max_needs_ecs_first(self) -> SchedulingSettings:
         if self.ecs_max_replicas is not None and self.placement != "ecs-first":
-            raise ValueError(
-                f"ecs_max_replicas: only applies to placement ecs-first, not {self.placement}; remove it"
-            )
+            raise ValueError(f"ecs_max_replicas: only applies to placement ecs-first, not {self.placement}; remove it")
         return self
 
 
