@@ -1,0 +1,82 @@
+"""Parsing the OSS event exactly as Alibaba Cloud documents it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from functions.transcoder.events import InvalidEvent, parse_event
+
+from .conftest import EXAMPLE_EVENT
+
+
+def test_documented_sample_parses():
+    [record] = parse_event(EXAMPLE_EVENT.read_bytes())
+    assert record.event_name == "ObjectCreated:PutObject"
+    assert record.bucket == "livecommerce-dev-replays"
+    assert record.key == "replays/2026/11/23/show-42.mp4"
+    assert record.size == 2431828 and record.etag and record.region == "cn-hangzhou"
+    assert record.creates_complete_object
+
+
+def test_sample_has_every_documented_field():
+    record = json.loads(EXAMPLE_EVENT.read_text())["events"][0]
+    assert {"eventName", "eventSource", "eventTime", "eventVersion", "oss", "region", "requestParameters",
+            "responseElements", "userIdentity"} <= set(record)  # fmt: skip
+    assert {"bucket", "object", "ossSchemaVersion", "ruleId"} <= set(record["oss"])
+    assert {"name", "arn", "ownerIdentity"} <= set(record["oss"]["bucket"])
+    assert {"key", "size", "deltaSize", "eTag"} <= set(record["oss"]["object"])
+    assert not record["eventName"].startswith("oss:")  # the trigger config has the prefix, events do not
+
+
+def mutate(change):
+    doc = json.loads(EXAMPLE_EVENT.read_text())
+    change(doc["events"][0])
+    return json.dumps(doc).encode()
+
+
+def test_percent_encoded_keys_are_decoded_and_the_raw_key_kept():
+    [record] = parse_event(mutate(lambda r: r["oss"]["object"].update(key="replays/a%20b%2Bc.mp4")))
+    assert (record.key, record.raw_key) == ("replays/a b+c.mp4", "replays/a%20b%2Bc.mp4")
+
+
+def test_a_plus_stays_a_plus():
+    [record] = parse_event(mutate(lambda r: r["oss"]["object"].update(key="replays/a+b.mp4")))
+    assert record.key == "replays/a+b.mp4"
+
+
+def test_oss_prefix_on_event_name_is_tolerated():
+    [record] = parse_event(mutate(lambda r: r.update(eventName="oss:ObjectCreated:CompleteMultipartUpload")))
+    assert record.event_name == "ObjectCreated:CompleteMultipartUpload" and record.creates_complete_object
+
+
+def test_removed_event_needs_no_etag():
+    def removed(r):
+        r["eventName"] = "ObjectRemoved:DeleteObject"
+        del r["oss"]["object"]["eTag"], r["oss"]["object"]["size"]
+
+    [record] = parse_event(mutate(removed))
+    assert record.etag is None and not record.creates_complete_object
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"not json", "event is not JSON"),
+        (b"\xff\xfe", "event is not JSON"),
+        (b"[]", "expected a JSON object"),
+        (b'{"events": []}', "event.events: missing or empty"),
+        (b'{"Records": [{}]}', "event.events: missing or empty"),
+        (mutate(lambda r: r.pop("eventName")), "events[0].eventName: missing"),
+        (mutate(lambda r: r.update(eventSource="acs:mns")), "events[0].eventSource: 'acs:mns' is not an OSS event"),
+        (mutate(lambda r: r["oss"].pop("bucket")), "events[0].oss.bucket: missing or not an object"),
+        (mutate(lambda r: r["oss"]["object"].update(key="")), "events[0].oss.object.key: missing"),
+        (mutate(lambda r: r["oss"]["object"].pop("eTag")), "events[0].oss.object.eTag: missing"),
+        (mutate(lambda r: r["oss"]["object"].update(size="12")), "events[0].oss.object.size: missing or not"),
+    ],
+)
+def test_bad_events_name_the_field(payload, message):
+    with pytest.raises(InvalidEvent) as info:
+        parse_event(payload)
+    assert message in str(info.value)
