@@ -150,8 +150,10 @@ class PlatformConfig(BaseModel):
 def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model class that holds the field at `path` (for 'did you mean')."""
     model: Any = PlatformConfig
+    mapping_key = False  # the next part is a key of a dict[str, Model] field, not a field name
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) or mapping_key:
+            mapping_key = False
             continue
         field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
         if field is None:
@@ -160,6 +162,7 @@ def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
         inner = _unwrap(ann)
         if inner is None:
             return None
+        mapping_key = getattr(ann, "__origin__", None) is dict
         model = inner
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 

@@ -19,6 +19,7 @@ from components.container_platform.cluster import AckCluster, AckClusterArgs
 from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.network import Network, NetworkArgs
+from components.observability.naming import sls_names
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
 
 
@@ -78,9 +79,9 @@ def program() -> None:
 
     # 2. Container platform: ACK Pro control plane, ECS node pools (steady base), addons (ECI virtual
     #    nodes, CronHPA, ARMS/SLS agents), then the Kubernetes providers workloads are applied through.
-    # SLS project names are unique across all accounts, so the account id goes in the name.
-    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
-    log_project = account.id.apply(lambda account_id: f"livecommerce-{ctx.env}-{account_id}-logs")
+    # Control-plane and audit logs go to the environment's SLS project (named in observability.naming).
+    # log_project_managed: True once this stack creates that project itself (ACK must then not delete it).
+    log_project, _logstores = sls_names(ctx.env, ctx.region)
     cluster = AckCluster(f"{ctx.env}-ack", AckClusterArgs(
         env=ctx.env, settings=cfg.cluster, vswitch_ids=network.node_vswitch_ids,
         pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
