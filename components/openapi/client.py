@@ -83,8 +83,11 @@ def _body_failed(body: Mapping[str, Any]) -> tuple[str, str] | None:
     """MSE/ARMS report many errors as HTTP 200 with ``Success: false``; detect that."""
     success = body.get("Success")
     if success is False or (isinstance(success, str) and success.lower() == "false"):
-        code = body.get("ErrorCode") or body.get("Code") or "Failed"
-        return str(code), str(body.get("Message") or "the API reported Success=false")
+        # Some actions carry a symbolic ErrorCode, others only a numeric Code: prefer symbols.
+        candidates = [str(c) for c in (body.get("ErrorCode"), body.get("Code")) if c not in (None, "")]
+        symbolic = [c for c in candidates if not c.isdigit()]
+        code = (symbolic or candidates or ["Failed"])[0]
+        return code, str(body.get("Message") or "the API reported Success=false")
     return None
 
 

@@ -189,7 +189,12 @@ class OpenApiProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         inputs = self.inputs_of(props)
-        extra = self.read_remote(id_, inputs)
+        try:
+            extra = self.read_remote(id_, inputs)
+        except api.OpenApiError as exc:
+            if not is_not_found(exc.code, exc.detail):
+                raise
+            extra = None
         if extra is None:
             return ReadResult(None, {})  # gone: the engine drops it from the state
         return ReadResult(id_, self.outputs(id_, inputs, {**_outputs_only(props, self), **extra}))

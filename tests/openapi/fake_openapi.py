@@ -169,6 +169,9 @@ class FakeOpenApi:
             except ApiFailure as exc:
                 status = exc.status
                 body = {"RequestId": f"req-{len(self.requests)}", "Code": exc.code, "Message": exc.message}
+            except Exception as exc:  # a bug in the fake: answer 500 so the test fails readably
+                status = 500
+                body = {"RequestId": "fake-bug", "Code": "FakeServerBug", "Message": repr(exc)}
         payload = json.dumps(body).encode("utf-8")
         http.send_response(status)
         http.send_header("Content-Type", "application/json;charset=utf-8")
@@ -383,8 +386,7 @@ class FakeArms(FakeOpenApi):
         return {"Success": True, "Code": 200, "Result": "deleted"}
 
     def op_tag_resources(self, rec):
-        pid = json.loads(rec.params["ResourceId"])[0] if rec.params["ResourceId"].startswith("[") \
-            else rec.params["ResourceId.1"]
+        pid = rec.nested("ResourceId")[0]
         tags = {t["Key"]: t["Value"] for t in (rec.nested("Tag") or [])}
         app = self.apps[pid]
         merged = {t["Key"]: t["Value"] for t in app["Tags"]} | tags
@@ -392,7 +394,7 @@ class FakeArms(FakeOpenApi):
         return {"Data": "true"}
 
     def op_untag_resources(self, rec):
-        pid = rec.params.get("ResourceId.1") or json.loads(rec.params["ResourceId"])[0]
+        pid = rec.nested("ResourceId")[0]
         keys = set(rec.nested("TagKey") or [])
         self.apps[pid]["Tags"] = [t for t in self.apps[pid]["Tags"] if t["Key"] not in keys]
         return {"Data": "true"}
