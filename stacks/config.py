@@ -33,6 +33,11 @@ from components.container_platform.cluster_settings import (
     NodePoolSettings,
     check_pool_capacity,
 )
+from components.container_platform.service_settings import (
+    LiveEventSettings,
+    ServiceSettings,
+    workload_problems,
+)
 from components.network import CidrPlanError, NetworkSettings, plan_cidrs
 from livecommerce.errors import UserError
 
@@ -70,6 +75,12 @@ class PlatformConfig(BaseModel):
     """Registered external clusters (IDC, other clouds) that get the same observability and governance."""
     fleet: FleetSettings = FleetSettings()
     """The ACK One fleet that sees the ACK cluster and the external clusters."""
+    services: list[ServiceSettings] = Field(default_factory=list)
+    """The live-commerce back-end microservices (live-interaction, shop, product, order, ...), each with its
+    versions, size, probes, env, placement, autoscaling, governance labels and gateway routing."""
+    live_events: list[LiveEventSettings] = Field(default_factory=list)
+    """The live-event calendar: live-facing services scale up ahead of each stream (CronHPA). Events must
+    end in the future and start less than a year ahead (a CronHPA schedule has no year)."""
 
     @field_validator("tags")
     @classmethod
@@ -111,6 +122,7 @@ class PlatformConfig(BaseModel):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
+        errors.extend(workload_problems(self.services, self.live_events, env))
         if errors:
             raise ValueError("\n".join(errors))
         return self
