@@ -9,6 +9,7 @@ network -> container platform (ACK + ECS node pools + ECI virtual nodes, externa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pulumi
 import pulumi_alicloud as alicloud
@@ -18,6 +19,8 @@ from components.container_platform.addons import ClusterAddons, ClusterAddonsArg
 from components.container_platform.cluster import AckCluster, AckClusterArgs
 from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
+from components.container_platform.scheduling import ScheduleError
+from components.container_platform.workloads import Workloads, WorkloadsArgs
 from components.network import Network, NetworkArgs
 from components.observability.naming import sls_names
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
@@ -109,18 +112,39 @@ def program() -> None:
                                enable_server_side_apply=True, opts=pulumi.ResourceOptions(depends_on=[external]))
         for ext in cfg.external_clusters
     }
-    # Handed to workload components through opts (components never build providers):
-    #   opts=pulumi.ResourceOptions(provider=k8s_provider), node_pool_selector=node_pools.steady_base_selector
-    _ = (k8s_provider, external_k8s_providers)
+    # Handed to workload components through opts (components never build providers).
+    _ = external_k8s_providers
+
+    # 3. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
+    #    service its versions (Deployments with MSE/ARMS labels), HPA + CronHPA from the live-event
+    #    calendar, ResourcePolicy (ECS first, then ECI), and MSE Ingress with canary rules at the entry.
+    workloads = _workloads(ctx, k8s_provider, node_pools.steady_base_selector)
 
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
     pulumi.export("egressIp", network.egress_ip)
     pulumi.export("clusterId", cluster.cluster_id)
+    pulumi.export("services", {name: {"namespace": m.namespace, "entryPath": m.entry_path,
+                                      "versions": sorted(m.deployments)} for name, m in workloads.services.items()})
     pulumi.export("apiServerIntranet", cluster.api_server_intranet)
     pulumi.export("kubeconfig", kubeconfig)
     pulumi.export("nodePoolIds", node_pools.node_pool_ids)
     pulumi.export("externalClusterIds", external.cluster_ids)
     if external.fleet_id is not None:
         pulumi.export("fleetId", external.fleet_id)
+
+
+def _workloads(ctx: StackContext, k8s_provider: k8s.Provider, node_pool_selector: dict[str, str]) -> Workloads:
+    """The Workloads component; the live-event calendar is read against the current time."""
+    cfg = ctx.config
+    keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
+    try:
+        return Workloads(f"{ctx.env}-workloads", WorkloadsArgs(
+            env=ctx.env, services=cfg.services, live_events=cfg.live_events, now=datetime.now(UTC),
+            node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
+            labels={"owner": cfg.owner, "env": ctx.env}), opts=pulumi.ResourceOptions(providers=[k8s_provider]))
+    except ScheduleError as exc:
+        # Past or too-distant events depend on today's date, so they are reported here, not by the model.
+        raise pulumi.RunError("\n".join(f"stacks/Pulumi.{ctx.env}.yaml: {CONFIG_KEY}.live_events: {line}"
+                                         for line in exc.lines)) from None
