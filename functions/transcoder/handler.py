@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +165,8 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
             raise TranscodeFailed(f"source changed while downloading, will retry: {exc}") from None
         source = _probe_source(tools.ffprobe, source_path, base)
         if source.duration_seconds > settings.max_duration_seconds:
-            _reject(
-                base,
-                f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={settings.max_duration_seconds:g}",
-            )
+            limit = settings.max_duration_seconds
+            _reject(base, f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={limit:g}")
         plan = make_plan(source, settings)
         out_dir = os.path.join(work, "out")
         _transcode(tools, source_path, out_dir, plan, base)
@@ -188,7 +186,7 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
                 "segmentSeconds": plan.segment_seconds, "preset": plan.preset,
                 "audioBitrate": plan.audio_bitrate_bps, "ladder": [r.name for r in settings.ladder],
             },
-            transcoded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            transcoded_at=datetime.now(UTC).isoformat(timespec="seconds"),
             request_id=request_id,
         )  # fmt: skip
         try:
@@ -268,7 +266,10 @@ def _verify_and_describe(
                  codecs_attribute(video.get("profile"), video.get("level"), audio is not None))
             )  # fmt: skip
             folder = os.path.dirname(os.path.join(out_dir, path))
-            files = [_entry(out_dir, os.path.relpath(os.path.join(folder, f), out_dir), out) for f in sorted(os.listdir(folder))]
+            files = [
+                _entry(out_dir, os.path.relpath(os.path.join(folder, f), out_dir), out)
+                for f in sorted(os.listdir(folder))
+            ]
         else:
             files = [_entry(out_dir, path, out)]
         size = sum(f.size for f in files)
@@ -343,7 +344,9 @@ def _drop_superseded(storage: Any, bucket: str, out: manifest.Layout, base: Mapp
 
 def _entry(out_dir: str, rel: str, out: manifest.Layout) -> manifest.FileEntry:
     path = os.path.join(out_dir, rel)
-    return manifest.FileEntry(key=out.key(Path(rel).as_posix()), size=os.path.getsize(path), sha256=manifest.file_sha256(path))
+    return manifest.FileEntry(
+        key=out.key(Path(rel).as_posix()), size=os.path.getsize(path), sha256=manifest.file_sha256(path)
+    )
 
 
 def _safe_suffix(key: str) -> str:

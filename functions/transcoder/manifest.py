@@ -63,7 +63,7 @@ def layout(input_prefix: str, output_prefix: str, source_key: str, etag: str) ->
     """Layout for a source key (which must start with ``input_prefix``)."""
     if not source_key.startswith(input_prefix):
         raise ValueError(f"{source_key!r} is not under {input_prefix!r}")
-    base = f"{output_prefix}{source_key[len(input_prefix):]}/"
+    base = f"{output_prefix}{source_key[len(input_prefix) :]}/"
     return Layout(base=base, manifest_key=base + MANIFEST_NAME, version_prefix=f"{base}v-{safe_etag(etag)}/")
 
 

@@ -74,7 +74,13 @@ class LocalStorage:
     def path(self, bucket: str, key: str) -> Path:
         """Local path of an object; rejects keys that would escape the bucket directory."""
         parts = key.split("/")
-        if not bucket or "/" in bucket or bucket.startswith(".") or any(p in ("..", ".") for p in parts) or key.startswith("/"):
+        if (
+            not bucket
+            or "/" in bucket
+            or bucket.startswith(".")
+            or any(p in ("..", ".") for p in parts)
+            or key.startswith("/")
+        ):
             raise ValueError(f"refusing bucket/key {bucket!r}/{key!r}: it would escape {self.root}")
         return self.root / bucket / key
 

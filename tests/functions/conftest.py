@@ -37,8 +37,17 @@ def clip_factory(tools, tmp_path_factory):
         shape = (width, height, seconds, audio)
         if shape not in made:
             out = folder / f"clip-{width}x{height}-{seconds}-{int(audio)}.mp4"
-            cmd = [tools.ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi",
-                   "-i", f"testsrc2=size={width}x{height}:rate=25:duration={seconds}"]
+            cmd = [
+                tools.ffmpeg,
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
+            ]
             if audio:
                 cmd += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
             cmd += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
@@ -81,8 +90,9 @@ def put_source(storage: LocalStorage, key: str, source: Path | bytes) -> None:
     path.write_bytes(source if isinstance(source, bytes) else source.read_bytes())
 
 
-def make_event(key: str, *, name: str = "ObjectCreated:PutObject", bucket: str = BUCKET, etag: str = "0" * 32,
-               size: int = 1) -> bytes:
+def make_event(
+    key: str, *, name: str = "ObjectCreated:PutObject", bucket: str = BUCKET, etag: str = "0" * 32, size: int = 1
+) -> bytes:
     """An event in the documented shape (the sample file), with the given key, name and bucket."""
     doc = json.loads(EXAMPLE_EVENT.read_text())
     record = doc["events"][0]

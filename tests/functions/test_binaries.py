@@ -72,6 +72,8 @@ def test_failed_run_reports_the_tail_of_stderr(tools, tmp_path):
 def test_ts_segments_probe_with_the_static_build(tools, clip_factory, tmp_path):
     # Regression: without the GCONV_PATH override the static ffprobe segfaults on MPEG-TS.
     ts = tmp_path / "x.ts"
-    binaries.run([tools.ffmpeg, "-nostdin", "-v", "error", "-i", str(clip_factory()), "-c", "copy", str(ts)], what="mux")
+    binaries.run(
+        [tools.ffmpeg, "-nostdin", "-v", "error", "-i", str(clip_factory()), "-c", "copy", str(ts)], what="mux"
+    )
     data = binaries.probe_json(tools.ffprobe, str(ts))
     assert data["format"]["format_name"] == "mpegts"

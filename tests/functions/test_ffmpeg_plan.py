@@ -79,8 +79,8 @@ def test_rotated_phone_video_is_planned_as_displayed(video):
 
 
 def test_cover_art_is_not_a_video():
-    data = {"streams": [{"codec_type": "audio"}, {"codec_type": "video", "width": 500, "height": 500,
-                                                  "disposition": {"attached_pic": 1}}], "format": {"duration": "3"}}  # fmt: skip
+    cover = {"codec_type": "video", "width": 500, "height": 500, "disposition": {"attached_pic": 1}}
+    data = {"streams": [{"codec_type": "audio"}, cover], "format": {"duration": "3"}}
     with pytest.raises(ff.ProbeError, match="no video stream"):
         ff.parse_probe(data)
 
@@ -149,6 +149,9 @@ def test_codecs_attribute(profile, level, audio, codecs):
     assert ff.codecs_attribute(profile, level, audio) == codecs
 
 
-@pytest.mark.parametrize(("expected", "actual", "ok"), [(3, 3.02, True), (3, 2.4, False), (600, 590, True), (600, 585, False), (3, None, False)])
+@pytest.mark.parametrize(
+    ("expected", "actual", "ok"),
+    [(3, 3.02, True), (3, 2.4, False), (600, 590, True), (600, 585, False), (3, None, False)],
+)
 def test_duration_matches(expected, actual, ok):
     assert ff.duration_matches(expected, actual) is ok

@@ -45,7 +45,11 @@ def test_landscape_clip_gets_every_rendition_checked_by_ffprobe(tools, clip_fact
     assert doc["source"]["key"] == KEY
     assert doc["source"]["etag"] == storage.head(BUCKET, KEY).etag
     # 1080p is above the 720p source and is dropped, not upscaled.
-    assert [(r["name"], r["type"]) for r in doc["renditions"]] == [("720p", "hls"), ("480p", "hls"), ("mp4-720p", "mp4")]
+    assert [(r["name"], r["type"]) for r in doc["renditions"]] == [
+        ("720p", "hls"),
+        ("480p", "hls"),
+        ("mp4-720p", "mp4"),
+    ]
     expected_size = {"720p": (1280, 720), "480p": (854, 480), "mp4-720p": (1280, 720)}
     for rendition in doc["renditions"]:
         path = storage.path(BUCKET, rendition["key"])
@@ -141,7 +145,9 @@ def test_missing_field_names_the_field(storage, transcoder_env, caplog):
         ("replays/never-uploaded.mp4", "ObjectCreated:PutObject", BUCKET, "source-gone"),
     ],
 )
-def test_events_that_are_not_ours_are_skipped_with_a_log_line(storage, transcoder_env, caplog, key, name, bucket, reason):
+def test_events_that_are_not_ours_are_skipped_with_a_log_line(
+    storage, transcoder_env, caplog, key, name, bucket, reason
+):
     caplog.set_level(logging.INFO, logger="transcoder")
     result = run(storage, key, name=name, bucket=bucket)
     assert result["results"][0]["reason"] == reason

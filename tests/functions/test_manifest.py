@@ -52,5 +52,12 @@ def test_manifest_round_trip_and_unreadable_manifests():
                             settings={}, transcoded_at="t", request_id="r")  # fmt: skip
     assert m.manifest_etag(body) == "ABC"
     assert json.loads(body)["output"]["master"] == "out/a.mp4/v-ABC/hls/master.m3u8"
-    for bad in (None, b"", b"{", b"[]", b'{"manifestVersion": 99, "source": {"etag": "ABC"}}', b'{"manifestVersion": 1}'):
+    for bad in (
+        None,
+        b"",
+        b"{",
+        b"[]",
+        b'{"manifestVersion": 99, "source": {"etag": "ABC"}}',
+        b'{"manifestVersion": 1}',
+    ):
         assert m.manifest_etag(bad) is None

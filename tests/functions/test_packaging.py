@@ -68,8 +68,8 @@ def test_zip_imports_the_way_fc_loads_it(tmp_path):
     zipfile.ZipFile(io.BytesIO(package_code(SRC))).extractall(tmp_path)
     module, function = HANDLER.split(".")
     # A fresh interpreter with only the code root on sys.path, like FC.
+    code = f"import {module}; print(callable({module}.{function}), {module}.{function}.__module__)"
     out = subprocess.run(
-        [sys.executable, "-E", "-s", "-c", f"import {module}; print(callable({module}.{function}), {module}.{function}.__module__)"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [sys.executable, "-E", "-s", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["True", "transcoder.handler"]

@@ -68,7 +68,9 @@ def test_output_prefix_inside_input_prefix_is_allowed_because_the_handler_checks
     assert settings.output_prefix == "media/out/"
 
 
-@pytest.mark.parametrize(("text", "bps"), [("2800k", 2_800_000), ("5M", 5_000_000), ("96000", 96_000), ("1.5M", 1_500_000)])
+@pytest.mark.parametrize(
+    ("text", "bps"), [("2800k", 2_800_000), ("5M", 5_000_000), ("96000", 96_000), ("1.5M", 1_500_000)]
+)
 def test_bitrates(text, bps):
     assert parse_bitrate("X", text) == bps
 

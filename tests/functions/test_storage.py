@@ -54,7 +54,9 @@ def test_local_download_checks_the_etag(tmp_path):
         store.download("b", "k", str(tmp_path / "copy2"), if_match=etag)
 
 
-@pytest.mark.parametrize(("bucket", "key"), [("b", "../escape"), ("b", "a/../../x"), ("../b", "k"), ("b", "/abs"), (".staging", "k")])
+@pytest.mark.parametrize(
+    ("bucket", "key"), [("b", "../escape"), ("b", "a/../../x"), ("../b", "k"), ("b", "/abs"), (".staging", "k")]
+)
 def test_local_refuses_paths_that_escape(tmp_path, bucket, key):
     with pytest.raises(ValueError, match="escape"):
         LocalStorage(tmp_path).path(bucket, key)
