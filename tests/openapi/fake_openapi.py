@@ -249,8 +249,8 @@ class FakeMse(FakeOpenApi):
     def op_query_all_swimming_lane(self, rec):
         gid = int(rec.params["GroupId"])
         return {"Success": True, "Data": [
-            {"Id": l["id"], "Name": l["name"], "GroupId": l["groupId"], "Tag": l["tag"]}
-            for l in self.lanes.values() if l["groupId"] == gid
+            {"Id": ln["id"], "Name": ln["name"], "GroupId": ln["groupId"], "Tag": ln["tag"]}
+            for ln in self.lanes.values() if ln["groupId"] == gid
         ]}
 
     def op_delete_swimming_lane(self, rec):
