@@ -12,7 +12,9 @@ objects to their own tools (kubeconform, kube-linter, policy engines, diff viewe
 * File names are stable and lower-case: `<namespace>/<kind>-<name>.yaml`, `_cluster/` for cluster-scoped
   objects. Objects applied through a Kubernetes provider other than the stack's ACK provider
   (`<stack>-ack`), e.g. on a registered external cluster, go under `_<provider name>/`.
-* Secret values stay `"[secret]"`, exactly as in the plan; nothing is decrypted.
+* Secret values stay `"[secret]"`, exactly as in the plan; nothing is decrypted. A top-level field that
+  is secret as a whole (a Secret's `stringData` map) cannot be a string in valid YAML for its kind, so
+  it is left out and named in the `livecommerce.io/redacted-fields` annotation.
 
 Pure: `render_manifests(plan)` -> {relative path: YAML text}; `write_manifests` adds the file system.
 """
@@ -28,8 +30,11 @@ from typing import Any
 import yaml
 
 from livecommerce.errors import UserError
+from livecommerce.plan import SECRET
 
 CLUSTER_DIR = "_cluster"
+#: Annotation naming top-level fields left out because the whole field is secret.
+REDACTED_ANNOTATION = "livecommerce.io/redacted-fields"
 MARKER = ".livecommerce-manifests"
 # Type-token groups that are pulumi_kubernetes wrappers, not API objects.
 _WRAPPER_GROUPS = {"helm.sh", "yaml", "kustomize"}
@@ -73,6 +78,17 @@ def manifest_object(resource: dict[str, Any]) -> dict[str, Any] | None:
     metadata.setdefault("name", resource["name"])
     inputs.pop("apiVersion", None)
     inputs.pop("kind", None)
+    # A field that is secret as a whole (a Secret's `stringData` built from a secret Output) is a string
+    # "[secret]" in the plan where Kubernetes wants a map; leave it out and say so in an annotation, so
+    # the file still validates and nobody mistakes the absence for "no data".
+    redacted = sorted(k for k, v in inputs.items() if v == SECRET)
+    for key in redacted:
+        inputs.pop(key)
+    if redacted:
+        annotations = metadata.get("annotations")
+        annotations = dict(annotations) if isinstance(annotations, dict) else {}
+        annotations[REDACTED_ANNOTATION] = ",".join(redacted)
+        metadata["annotations"] = annotations
     obj: dict[str, Any] = {"apiVersion": api_version, "kind": kind, "metadata": metadata}
     for key in sorted(inputs):
         obj[key] = inputs[key]
