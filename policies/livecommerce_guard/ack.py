@@ -362,7 +362,7 @@ POLICIES = [
         },
     ),
     resource_rule(
-        "alicloud-cs-nodepool-encrypt-disks",
+        "alicloud-cs-nodepool-enable-disk-encryption",
         "ACK node system and data disks should be encrypted.",
         types=[NODE_POOL],
         severity=Severity.MEDIUM,

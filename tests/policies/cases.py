@@ -551,7 +551,7 @@ CASES: dict[str, tuple[list[dict], list[dict], str]] = {
         [mutate(NP, setv(("scalingConfig", "maxSize"), 1000))],
         "pool",
     ),
-    "alicloud-cs-nodepool-encrypt-disks": ([NP], [mutate(NP, drop("systemDiskEncrypted"))], "pool"),
+    "alicloud-cs-nodepool-enable-disk-encryption": ([NP], [mutate(NP, drop("systemDiskEncrypted"))], "pool"),
     "alicloud-eci-virtualnode-disallow-public-network": (
         [VK],
         [mutate(VK, setv(("config",), json.dumps({"EnablePublicNetwork": "true"})))],
