@@ -68,9 +68,13 @@ class ResolvedRule:
     properties: dict[str, Any]
 
 
+ENV_ORDER = ("dev", "staging", "prod")
+
+
 def environments(config_dir: Path = CONFIG_DIR) -> list[str]:
-    """Environments that have an enforcement file (`policies/config/<env>.json`)."""
-    return sorted(p.stem for p in config_dir.glob("*.json"))
+    """Environments that have an enforcement file (`policies/config/<env>.json`), least strict first."""
+    names = [p.stem for p in config_dir.glob("*.json")]
+    return sorted(names, key=lambda n: (ENV_ORDER.index(n) if n in ENV_ORDER else len(ENV_ORDER), n))
 
 
 def load_config_file(env: str, config_dir: Path = CONFIG_DIR) -> dict[str, Any]:
@@ -659,6 +663,14 @@ def rules_markdown(config_dir: Path = CONFIG_DIR) -> str:
             + " | ".join(cells)
             + f" | {cell[0]} | {cell[1]} | {cell[2]} |"
         )
+    lines += ["", "## Settings per environment", "",
+              "Rule settings (`PolicyConfigSchema`) as resolved from the schema defaults and each environment's file.",
+              "", "| rule | " + " | ".join(envs) + " |", "|---|" + "---|" * len(envs)]
+    for p in pack.POLICIES:
+        per_env = [levels[e][p.name].properties for e in envs]
+        if any(per_env):
+            cells = [_md(", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(props.items()))) for props in per_env]
+            lines.append(f"| `{p.name}` | " + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
 

@@ -143,13 +143,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-def cfg_get(cfg: Mapping[str, Any] | None, key: str, default: Any) -> Any:
-    """Config as the CLI passes it (schema defaults filled in) or as tests pass it (maybe empty)."""
-    if not cfg or key not in cfg or cfg[key] is None:
-        return default
-    return cfg[key]
-
-
 def _tags(severity: Severity, anchors: Iterable[str]) -> list[str]:
     return [f"{SEVERITY_TAG}{severity.value}", *(f"{ANCHOR_TAG}{a}" for a in anchors)]
 

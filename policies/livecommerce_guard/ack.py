@@ -125,8 +125,8 @@ def check_no_public_ip(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
 def check_autoscaling_bounds(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """NP-06: capacity is bounded (cost guard) and never drops below the floor."""
     p = subject.props
-    cap = cfg.get("maxNodes", 100)
-    floor = cfg.get("minNodes", 1)
+    cap = int(cfg.get("maxNodes", 100))
+    floor = int(cfg.get("minNodes", 1))
     scaling = get(p, "scalingConfig", default={})
     if truthy(get(scaling, "enable")):
         lo, hi = number(get(scaling, "minSize")), number(get(scaling, "maxSize"))

@@ -16,7 +16,7 @@ ALERT_RULE = "alicloud:arms/prometheusAlertRule:PrometheusAlertRule"
 
 def check_every_cluster_monitored(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """ARMS-01: each ManagedKubernetes has an aliyun-cs Prometheus whose clusterId comes from it."""
-    min_archive = cfg.get("minArchiveDays", 0)
+    min_archive = int(cfg.get("minArchiveDays", 0))
     proms = [p for p in of_type(resources, PROMETHEUS) if get(p.props, "clusterType") == "aliyun-cs"]
     out = []
     for cluster in of_type(resources, CLUSTER):

@@ -40,7 +40,7 @@ def check_private_registry(subject: Subject, cfg: Mapping[str, Any]) -> list[str
 def check_registry_ha(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """MSE-02: an odd quorum of at least `minInstances`, Professional edition."""
     p = subject.props
-    need = cfg.get("minInstances", 3)
+    need = int(cfg.get("minInstances", 3))
     n = number(get(p, "instanceCount"), 0) or 0
     problems = []
     if n < need or (need >= 3 and int(n) % 2 == 0):
@@ -53,7 +53,7 @@ def check_registry_ha(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
 def check_gateway_ha(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """MSE-02: gateway replicas spread over two vSwitches (zones)."""
     p = subject.props
-    need = cfg.get("minReplicas", 2)
+    need = int(cfg.get("minReplicas", 2))
     problems = []
     if (number(get(p, "replica"), 0) or 0) < need:
         problems.append(f"replica is below {need}")

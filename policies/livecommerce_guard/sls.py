@@ -15,7 +15,7 @@ PROVIDER_DEFAULT_RETENTION_DAYS = 30  # pulumi_alicloud log.Store retention_peri
 
 def check_retention(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """SLS-01: retention at least `minRetentionDays` (absent means the provider default, 30)."""
-    need = cfg.get("minRetentionDays", 90)
+    need = int(cfg.get("minRetentionDays", 90))
     days = number(get(subject.props, "retentionPeriod"), None)
     if days is None:
         days = PROVIDER_DEFAULT_RETENTION_DAYS

@@ -129,3 +129,12 @@ def test_dev_downgrades_prod_blockers(tmp_path):
     prod = checking.evaluate(bad, "prod", waivers_path=None)
     assert [f.level for f in dev.findings if f.rule == rule] == ["advisory"]
     assert [f.level for f in prod.findings if f.rule == rule] == ["mandatory"]
+
+
+def test_numeric_settings_read_as_integers_in_messages(tmp_path):
+    """Settings cross the protobuf boundary as floats; messages still say 90, not 90.0."""
+    cfg = _write(tmp_path, "x", {"alicloud-log-store-configure-retention": {"enforcementLevel": "mandatory",
+                                                                              "minRetentionDays": 90}})
+    got = findings(plan(C.mutate(C.STORE, C.setv(("retentionPeriod",), 30))), cfg, env="x",
+                   rule="alicloud-log-store-configure-retention")
+    assert [f.problem for f in got] == ["retentionPeriod is below 90 days"]

@@ -88,6 +88,6 @@ def test_docs_table_is_generated_from_the_pack():
 
 def test_docs_list_every_rule_with_levels_per_environment():
     text = checking.rules_markdown()
-    assert "| dev | prod | staging |" in text
+    assert "| dev | staging | prod |" in text
     for p in POLICIES:
         assert f"`{p.name}`" in text
