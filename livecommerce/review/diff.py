@@ -329,10 +329,12 @@ def _cascade(changes: dict[str, ResourceChange], old_res: Mapping[str, Any], new
                     fed[prop] = hits
             if not fed:
                 continue
-            known = {p.path for p in current.properties} if current else set()
+            known = [p.path for p in current.properties] if current else []
             ignore = _options(n).get("ignoreChanges") or ()
+            # A property already shown as changed (itself or below it) needs no second, unknown entry.
             extra = [PropertyChange(prop, (old_res[urn].get("inputs") or {}).get(prop, _ABSENT), UNKNOWN)
-                     for prop in fed if prop not in known and not _ignored(prop, ignore)]
+                     for prop in fed
+                     if not any(replace_table.covers(prop, k) for k in known) and not _ignored(prop, ignore)]
             if not extra:
                 continue
             extra = _classify(n["type"], extra, _options(n).get("replaceOnChanges") or ())

@@ -9,7 +9,8 @@ the architecture diagram, and finally the divergence between neighbouring enviro
 Size: GitHub comments stop at 65,536 characters, so the report must stay under `BUDGET` (60,000). It
 is rendered at detail level 0 (everything) and, while too long, again at a coarser level: property
 values give way to counts per resource, then per-resource rows to counts per type. Whole sections are
-summarised, never cut, so no table ends half-way. Danger flags are listed at every level.
+summarised, never cut, so no table ends half-way. Danger flags lead at every level (the coarsest
+levels list the first few and count the rest).
 
 Everything is sorted and nothing depends on time, so the same inputs give a byte-identical report.
 """
@@ -44,6 +45,8 @@ from livecommerce.review.diff import (
 BUDGET = 60_000
 MARKER = "<!-- livecommerce-review -->"
 LEVELS = (0, 1, 2, 3)
+# Per action, how many resources a level lists row by row (the rest are counted per type).
+ROW_CAP: dict[int, int | None] = {0: None, 1: None, 2: 40, 3: 12}
 MESSAGE_LIMIT = 200
 
 
@@ -280,7 +283,11 @@ def diff_section(d: PlanDiff, base_source: str, level: int) -> list[str]:
         # Dangerous changes are listed at every level; the rest fold into counts per type from level 2.
         listed = changes if level <= 1 or action in (REPLACE, DELETE) and level == 2 else \
             [c for c in changes if c.danger]
-        rest = [c for c in changes if c not in listed]
+        cap = ROW_CAP[level]
+        if cap is not None:
+            listed = listed[:cap]
+        listed_urns = {c.urn for c in listed}
+        rest = [c for c in changes if c.urn not in listed_urns]
         out.append(f"**{title}** ({len(changes)})")
         out.append("")
         if listed:
@@ -298,7 +305,8 @@ def diff_section(d: PlanDiff, base_source: str, level: int) -> list[str]:
                     out.append(f"| {_res(c)} | {cell(c.component) or '–'} | {cell(note) or '–'} |")
             out.append("")
         if rest:
-            out += [("Also: " if listed else "By type: ") + ", ".join(_by_type(rest)), ""]
+            lead = f"… and {len(rest)} more: " if listed else "By type: "
+            out += [lead + ", ".join(_by_type(rest)), ""]
     return out
 
 
