@@ -38,6 +38,7 @@ from components.container_platform.service_settings import (
     ServiceSettings,
     workload_problems,
 )
+from components.media.settings import MediaSettings
 from components.network import CidrPlanError, NetworkSettings, plan_cidrs
 from livecommerce.errors import UserError
 
@@ -81,6 +82,8 @@ class PlatformConfig(BaseModel):
     live_events: list[LiveEventSettings] = Field(default_factory=list)
     """The live-event calendar: live-facing services scale up ahead of each stream (CronHPA). Events must
     end in the future and start less than a year ahead (a CronHPA schedule has no year)."""
+    media: MediaSettings = Field(default_factory=MediaSettings)
+    """Replay buckets on OSS and the event-driven FC 3.0 transcoder (trigger, roles, dead-letter queue)."""
 
     @field_validator("tags")
     @classmethod

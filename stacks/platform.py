@@ -21,6 +21,7 @@ from components.container_platform.external_clusters import ExternalClusters, Ex
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.container_platform.scheduling import ScheduleError
 from components.container_platform.workloads import Workloads, WorkloadsArgs
+from components.media.transcoding import Media, MediaArgs
 from components.network import Network, NetworkArgs
 from components.observability.naming import sls_names
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
@@ -120,6 +121,15 @@ def program() -> None:
     #    calendar, ResourcePolicy (ECS first, then ECI), and MSE Ingress with canary rules at the entry.
     workloads = _workloads(ctx, k8s_provider, node_pools.steady_base_selector)
 
+    # 5. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
+    #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the SLS project
+    #    named by observability.naming (pass the observability component's outputs once it creates them).
+    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    media_log_project, media_logstores = sls_names(ctx.env, ctx.region)
+    media = Media(f"{ctx.env}-media", MediaArgs(
+        env=ctx.env, region=ctx.region, account_id=account.id, settings=cfg.media,
+        log_project=media_log_project, log_store=media_logstores["transcoder"], tags=ctx.tags), opts=cloud)
+
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
@@ -131,6 +141,10 @@ def program() -> None:
     pulumi.export("kubeconfig", kubeconfig)
     pulumi.export("nodePoolIds", node_pools.node_pool_ids)
     pulumi.export("externalClusterIds", external.cluster_ids)
+    pulumi.export("replayInputBucket", media.input_bucket)
+    pulumi.export("mediaOutputBucket", media.output_bucket)
+    pulumi.export("transcoderFunctionName", media.function_name)
+    pulumi.export("transcoderDeadLetterQueue", media.dead_letter_queue)
     if external.fleet_id is not None:
         pulumi.export("fleetId", external.fleet_id)
 

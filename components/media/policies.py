@@ -1,0 +1,111 @@
+"""RAM and OSS policy documents of the media pipeline, as pure functions (tested on their own).
+
+Least privilege, spelled out: every statement names exact actions (never `*` or `<service>:*`) on
+exact resources (a bucket prefix, one logstore, one queue, one function).
+ARN formats: OSS `acs:oss:*:<account>:<bucket>/<key>`; SLS `acs:log:<region>:<account>:project/<p>/logstore/<s>`;
+MNS `acs:mns:<region>:<account>:/queues/<queue>/messages`; FC 3.0 `acs:fc:<region>:<account>:functions/<name>`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+POLICY_VERSION = "1"
+
+# The trigger's events: an object is complete. Not `oss:ObjectCreated:*`, which also fires on
+# InitiateMultipartUpload and every UploadPart (a 12 MB upload fired a function 5 times in
+# Alibaba's FAQ "a function is triggered multiple times upon object uploads").
+TRIGGER_EVENTS = (
+    "oss:ObjectCreated:PutObject",
+    "oss:ObjectCreated:PostObject",
+    "oss:ObjectCreated:CompleteMultipartUpload",
+)
+
+# What the function does on its output prefix: read the manifest (idempotency check), write
+# renditions (multipart for large files: AbortMultipartUpload/ListParts), delete a superseded or
+# half-uploaded version.
+OUTPUT_OBJECT_ACTIONS = (
+    "oss:GetObject",
+    "oss:PutObject",
+    "oss:AbortMultipartUpload",
+    "oss:ListParts",
+    "oss:DeleteObject",
+)
+
+
+def trust_policy(service: str) -> dict[str, Any]:
+    """A role only `service` (e.g. `fc.aliyuncs.com`) may assume."""
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": [service]}},
+    ]}
+
+
+def oss_object_arn(account_id: str, bucket: str, key_prefix: str) -> str:
+    """Objects under `key_prefix` in `bucket` (region `*`: bucket names are global)."""
+    return f"acs:oss:*:{account_id}:{bucket}/{key_prefix}*"
+
+
+def logstore_arn(region: str, account_id: str, project: str, logstore: str) -> str:
+    return f"acs:log:{region}:{account_id}:project/{project}/logstore/{logstore}"
+
+
+def mns_queue_arn(region: str, account_id: str, queue: str) -> str:
+    """The queue's message ARN: the RAM resource of mns:SendMessage and FC's destination form."""
+    return f"acs:mns:{region}:{account_id}:/queues/{queue}/messages"
+
+
+def execution_policy(*, account_id: str, region: str, input_bucket: str, input_prefix: str,
+                     output_bucket: str, output_prefix: str, log_project: str, log_store: str,
+                     dead_letter_queue: str, kms_key_id: str | None = None) -> dict[str, Any]:
+    """What the transcoder's execution role may do, and nothing else."""
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadRawReplays", "Effect": "Allow", "Action": ["oss:GetObject"],
+         "Resource": [oss_object_arn(account_id, input_bucket, input_prefix)]},
+        {"Sid": "PublishMedia", "Effect": "Allow", "Action": list(OUTPUT_OBJECT_ACTIONS),
+         "Resource": [oss_object_arn(account_id, output_bucket, output_prefix)]},
+        # Listing is a bucket-level action; the oss:Prefix condition keeps it to the output prefix.
+        {"Sid": "ListPublishedMedia", "Effect": "Allow", "Action": ["oss:ListObjects"],
+         "Resource": [f"acs:oss:*:{account_id}:{output_bucket}"],
+         "Condition": {"StringLike": {"oss:Prefix": [f"{output_prefix}*"]}}},
+        # FC writes the function's logs with the function's role.
+        {"Sid": "WriteFunctionLogs", "Effect": "Allow", "Action": ["log:PostLogStoreLogs"],
+         "Resource": [logstore_arn(region, account_id, log_project, log_store)]},
+        # FC delivers failed events to the on-failure destination with the function's role.
+        {"Sid": "DeadLetter", "Effect": "Allow", "Action": ["mns:SendMessage"],
+         "Resource": [mns_queue_arn(region, account_id, dead_letter_queue)]},
+    ]
+    if kms_key_id:
+        statements.append({"Sid": "BucketEncryptionKey", "Effect": "Allow",
+                           "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+                           "Resource": [f"acs:kms:{region}:{account_id}:key/{kms_key_id}"]})
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def invocation_policy(function_arn: str) -> dict[str, Any]:
+    """What OSS may do with the invocation role: invoke this one function."""
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": "InvokeTranscoder", "Effect": "Allow", "Action": ["fc:InvokeFunction"], "Resource": [function_arn]},
+    ]}
+
+
+def secure_transport_policy(account_id: str, bucket: str) -> dict[str, Any]:
+    """Bucket policy refusing every request that does not use HTTPS."""
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
+         "Resource": [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"],
+         "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}},
+    ]}
+
+
+def trigger_config(prefix: str, suffix: str = "") -> str:
+    """The OSS trigger's `trigger_config` JSON: completed-object events under `prefix` (and `suffix`)."""
+    key: dict[str, str] = {"prefix": prefix}
+    if suffix:
+        key["suffix"] = suffix
+    return json.dumps({"events": list(TRIGGER_EVENTS), "filter": {"key": key}}, separators=(",", ":"))
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """A policy document as the compact, key-stable JSON RAM stores (no diff from formatting)."""
+    return json.dumps(document, separators=(",", ":"), sort_keys=True)

@@ -1,0 +1,397 @@
+"""Settings of the media pipeline (`livecommerce:platform.media`): buckets, the transcoding function,
+its FFmpeg layer, its async invocation policy and the transcoding parameters it receives as
+environment variables.
+
+Defaults are the production choice; dev overrides downward in `stacks/Pulumi.dev.yaml`. The pure
+helpers at the bottom (bucket names, OSS naming rules, the function's environment) are what the
+component and the tests share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# OSS bucket names: 3-63 characters; lowercase letters, digits and hyphens; must start and end with
+# a letter or digit. https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions
+OSS_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+# The longest environment name, used to check derived names when no env is known (schema checks).
+_LONGEST_ENV = "staging"
+# FC limits (https://www.alibabacloud.com/help/en/functioncompute/fc/environment-variables and the
+# alicloud_fcv3_function docs): all variables together at most 4 KB, `FC_*` reserved.
+FC_ENV_LIMIT_BYTES = 4096
+# The FFmpeg layer Alibaba publishes in every FC region; ffmpeg and ffprobe land in /opt/bin.
+OFFICIAL_FFMPEG_LAYER = "FFmpeg6x"
+# How much local disk a transcode needs per source byte: the source plus the renditions (an HLS
+# ladder and an MP4 fallback together stay below the source size for camera/OBS replays) plus slack.
+DISK_BYTES_PER_SOURCE_BYTE = 2
+
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9._!\-*'()/]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+
+class LifecycleSettings(_Model):
+    """Lifecycle rules: what the buckets keep, and for how long."""
+
+    raw_ia_days: int = Field(default=30, ge=1, le=3650)
+    """Days after upload when a raw replay moves to Infrequent Access storage (it has been
+    transcoded by then and is read again only for a re-transcode)."""
+    raw_expire_days: int = Field(default=365, ge=2, le=36500)
+    """Days after upload when a raw replay is deleted. Must be later than `raw_ia_days`."""
+    abort_multipart_days: int = Field(default=7, ge=1, le=365)
+    """Days after which incomplete multipart uploads (interrupted replay uploads, failed function
+    uploads) are aborted and their parts deleted, in every bucket."""
+    noncurrent_expire_days: int = Field(default=30, ge=1, le=3650)
+    """Days an overwritten or deleted object version is kept when versioning is on."""
+    access_log_expire_days: int = Field(default=180, ge=1, le=3650)
+    """Days OSS access logs are kept in the log bucket."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LifecycleSettings:
+        if self.raw_expire_days <= self.raw_ia_days:
+            raise ValueError(f"raw_expire_days ({self.raw_expire_days}) must be later than raw_ia_days "
+                             f"({self.raw_ia_days}); OSS rejects an expiration before the transition")
+        return self
+
+
+class FunctionSettings(_Model):
+    """Size and limits of the transcoding function (FC 3.0)."""
+
+    runtime: Literal["python3.10", "python3.9"] = "python3.10"
+    """FC runtime. Both have `oss2` preinstalled and are compatible with the official FFmpeg layer."""
+    memory_mib: int = Field(default=8192, ge=128, le=32768, multiple_of=64)
+    """Memory per instance in MiB: a multiple of 64, 128 to 32768."""
+    vcpu: float = Field(default=4.0, ge=0.05, le=16)
+    """vCPUs per instance: a multiple of 0.05; vCPU to memory GiB between 1:1 and 1:4."""
+    disk_mib: Literal[512, 10240] = 10240
+    """Local disk (/tmp) per instance in MiB: FC offers 512 or 10240 only."""
+    timeout_seconds: int = Field(default=3600, ge=1, le=86400)
+    """Longest one transcode may run, in seconds."""
+    reserved_concurrency: int = Field(default=50, ge=1, le=1000)
+    """Instances reserved for (and capping) the transcoder: a burst of replays never starves other
+    functions of the account, and never runs up an unbounded bill."""
+
+    @field_validator("vcpu")
+    @classmethod
+    def _vcpu_step(cls, vcpu: float) -> float:
+        if abs(vcpu * 20 - round(vcpu * 20)) > 1e-6:
+            raise ValueError(f"{vcpu} is not a multiple of 0.05 vCPU")
+        return round(vcpu, 2)
+
+    @model_validator(mode="after")
+    def _ratio(self) -> FunctionSettings:
+        gib = self.memory_mib / 1024
+        if not self.vcpu <= gib <= 4 * self.vcpu:
+            low, high = self.vcpu * 1024, self.vcpu * 4096
+            raise ValueError(f"vcpu {self.vcpu} with memory_mib {self.memory_mib}: FC needs vCPU:GiB between 1:1 "
+                             f"and 1:4; use memory_mib between {low:.0f} and {high:.0f}, or change vcpu")
+        return self
+
+
+class FfmpegSettings(_Model):
+    """Where FFmpeg comes from: Alibaba's public layer, or the team's own build as a layer."""
+
+    layer: Literal["official", "own"] = "official"
+    """`official`: the public layer `acs:fc:<region>:official:layers/<official_layer>/versions/<n>`.
+    `own`: publish `own_zip_path` or `own_oss_bucket`/`own_oss_object` as this stack's layer (a zip
+    with `bin/ffmpeg` and `bin/ffprobe`, which FC unpacks to /opt/bin)."""
+    official_layer: str = Field(default=OFFICIAL_FFMPEG_LAYER, pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+    """Name of the official public layer."""
+    official_version: int = Field(default=1, ge=1)
+    """Version of the official public layer (check it exists in the region)."""
+    own_zip_path: str | None = None
+    """`own` only: the layer zip, relative to the repository root. Fine for small builds; it travels
+    base64-encoded in the deployment, so upload large builds to OSS and use `own_oss_*` instead."""
+    own_oss_bucket: str | None = None
+    """`own` only: bucket holding the layer zip (same region as the function)."""
+    own_oss_object: str | None = None
+    """`own` only: object key of the layer zip in `own_oss_bucket`."""
+
+    @model_validator(mode="after")
+    def _source(self) -> FfmpegSettings:
+        own_fields = {"own_zip_path": self.own_zip_path, "own_oss_bucket": self.own_oss_bucket,
+                      "own_oss_object": self.own_oss_object}
+        if self.layer == "official":
+            extra = [k for k, v in own_fields.items() if v]
+            if extra:
+                raise ValueError(f"{', '.join(extra)} only apply to layer: own; remove them or set layer: own")
+            return self
+        has_zip = bool(self.own_zip_path)
+        has_oss = bool(self.own_oss_bucket) or bool(self.own_oss_object)
+        if has_zip == has_oss:
+            raise ValueError("layer: own needs exactly one source: own_zip_path, or own_oss_bucket with "
+                             "own_oss_object")
+        if has_oss and not (self.own_oss_bucket and self.own_oss_object):
+            raise ValueError("own_oss_bucket and own_oss_object go together; set both")
+        if has_zip:
+            path = layer_zip_path(self.own_zip_path or "")
+            if path.suffix != ".zip":
+                raise ValueError(f"own_zip_path {self.own_zip_path!r} is not a .zip file")
+            if not path.is_file():
+                raise ValueError(f"own_zip_path {self.own_zip_path!r} does not exist (paths are relative to the "
+                                 "repository root); build the layer zip first")
+        return self
+
+    def official_arn(self, region: str) -> str:
+        """ARN of the official public layer in `region`."""
+        return f"acs:fc:{region}:official:layers/{self.official_layer}/versions/{self.official_version}"
+
+
+class TranscodeSettings(_Model):
+    """Transcoding parameters, passed to the function as environment variables (its ENV_VARS contract,
+    functions/transcoder/settings.py). Defaults are the function's own."""
+
+    ladder: str = ENV_VARS["LADDER"]
+    """HLS ladder, `<height>p:<bitrate>` comma-separated, e.g. `1080p:5000k,720p:2800k,480p:1200k`."""
+    mp4_rung: str = ENV_VARS["MP4_RUNG"]
+    """Rung of the progressive MP4 fallback, e.g. `720p`."""
+    segment_seconds: int = Field(default=int(ENV_VARS["SEGMENT_SECONDS"]), ge=1, le=60)
+    """HLS segment length in seconds."""
+    max_source_bytes: int = Field(default=int(ENV_VARS["MAX_SOURCE_BYTES"]), ge=1)
+    """Largest replay the function accepts, in bytes; must fit the function's disk twice over."""
+    max_duration_seconds: int = Field(default=int(ENV_VARS["MAX_DURATION_SECONDS"]), ge=1, le=86400)
+    """Longest replay the function accepts, in seconds."""
+    preset: Literal[X264_PRESETS] = ENV_VARS["PRESET"]  # type: ignore[valid-type]
+    """x264 preset: speed against size."""
+    audio_bitrate: str = ENV_VARS["AUDIO_BITRATE"]
+    """AAC bitrate of every rendition, e.g. `128k`."""
+    poster_at_seconds: float = Field(default=float(ENV_VARS["POSTER_AT_SECONDS"]), ge=0)
+    """Timestamp of the poster frame in seconds."""
+
+    def env_vars(self) -> dict[str, str]:
+        """The function's variables for these settings (names from its ENV_VARS contract)."""
+        return {
+            "LADDER": self.ladder,
+            "MP4_RUNG": self.mp4_rung,
+            "SEGMENT_SECONDS": str(self.segment_seconds),
+            "MAX_SOURCE_BYTES": str(self.max_source_bytes),
+            "MAX_DURATION_SECONDS": str(self.max_duration_seconds),
+            "PRESET": self.preset,
+            "AUDIO_BITRATE": self.audio_bitrate,
+            "POSTER_AT_SECONDS": f"{self.poster_at_seconds:g}",
+        }
+
+    @model_validator(mode="after")
+    def _function_accepts(self) -> TranscodeSettings:
+        # The function's own parser is the judge: whatever it rejects at run time is rejected here.
+        env = {**self.env_vars(), "OUTPUT_PREFIX": "transcoded/", "INPUT_PREFIX": "replays/"}
+        try:
+            Settings.from_env(env)
+        except SettingsError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+class AsyncInvokeSettings(_Model):
+    """What happens to OSS events (always asynchronous invocations) that fail."""
+
+    max_retries: int = Field(default=2, ge=0, le=8)
+    """Retries of a failed invocation (each is billed); after the last one the event goes to the
+    dead-letter queue."""
+    max_event_age_seconds: int = Field(default=18000, ge=1, le=86400)
+    """Oldest an event may get while waiting (throttled or retrying) before it goes to the dead-letter
+    queue instead of running."""
+    task_mode: bool = True
+    """FC asynchronous task mode: long transcodes are tracked, can be stopped, and keep state."""
+    dead_letter_retention_seconds: int = Field(default=604800, ge=60, le=604800)
+    """How long a failed event stays in the dead-letter queue (MNS maximum: 7 days)."""
+
+
+class MediaSettings(_Model):
+    """Replay storage and event-driven transcoding (OSS + Function Compute)."""
+
+    buckets: Literal["separate", "shared"] = "separate"
+    """`separate`: raw replays and published media in two buckets (no trigger loop possible).
+    `shared`: one bucket with `input_prefix` and `output_prefix`, which must not overlap."""
+    bucket_prefix: str = Field(default="livecommerce", min_length=1, max_length=63)
+    """Start of every bucket name: `<bucket_prefix>-<env>-replays-raw`, `-media`, `-oss-logs`. Bucket names
+    are unique across all of Alibaba Cloud, so pick one your organisation owns."""
+    input_prefix: str = Field(default=ENV_VARS["INPUT_PREFIX"], min_length=1, max_length=200)
+    """Key prefix of raw replays; the trigger fires only below it (ends with `/`)."""
+    input_suffix: str = Field(default="", max_length=50)
+    """Key suffix the trigger also requires, e.g. `.mp4`; empty: any file under `input_prefix`."""
+    output_prefix: str = Field(default=ENV_VARS["OUTPUT_PREFIX"], min_length=1, max_length=200)
+    """Key prefix of published media (ends with `/`)."""
+    redundancy: Literal["ZRS", "LRS"] = "ZRS"
+    """Bucket redundancy: ZRS keeps data in three zones (survives a zone outage); LRS is cheaper."""
+    encryption: Literal["AES256", "KMS"] = "AES256"
+    """Server-side encryption. AES256 (OSS-managed keys) by default: HLS writes thousands of small
+    objects per replay and CDN origin pulls read them, and SSE-KMS bills and throttles every request.
+    KMS needs `kms_key_id`."""
+    kms_key_id: str | None = None
+    """KMS key id for `encryption: KMS`; the function's role gets encrypt/decrypt on this key only."""
+    versioning: bool = True
+    """Keep object versions (recover from overwrites and deletes). Required in prod."""
+    access_logging: bool = True
+    """Write OSS access logs of the media buckets to a dedicated, private log bucket."""
+    deletion_protection: bool = True
+    """Protect the buckets from `pulumi destroy` (protect) and never force-destroy them. Required in prod."""
+    lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
+    """Lifecycle rules."""
+    function: FunctionSettings = Field(default_factory=FunctionSettings)
+    """The transcoding function's size and limits."""
+    ffmpeg: FfmpegSettings = Field(default_factory=FfmpegSettings)
+    """Where FFmpeg comes from."""
+    transcode: TranscodeSettings = Field(default_factory=TranscodeSettings)
+    """Transcoding parameters (the function's environment)."""
+    async_invoke: AsyncInvokeSettings = Field(default_factory=AsyncInvokeSettings)
+    """Retries, event age and the dead-letter queue."""
+
+    @field_validator("bucket_prefix")
+    @classmethod
+    def _bucket_prefix(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value) or value.endswith("-"):
+            raise ValueError(f"{value!r}: OSS bucket names use lowercase letters, digits and hyphens, starting "
+                             "and ending with a letter or digit; e.g. acme-live")
+        return value
+
+    @field_validator("input_prefix", "output_prefix")
+    @classmethod
+    def _key_prefix(cls, value: str) -> str:
+        if value.startswith("/") or not value.endswith("/") or "//" in value or not _PREFIX_RE.match(value):
+            raise ValueError(f"{value!r} must be a key prefix like `replays/`: no leading `/`, one trailing `/`, "
+                             "letters, digits and -_.!*'() only")
+        return value
+
+    @model_validator(mode="after")
+    def _rules(self, info: ValidationInfo) -> MediaSettings:
+        env = (info.context or {}).get("env")
+        problems: list[str] = []
+        for role, name in bucket_names(self.bucket_prefix, env or _LONGEST_ENV, self.buckets).items():
+            problem = oss_bucket_name_problem(name)
+            if problem:
+                problems.append(f"bucket_prefix: the {role} bucket name {name!r} {problem}; use a shorter prefix")
+        if self.buckets == "shared":
+            loop = trigger_loop_problem(self.input_prefix, self.input_suffix, self.output_prefix)
+            if loop:
+                problems.append(loop)
+        if self.encryption == "KMS" and not self.kms_key_id:
+            problems.append("kms_key_id: required with encryption: KMS (the function's role is granted that key "
+                            "only); or use encryption: AES256")
+        if self.encryption != "KMS" and self.kms_key_id:
+            problems.append("kms_key_id: only applies to encryption: KMS; remove it")
+        disk_bytes = self.function.disk_mib * 1024 * 1024
+        if self.transcode.max_source_bytes * DISK_BYTES_PER_SOURCE_BYTE > disk_bytes:
+            problems.append(f"transcode.max_source_bytes: {self.transcode.max_source_bytes} bytes do not fit "
+                            f"function.disk_mib {self.function.disk_mib} (the source and its renditions need "
+                            f"{DISK_BYTES_PER_SOURCE_BYTE}x); lower it to at most "
+                            f"{disk_bytes // DISK_BYTES_PER_SOURCE_BYTE} or use disk_mib: 10240")
+        if env == "prod":
+            if not self.deletion_protection:
+                problems.append("deletion_protection: prod buckets must be protected from `pulumi destroy`; "
+                                "set it to true")
+            if not self.versioning:
+                problems.append("versioning: prod buckets must keep object versions; set it to true")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+# --------------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+BucketRole = Literal["input", "output", "shared", "access-logs"]
+
+
+def bucket_names(prefix: str, env: str, mode: str, *, access_logging: bool = True) -> dict[str, str]:
+    """Bucket name by role. Separate mode: `input` and `output`; shared mode: one `shared` bucket.
+    Plus `access-logs` (always listed here for name checks; created only with access logging)."""
+    base = f"{prefix}-{env}"
+    names: dict[str, str] = (
+        {"shared": f"{base}-media"} if mode == "shared"
+        else {"input": f"{base}-replays-raw", "output": f"{base}-media"}
+    )
+    if access_logging:
+        names["access-logs"] = f"{base}-oss-logs"
+    return names
+
+
+def oss_bucket_name_problem(name: str) -> str | None:
+    """Why `name` is not a valid OSS bucket name, or None."""
+    if not 3 <= len(name) <= 63:
+        return f"is {len(name)} characters long (OSS allows 3 to 63)"
+    if not OSS_BUCKET_RE.match(name):
+        return "is not lowercase letters, digits and hyphens starting and ending with a letter or digit"
+    return None
+
+
+def trigger_loop_problem(input_prefix: str, input_suffix: str, output_prefix: str) -> str | None:
+    """In one bucket, outputs must never match the trigger: the prefixes must be disjoint.
+
+    A suffix does not make overlapping prefixes safe: the function writes `.mp4`, `.m3u8`, `.ts`,
+    `.jpg` and `.json` files, and a later ladder change may add the very suffix the trigger listens to.
+    """
+    if input_prefix.startswith(output_prefix) or output_prefix.startswith(input_prefix):
+        suffix = f" (even with input_suffix {input_suffix!r})" if input_suffix else ""
+        return (f"output_prefix: {output_prefix!r} overlaps input_prefix {input_prefix!r} in the shared bucket, so "
+                f"every published file would fire the trigger again{suffix}; use disjoint prefixes such as "
+                "replays/ and transcoded/, or buckets: separate")
+    return None
+
+
+def layer_zip_path(path: str) -> Path:
+    """The own-layer zip: absolute, or relative to the repository root."""
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else REPO_ROOT / candidate
+
+
+@dataclass(frozen=True)
+class FunctionLocation:
+    """Where the function reads and writes (plain names, known at preview)."""
+
+    input_bucket: str
+    input_prefix: str
+    output_bucket: str
+    output_prefix: str
+
+
+def locations(settings: MediaSettings, env: str) -> FunctionLocation:
+    """Input and output bucket/prefix of the function for `env`."""
+    names = bucket_names(settings.bucket_prefix, env, settings.buckets)
+    shared = names.get("shared")
+    return FunctionLocation(
+        input_bucket=shared or names["input"], input_prefix=settings.input_prefix,
+        output_bucket=shared or names["output"], output_prefix=settings.output_prefix,
+    )
+
+
+def function_environment(settings: MediaSettings, env: str, code_sha256: str) -> dict[str, str]:
+    """The function's environment variables: its ENV_VARS contract plus `CODE_SHA256`.
+
+    `CODE_SHA256` is not read by the function; it is here because the provider applies a new `code`
+    only together with another change (alicloud-api.md §5), so a code change must change the config.
+    """
+    loc = locations(settings, env)
+    variables = {
+        "INPUT_BUCKET": loc.input_bucket,
+        "INPUT_PREFIX": loc.input_prefix,
+        "OUTPUT_BUCKET": loc.output_bucket,
+        "OUTPUT_PREFIX": loc.output_prefix,
+        **settings.transcode.env_vars(),
+        "CODE_SHA256": code_sha256,
+    }
+    check_fc_environment(variables)
+    return variables
+
+
+def check_fc_environment(variables: dict[str, str]) -> None:
+    """FC rules for environment variables: names are letters, digits and `_` starting with a letter,
+    `FC_*` is reserved, and all of them together stay within 4 KB."""
+    for name in variables:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) or name.startswith("FC_"):
+            raise ValueError(f"environment variable {name!r} is not allowed by Function Compute")
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
+    if size > FC_ENV_LIMIT_BYTES:
+        raise ValueError(f"the function's environment is {size} bytes; Function Compute allows {FC_ENV_LIMIT_BYTES}")

@@ -1,0 +1,278 @@
+"""Event-driven replay transcoding: OSS buckets, the FC 3.0 transcoder with its OSS trigger, the two
+RAM roles, and a dead-letter queue so that no replay is ever dropped silently.
+
+    replay upload -> input bucket (input_prefix) --OSS trigger, invocation role--> transcoder (FC 3.0,
+    FFmpeg layer, execution role) -> output bucket (output_prefix); a failed event, after its retries,
+    -> MNS dead-letter queue (kept 7 days).
+
+The function's code is `functions/transcoder/`, zipped deterministically by its own packaging module;
+the zip's SHA-256 is part of the function's configuration so that a code change always redeploys.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import pulumi_alicloud as alicloud
+
+from components.media import policies
+from components.media.settings import MediaSettings, bucket_names, function_environment, layer_zip_path, locations
+from functions.transcoder.packaging import HANDLER, package_code
+
+CODE_DIR = Path(__file__).resolve().parents[2] / "functions" / "transcoder"
+# oss.Bucket accepts at most 10 tags.
+MAX_BUCKET_TAGS = 10
+# The standalone sub-resources own these attributes; the bucket must not try to revert them
+# (provider docstring: a bucket and its BucketAcl/BucketPolicy/... must not both manage one attribute).
+BUCKET_IGNORE_CHANGES = ["acl", "policy", "logging", "versioning", "server_side_encryption_rule"]
+QUALIFIER = "LATEST"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaArgs:
+    """Inputs of the Media component."""
+
+    env: str
+    region: str
+    account_id: pulumi.Input[str]
+    """The Alibaba Cloud account id (ARNs of buckets, logstore, queue and function)."""
+    settings: MediaSettings
+    log_project: pulumi.Input[str]
+    """SLS project the function logs to (owned by the observability component)."""
+    log_store: pulumi.Input[str]
+    """SLS logstore the function logs to."""
+    tags: Mapping[str, str]
+    code_dir: Path = field(default=CODE_DIR)
+    """The transcoder's source folder (tests point it at a fixture)."""
+
+
+def lifecycle_rules(role: str, s: MediaSettings) -> list[alicloud.oss.BucketLifecycleRuleArgs]:
+    """Lifecycle rules of the bucket with `role` (input, output, shared or access-logs).
+
+    Rules on overlapping prefixes never share an action type (OSS rejects that): raw replays get
+    transition + expiration on `input_prefix`; the bucket-wide rule aborts stale multipart uploads,
+    expires old versions, and (log bucket only) expires current objects.
+    """
+    lc = s.lifecycle
+    rules: list[alicloud.oss.BucketLifecycleRuleArgs] = []
+    if role in ("input", "shared"):
+        rules.append(alicloud.oss.BucketLifecycleRuleArgs(
+            id="raw-replays", enabled=True, prefix=s.input_prefix,
+            transitions=[alicloud.oss.BucketLifecycleRuleTransitionArgs(storage_class="IA", days=lc.raw_ia_days)],
+            expirations=[alicloud.oss.BucketLifecycleRuleExpirationArgs(days=lc.raw_expire_days)],
+        ))
+    rules.append(alicloud.oss.BucketLifecycleRuleArgs(
+        id="housekeeping", enabled=True,
+        abort_multipart_uploads=[alicloud.oss.BucketLifecycleRuleAbortMultipartUploadArgs(days=lc.abort_multipart_days)],
+        noncurrent_version_expirations=(
+            [alicloud.oss.BucketLifecycleRuleNoncurrentVersionExpirationArgs(days=lc.noncurrent_expire_days)]
+            if s.versioning else None),
+        expirations=(
+            [alicloud.oss.BucketLifecycleRuleExpirationArgs(days=lc.access_log_expire_days)]
+            if role == "access-logs" else None),
+    ))
+    return rules
+
+
+class Media(pulumi.ComponentResource):
+    """Replay buckets, the FC 3.0 transcoder, its OSS trigger, roles, async config and dead-letter queue."""
+
+    input_bucket: str
+    """Bucket raw replays are uploaded to (under `input_prefix`)."""
+    output_bucket: str
+    """Bucket published media is written to (under `output_prefix`)."""
+    access_log_bucket: str | None
+    """Bucket receiving the OSS access logs, if access logging is on."""
+    function_name: pulumi.Output[str]
+    """The transcoder function's name."""
+    function_arn: pulumi.Output[str]
+    """The transcoder function's ARN."""
+    dead_letter_queue: pulumi.Output[str]
+    """MNS queue holding events that failed all retries."""
+    execution_role_arn: pulumi.Output[str]
+    """The function's execution role."""
+    invocation_role_arn: pulumi.Output[str]
+    """The role OSS assumes to invoke the function."""
+    code_sha256: str
+    """SHA-256 of the deployed code zip."""
+
+    def __init__(self, name: str, args: MediaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("livecommerce:media:Media", name, None, opts)
+        s = args.settings
+        env = args.env
+        tags = dict(args.tags)
+        if len(tags) + 1 > MAX_BUCKET_TAGS:
+            raise ValueError(f"media: buckets accept at most {MAX_BUCKET_TAGS} tags and the stack's tags plus the "
+                             f"role tag are {len(tags) + 1}; remove some entries of `tags`")
+        child = pulumi.ResourceOptions(parent=self)
+        physical = f"livecommerce-{env}"
+        loc = locations(s, env)
+        names = bucket_names(s.bucket_prefix, env, s.buckets, access_logging=s.access_logging)
+
+        # ---- storage ------------------------------------------------------------------------
+        # The log bucket first: the other buckets' access logging points at it.
+        buckets: dict[str, alicloud.oss.Bucket] = {}
+        for role in sorted(names, key=lambda r: r != "access-logs"):
+            buckets[role] = self._bucket(name, role, names[role], s, tags, args.account_id,
+                                         log_bucket=buckets.get("access-logs"))
+
+        # ---- identity -----------------------------------------------------------------------
+        queue_name = f"{physical}-transcoder-dlq"
+        exec_role = alicloud.ram.Role(
+            f"{name}-execution-role", role_name=f"{physical}-transcoder",
+            assume_role_policy_document=policies.dumps(policies.trust_policy("fc.aliyuncs.com")),
+            description=f"livecommerce {env}: the replay transcoder function runs as this role",
+            tags=tags, opts=child)
+        exec_policy = alicloud.ram.Policy(
+            f"{name}-execution-policy", policy_name=f"{physical}-transcoder-exec",
+            policy_document=pulumi.Output.all(args.account_id, args.log_project, args.log_store).apply(
+                lambda v: policies.dumps(policies.execution_policy(
+                    account_id=v[0], region=args.region, input_bucket=loc.input_bucket,
+                    input_prefix=loc.input_prefix, output_bucket=loc.output_bucket,
+                    output_prefix=loc.output_prefix, log_project=v[1], log_store=v[2],
+                    dead_letter_queue=queue_name, kms_key_id=s.kms_key_id))),
+            description=f"livecommerce {env}: read raw replays, publish media, write logs, dead-letter",
+            rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
+        exec_attachment = alicloud.ram.RolePolicyAttachment(
+            f"{name}-execution-policy-attachment", role_name=exec_role.role_name,
+            policy_name=exec_policy.policy_name, policy_type="Custom", opts=child)
+
+        # ---- dead-letter queue ---------------------------------------------------------------
+        queue = alicloud.message.ServiceQueue(
+            f"{name}-dead-letter-queue", queue_name=queue_name,
+            message_retention_period=s.async_invoke.dead_letter_retention_seconds,
+            # A failed invocation record stays invisible for 5 minutes once a person or tool reads it.
+            visibility_timeout=300, logging_enabled=True, tags=tags, opts=child)
+
+        # ---- FFmpeg layer --------------------------------------------------------------------
+        if s.ffmpeg.layer == "own":
+            if s.ffmpeg.own_zip_path:
+                code = alicloud.fc.V3LayerVersionCodeArgs(zip_file=base64.b64encode(
+                    layer_zip_path(s.ffmpeg.own_zip_path).read_bytes()).decode())
+            else:
+                code = alicloud.fc.V3LayerVersionCodeArgs(oss_bucket_name=s.ffmpeg.own_oss_bucket,
+                                                          oss_object_name=s.ffmpeg.own_oss_object)
+            layer = alicloud.fc.V3LayerVersion(
+                f"{name}-ffmpeg-layer", layer_name=f"{physical}-ffmpeg", code=code,
+                compatible_runtimes=[s.function.runtime], acl="0",
+                description=f"livecommerce {env}: the team's FFmpeg build (bin/ffmpeg, bin/ffprobe)", opts=child)
+            layer_arn: pulumi.Input[str] = layer.layer_version_arn
+        else:
+            layer_arn = s.ffmpeg.official_arn(args.region)
+
+        # ---- function ------------------------------------------------------------------------
+        zip_bytes = package_code(args.code_dir)
+        self.code_sha256 = hashlib.sha256(zip_bytes).hexdigest()
+        fn_settings = s.function
+        function = alicloud.fc.V3Function(
+            f"{name}-transcoder", function_name=f"{physical}-transcoder",
+            description=f"livecommerce {env} replay transcoder; code sha256 {self.code_sha256}",
+            runtime=fn_settings.runtime, handler=HANDLER,
+            code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
+            memory_size=fn_settings.memory_mib, cpu=fn_settings.vcpu, disk_size=fn_settings.disk_mib,
+            timeout=fn_settings.timeout_seconds,
+            # One transcode per instance: FFmpeg uses every vCPU, a second request would halve both.
+            instance_concurrency=1,
+            layers=[layer_arn], role=exec_role.arn,
+            environment_variables=function_environment(s, env, self.code_sha256),
+            log_config=alicloud.fc.V3FunctionLogConfigArgs(
+                project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
+                enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
+            tags={**tags, "role": "transcoder"},
+            # FC checks at creation that the role can write the logstore.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
+        alicloud.fc.V3ConcurrencyConfig(
+            f"{name}-transcoder-concurrency", function_name=function.function_name,
+            reserved_concurrency=fn_settings.reserved_concurrency, opts=child)
+        dead_letter_arn = pulumi.Output.all(args.account_id, queue.queue_name).apply(
+            lambda v: policies.mns_queue_arn(args.region, v[0], v[1]))
+        async_config = alicloud.fc.V3AsyncInvokeConfig(
+            f"{name}-transcoder-async", function_name=function.function_name, qualifier=QUALIFIER,
+            max_async_retry_attempts=s.async_invoke.max_retries,
+            max_async_event_age_in_seconds=s.async_invoke.max_event_age_seconds,
+            async_task=s.async_invoke.task_mode,
+            destination_config=alicloud.fc.V3AsyncInvokeConfigDestinationConfigArgs(
+                on_failure=alicloud.fc.V3AsyncInvokeConfigDestinationConfigOnFailureArgs(destination=dead_letter_arn)),
+            # FC sends to the queue with the execution role, so its grant must exist first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
+
+        # ---- trigger -------------------------------------------------------------------------
+        invoke_role = alicloud.ram.Role(
+            f"{name}-invocation-role", role_name=f"{physical}-transcoder-oss-invoke",
+            assume_role_policy_document=policies.dumps(policies.trust_policy("oss.aliyuncs.com")),
+            description=f"livecommerce {env}: OSS assumes this role to invoke the replay transcoder",
+            tags=tags, opts=child)
+        invoke_policy = alicloud.ram.Policy(
+            f"{name}-invocation-policy", policy_name=f"{physical}-transcoder-invoke",
+            policy_document=function.function_arn.apply(lambda arn: policies.dumps(policies.invocation_policy(arn))),
+            description=f"livecommerce {env}: invoke the replay transcoder only",
+            rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
+        invoke_attachment = alicloud.ram.RolePolicyAttachment(
+            f"{name}-invocation-policy-attachment", role_name=invoke_role.role_name,
+            policy_name=invoke_policy.policy_name, policy_type="Custom", opts=child)
+        input_bucket = buckets["shared" if s.buckets == "shared" else "input"]
+        trigger = alicloud.fc.V3Trigger(
+            f"{name}-replay-trigger", function_name=function.function_name, trigger_name="oss-replay-upload",
+            trigger_type="oss", qualifier=QUALIFIER,
+            source_arn=pulumi.Output.concat("acs:oss:", args.region, ":", args.account_id, ":", input_bucket.bucket),
+            invocation_role=invoke_role.arn,
+            trigger_config=policies.trigger_config(s.input_prefix, s.input_suffix),
+            description=f"replays uploaded under {s.input_prefix}",
+            # No event before OSS may invoke, and none before failures have somewhere to go.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[invoke_attachment, async_config]))
+
+        self.input_bucket = loc.input_bucket
+        self.output_bucket = loc.output_bucket
+        self.access_log_bucket = names.get("access-logs")
+        self.function_name = function.function_name
+        self.function_arn = function.function_arn
+        self.dead_letter_queue = queue.queue_name
+        self.execution_role_arn = exec_role.arn
+        self.invocation_role_arn = invoke_role.arn
+        self.trigger_id = trigger.trigger_id
+        self.register_outputs({
+            "input_bucket": self.input_bucket, "output_bucket": self.output_bucket,
+            "access_log_bucket": self.access_log_bucket, "function_name": self.function_name,
+            "function_arn": self.function_arn, "dead_letter_queue": self.dead_letter_queue,
+            "execution_role_arn": self.execution_role_arn, "invocation_role_arn": self.invocation_role_arn,
+            "code_sha256": self.code_sha256,
+        })
+
+    def _bucket(self, name: str, role: str, bucket_name: str, s: MediaSettings, tags: dict[str, str],
+                account_id: pulumi.Input[str], log_bucket: alicloud.oss.Bucket | None) -> alicloud.oss.Bucket:
+        """One private, encrypted, public-access-blocked bucket with its lifecycle and logging."""
+        child = pulumi.ResourceOptions(parent=self)
+        prefix = f"{name}-{role}-bucket"
+        bucket = alicloud.oss.Bucket(
+            prefix, bucket=bucket_name, storage_class="Standard", redundancy_type=s.redundancy,
+            lifecycle_rules=lifecycle_rules(role, s), force_destroy=not s.deletion_protection,
+            tags={**tags, "role": f"media-{role}"},
+            opts=pulumi.ResourceOptions(parent=self, protect=s.deletion_protection,
+                                        ignore_changes=BUCKET_IGNORE_CHANGES))
+        alicloud.oss.BucketAcl(f"{prefix}-acl", bucket=bucket.bucket, acl="private", opts=child)
+        alicloud.oss.BucketPublicAccessBlock(f"{prefix}-public-access-block", bucket=bucket.bucket,
+                                             block_public_access=True, opts=child)
+        alicloud.oss.BucketServerSideEncryption(
+            f"{prefix}-encryption", bucket=bucket.bucket, sse_algorithm=s.encryption,
+            kms_master_key_id=s.kms_key_id if s.encryption == "KMS" else None, opts=child)
+        if s.versioning:
+            # Once enabled, versioning can only be suspended, never removed (deleting this resource
+            # only forgets it).
+            alicloud.oss.BucketVersioning(f"{prefix}-versioning", bucket=bucket.bucket, status="Enabled", opts=child)
+        if log_bucket is not None:
+            alicloud.oss.BucketLogging(f"{prefix}-logging", bucket=bucket.bucket, target_bucket=log_bucket.bucket,
+                                       target_prefix=f"{bucket_name}/", opts=child)
+        if role != "access-logs":
+            # Data buckets refuse plain HTTP. The log bucket is written by OSS's log delivery, which
+            # must not be caught by a deny-everything statement.
+            alicloud.oss.BucketPolicy(
+                f"{prefix}-https-only", bucket=bucket.bucket,
+                policy=pulumi.Output.from_input(account_id).apply(
+                    lambda uid: policies.dumps(policies.secure_transport_policy(uid, bucket_name))),
+                opts=child)
+        return bucket

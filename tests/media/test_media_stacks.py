@@ -1,0 +1,69 @@
+"""Acceptance on the real stacks: `livecommerce preview prod --json plan.json` holds the function, the OSS
+trigger, the async config with its on-failure destination, the buckets with ACL, encryption and
+public-access block, and the two RAM roles; dev differs downward."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from livecommerce.cli import main
+from livecommerce.engine import run_preview
+from livecommerce.plan import load_plan
+
+
+@pytest.fixture(scope="module")
+def prod_plan(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("plan") / "plan.json"
+    assert main(["preview", "prod", "--json", str(out)]) == 0
+    return load_plan(out)
+
+
+def media(plan: dict, type_: str) -> list[dict]:
+    return [r for r in plan["resources"] if r["type"] == type_ and r["name"].startswith(f"{plan['stack']}-media")]
+
+
+def test_prod_plan_has_the_pipeline(prod_plan):
+    (fn,) = media(prod_plan, "alicloud:fc/v3Function:V3Function")
+    assert fn["inputs"]["functionName"] == "livecommerce-prod-transcoder"
+    (trigger,) = media(prod_plan, "alicloud:fc/v3Trigger:V3Trigger")
+    assert trigger["inputs"]["triggerType"] == "oss"
+    config = json.loads(trigger["inputs"]["triggerConfig"])
+    assert config["events"] == ["oss:ObjectCreated:PutObject", "oss:ObjectCreated:PostObject",
+                                "oss:ObjectCreated:CompleteMultipartUpload"]
+    assert config["filter"]["key"]["prefix"] == "replays/"
+    (async_cfg,) = media(prod_plan, "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig")
+    assert async_cfg["inputs"]["destinationConfig"]["onFailure"]["destination"].startswith("acs:mns:cn-hangzhou:")
+    roles = {r["inputs"]["roleName"] for r in media(prod_plan, "alicloud:ram/role:Role")}
+    assert roles == {"livecommerce-prod-transcoder", "livecommerce-prod-transcoder-oss-invoke"}
+
+
+def test_prod_buckets_have_acl_encryption_and_public_access_block(prod_plan):
+    buckets = {r["inputs"]["bucket"]: r for r in media(prod_plan, "alicloud:oss/bucket:Bucket")}
+    assert set(buckets) == {"livecommerce-prod-replays-raw", "livecommerce-prod-media", "livecommerce-prod-oss-logs"}
+    assert all(b["protect"] for b in buckets.values())
+    for sub, key, value in (("alicloud:oss/bucketAcl:BucketAcl", "acl", "private"),
+                            ("alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption", "sseAlgorithm",
+                             "AES256"),
+                            ("alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock", "blockPublicAccess", True),
+                            ("alicloud:oss/bucketVersioning:BucketVersioning", "status", "Enabled")):
+        covered = {r["inputs"]["bucket"] for r in media(prod_plan, sub) if r["inputs"][key] == value}
+        assert covered == set(buckets), sub
+
+
+def test_prod_exports(prod_plan):
+    outputs = prod_plan["outputs"]
+    assert outputs["replayInputBucket"] == "livecommerce-prod-replays-raw"
+    assert outputs["mediaOutputBucket"] == "livecommerce-prod-media"
+    assert outputs["transcoderFunctionName"] == "livecommerce-prod-transcoder"
+    assert outputs["transcoderDeadLetterQueue"] == "livecommerce-prod-transcoder-dlq"
+
+
+def test_dev_is_smaller_and_unprotected():
+    plan = run_preview("dev").plan
+    (fn,) = media(plan, "alicloud:fc/v3Function:V3Function")
+    assert (fn["inputs"]["memorySize"], fn["inputs"]["diskSize"]) == (2048, 512)
+    buckets = media(plan, "alicloud:oss/bucket:Bucket")
+    assert len(buckets) == 2 and not any(b["protect"] for b in buckets)
+    assert not media(plan, "alicloud:oss/bucketVersioning:BucketVersioning")
