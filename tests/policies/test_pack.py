@@ -4,6 +4,8 @@ descriptions, severities and anchors; __main__.py only builds the PolicyPack; do
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import re
 from pathlib import Path
 
@@ -91,3 +93,35 @@ def test_docs_list_every_rule_with_levels_per_environment():
     assert "| dev | staging | prod |" in text
     for p in POLICIES:
         assert f"`{p.name}`" in text
+
+
+def test_the_cli_loading_path_builds_the_pack(tmp_path):
+    """`pulumi-analyzer-policy-python` does `runpy.run_path(<pack dir>)`: the pack dir is sys.path[0] and there is
+    no parent package. Replay that in a fresh interpreter with PolicyPack swapped for a recorder (no server)."""
+    code = (
+        "import runpy, sys, pulumi_policy\n"
+        "seen = {}\n"
+        "class Recorder:\n"
+        "    def __init__(self, **kw): seen.update(kw)\n"
+        "pulumi_policy.PolicyPack = Recorder\n"
+        "runpy.run_path(sys.argv[1], run_name='__main__')\n"
+        "print(seen['name'], len(seen['policies']), seen['enforcement_level'].value)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(POLICIES_DIR)], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [PACK_NAME, str(len(POLICIES)), "advisory"]
+
+
+def test_analyzer_info_describes_every_rule_with_its_config_schema():
+    """GetAnalyzerInfo is what the CLI asks the pack for (names, levels, schemas) before reconciling config."""
+    from pulumi_policy.policy import _PolicyAnalyzerServicer
+
+    from policies.livecommerce_guard import PACK_ENFORCEMENT_LEVEL, PACK_VERSION
+
+    info = _PolicyAnalyzerServicer(PACK_NAME, PACK_VERSION, POLICIES, PACK_ENFORCEMENT_LEVEL).GetAnalyzerInfo(None, None)
+    assert [p.name for p in info.policies] == [p.name for p in POLICIES]
+    by_name = {p.name: p for p in info.policies}
+    retention = by_name["alicloud-log-store-configure-retention"]
+    assert "minRetentionDays" in retention.configSchema.properties
+    assert all(p.description for p in info.policies)
