@@ -88,7 +88,9 @@ def main() -> int:
         make_dirs(once_dir, plan)
         make_dirs(each_dir, plan)
         once_wall, once_cpu = timed("decode once", [transcode_command(tools.ffmpeg, str(clip), str(once_dir), plan)])
-        each_wall, each_cpu = timed("per rendition", per_rendition_commands(tools.ffmpeg, str(clip), str(each_dir), plan))
+        each_wall, each_cpu = timed(
+            "per rendition", per_rendition_commands(tools.ffmpeg, str(clip), str(each_dir), plan)
+        )
 
     minutes = source.duration_seconds / 60
     print()

@@ -90,7 +90,7 @@ def handler(event: bytes | str, context: Any, storage: Storage | None = None) ->
                     os.environ, context, endpoint=settings.oss_endpoint, region=record.region
                 )
             results.append({**fields, **process_record(record, settings, storage, request_id)})
-        except (TranscoderError, binaries.ToolError) as exc:
+        except Exception as exc:  # any failure: give the other records their turn, raise at the end
             failures.append((f"{record.bucket}/{record.key}", exc))
             results.append({**fields, "status": "failed", "reason": str(exc)})
     # Raise after every record had its turn: finished records are skipped on retry anyway.

@@ -81,3 +81,14 @@ def test_ladder_round_trips(rungs):
     parsed = parse_ladder(text)
     assert {r.short_side: r.bitrate_bps for r in parsed} == {side: kbps * 1000 for side, kbps in rungs.items()}
     assert list(parsed) == sorted(parsed, reverse=True)
+
+
+def test_docs_table_lists_every_variable_with_its_default():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "transcoder.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[2].strip() for line in doc.splitlines()
+            if line.startswith("| `") and line.split("|")[1].strip(" `") in ENV_VARS}  # fmt: skip
+    assert set(rows) == set(ENV_VARS)
+    for name, default in ENV_VARS.items():
+        assert rows[name] == (f"`{default}`" if default else "(empty)"), name
