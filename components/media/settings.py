@@ -236,7 +236,10 @@ class MediaSettings(_Model):
     access_logging: bool = True
     """Write OSS access logs of the media buckets to a dedicated, private log bucket."""
     deletion_protection: bool = True
-    """Protect the buckets from `pulumi destroy` (protect) and never force-destroy them. Required in prod."""
+    """Protect the buckets from `pulumi destroy` (the protect resource option). Required in prod."""
+    force_destroy: bool = False
+    """Let `pulumi destroy` delete buckets that still hold objects (throwaway dev stacks only); needs
+    `deletion_protection: false`."""
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     """Lifecycle rules."""
     function: FunctionSettings = Field(default_factory=FunctionSettings)
@@ -287,7 +290,12 @@ class MediaSettings(_Model):
                             f"function.disk_mib {self.function.disk_mib} (the source and its renditions need "
                             f"{DISK_BYTES_PER_SOURCE_BYTE}x); lower it to at most "
                             f"{disk_bytes // DISK_BYTES_PER_SOURCE_BYTE} or use disk_mib: 10240")
+        if self.force_destroy and self.deletion_protection:
+            problems.append("force_destroy: cannot be combined with deletion_protection; set deletion_protection: "
+                            "false too (dev only)")
         if env == "prod":
+            if self.force_destroy:
+                problems.append("force_destroy: prod buckets hold replays and published media; set it to false")
             if not self.deletion_protection:
                 problems.append("deletion_protection: prod buckets must be protected from `pulumi destroy`; "
                                 "set it to true")

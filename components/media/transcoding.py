@@ -31,6 +31,7 @@ MAX_BUCKET_TAGS = 10
 # (provider docstring: a bucket and its BucketAcl/BucketPolicy/... must not both manage one attribute).
 BUCKET_IGNORE_CHANGES = ["acl", "policy", "logging", "versioning", "server_side_encryption_rule"]
 QUALIFIER = "LATEST"
+TLS_VERSIONS = ("TLSv1.2", "TLSv1.3")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,7 +251,7 @@ class Media(pulumi.ComponentResource):
         prefix = f"{name}-{role}-bucket"
         bucket = alicloud.oss.Bucket(
             prefix, bucket=bucket_name, storage_class="Standard", redundancy_type=s.redundancy,
-            lifecycle_rules=lifecycle_rules(role, s), force_destroy=not s.deletion_protection,
+            lifecycle_rules=lifecycle_rules(role, s), force_destroy=s.force_destroy,
             tags={**tags, "role": f"media-{role}"},
             opts=pulumi.ResourceOptions(parent=self, protect=s.deletion_protection,
                                         ignore_changes=BUCKET_IGNORE_CHANGES))
@@ -267,6 +268,9 @@ class Media(pulumi.ComponentResource):
         if log_bucket is not None:
             alicloud.oss.BucketLogging(f"{prefix}-logging", bucket=bucket.bucket, target_bucket=log_bucket.bucket,
                                        target_prefix=f"{bucket_name}/", opts=child)
+        # Only TLS 1.2+ (the function and CDN origin pulls use HTTPS).
+        alicloud.oss.BucketHttpsConfig(f"{prefix}-tls", bucket=bucket.bucket, enable=True,
+                                       tls_versions=list(TLS_VERSIONS), opts=child)
         if role != "access-logs":
             # Data buckets refuse plain HTTP. The log bucket is written by OSS's log delivery, which
             # must not be caught by a deny-everything statement.

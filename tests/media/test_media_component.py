@@ -67,9 +67,12 @@ def test_children(prod):
         expected |= {
             f"prod-media-{role}-bucket": "alicloud:oss/bucket:Bucket",
             f"prod-media-{role}-bucket-acl": "alicloud:oss/bucketAcl:BucketAcl",
-            f"prod-media-{role}-bucket-public-access-block": "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            f"prod-media-{role}-bucket-encryption": "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption",
+            f"prod-media-{role}-bucket-public-access-block":
+                "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            f"prod-media-{role}-bucket-encryption":
+                "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption",
             f"prod-media-{role}-bucket-versioning": "alicloud:oss/bucketVersioning:BucketVersioning",
+            f"prod-media-{role}-bucket-tls": "alicloud:oss/bucketHttpsConfig:BucketHttpsConfig",
         }
     for role in ("input", "output"):
         expected |= {f"prod-media-{role}-bucket-logging": "alicloud:oss/bucketLogging:BucketLogging",
@@ -90,7 +93,8 @@ def test_buckets_are_private_encrypted_blocked_and_protected(prod):
         assert "acl" not in bucket["inputs"] and "serverSideEncryptionRule" not in bucket["inputs"]
         assert bucket["inputs"]["tags"]["role"] == f"media-{role}"
         for sub, inputs in (("acl", {"acl": "private"}), ("public-access-block", {"blockPublicAccess": True}),
-                            ("encryption", {"sseAlgorithm": "AES256"}), ("versioning", {"status": "Enabled"})):
+                            ("encryption", {"sseAlgorithm": "AES256"}), ("versioning", {"status": "Enabled"}),
+                            ("tls", {"enable": True, "tlsVersions": ["TLSv1.2", "TLSv1.3"]})):
             child = res[f"prod-media-{role}-bucket-{sub}"]
             assert child["inputs"] == {"bucket": name, **inputs}
             assert depends_on(child, bucket)
@@ -175,7 +179,8 @@ def test_roles_and_policies(prod):
     trust = json.loads(res["prod-media-invocation-role"]["inputs"]["assumeRolePolicyDocument"])
     assert trust["Statement"][0]["Principal"] == {"Service": ["oss.aliyuncs.com"]}
     invoke = json.loads(res["prod-media-invocation-policy"]["inputs"]["policyDocument"])
-    assert invoke["Statement"][0]["Resource"] == [f"acs:fc:cn-hangzhou:{ACCOUNT}:functions/livecommerce-prod-transcoder"]
+    assert invoke["Statement"][0]["Resource"] == [
+        f"acs:fc:cn-hangzhou:{ACCOUNT}:functions/livecommerce-prod-transcoder"]
     assert depends_on(res["prod-media-invocation-policy"], res["prod-media-transcoder"])
     execution = json.loads(res["prod-media-execution-policy"]["inputs"]["policyDocument"])
     actions = {a for st in execution["Statement"] for a in st["Action"]}
@@ -191,7 +196,8 @@ def test_roles_and_policies(prod):
 
 
 def test_dev_is_smaller_and_destroyable():
-    plan = build({"versioning": False, "access_logging": False, "deletion_protection": False, "redundancy": "LRS",
+    plan = build({"versioning": False, "access_logging": False, "deletion_protection": False, "force_destroy": True,
+                  "redundancy": "LRS",
                   "function": {"memory_mib": 2048, "vcpu": 1, "disk_mib": 512, "reserved_concurrency": 2},
                   "transcode": {"max_source_bytes": 256 * 1024 * 1024}}, env="dev")
     res = by_name(plan)

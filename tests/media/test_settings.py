@@ -118,6 +118,15 @@ def test_prod_requires_protection_and_versioning():
         f"{SOURCE}: livecommerce:platform.media: versioning: prod buckets must keep object versions; set it to true"]
 
 
+def test_force_destroy_needs_unprotected_buckets_and_never_in_prod():
+    lines = errors_for("prod", force_destroy=True)
+    assert lines == [
+        f"{SOURCE}: livecommerce:platform.media: force_destroy: cannot be combined with deletion_protection; set "
+        "deletion_protection: false too (dev only)",
+        f"{SOURCE}: livecommerce:platform.media: force_destroy: prod buckets hold replays and published media; set "
+        "it to false"]
+
+
 def test_dev_may_drop_protection():
     s = MediaSettings.model_validate({"deletion_protection": False, "versioning": False}, context={"env": "dev"})
     assert not s.deletion_protection
