@@ -661,3 +661,61 @@ CASES: dict[str, tuple[list[dict], list[dict], str]] = {
         "shop-hpa",
     ),
 }
+
+# ---- KMS and Kubernetes access ---------------------------------------------------------------------
+KEY = res(
+    "alicloud:kms/key:Key",
+    "secrets-key",
+    {
+        "automaticRotation": "Enabled",
+        "rotationInterval": "365d",
+        "deletionProtection": "Enabled",
+        "pendingWindowInDays": 30,
+        "tags": TAGS,
+    },
+)
+ROLE_K8S = res(
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+    "reader",
+    {"metadata": {"name": "reader"}, "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
+)
+BINDING = res(
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    "reader-binding",
+    {
+        "metadata": {"name": "reader"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "reader"},
+        "subjects": [],
+    },
+)
+DENY = res(
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "shop-default-deny",
+    {
+        "metadata": {"name": "default-deny", "namespace": "shop"},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+    },
+)
+
+CASES.update(
+    {
+        # provider default: automaticRotation absent == Disabled
+        "alicloud-kms-key-enable-rotation": ([KEY], [mutate(KEY, drop("automaticRotation"))], "secrets-key"),
+        "alicloud-kms-key-enable-deletion-protection": (
+            [KEY],
+            [mutate(KEY, setv(("deletionProtection",), "Disabled"))],
+            "secrets-key",
+        ),
+        "kubernetes-rbac-role-disallow-wildcards-and-escalation": (
+            [ROLE_K8S],
+            [mutate(ROLE_K8S, lambda i: i["rules"][0].update(verbs=["*"]))],
+            "reader",
+        ),
+        "kubernetes-rbac-rolebinding-disallow-cluster-admin": (
+            [BINDING],
+            [mutate(BINDING, setv(("roleRef", "name"), "cluster-admin"))],
+            "reader-binding",
+        ),
+        "kubernetes-networking-namespace-require-default-deny": ([DEPLOY, DENY], [DEPLOY], "shop"),
+    }
+)

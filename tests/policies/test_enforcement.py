@@ -133,8 +133,15 @@ def test_dev_downgrades_prod_blockers(tmp_path):
 
 def test_numeric_settings_read_as_integers_in_messages(tmp_path):
     """Settings cross the protobuf boundary as floats; messages still say 90, not 90.0."""
-    cfg = _write(tmp_path, "x", {"alicloud-log-store-configure-retention": {"enforcementLevel": "mandatory",
-                                                                              "minRetentionDays": 90}})
-    got = findings(plan(C.mutate(C.STORE, C.setv(("retentionPeriod",), 30))), cfg, env="x",
-                   rule="alicloud-log-store-configure-retention")
+    cfg = _write(
+        tmp_path,
+        "x",
+        {"alicloud-log-store-configure-retention": {"enforcementLevel": "mandatory", "minRetentionDays": 90}},
+    )
+    got = findings(
+        plan(C.mutate(C.STORE, C.setv(("retentionPeriod",), 30))),
+        cfg,
+        env="x",
+        rule="alicloud-log-store-configure-retention",
+    )
     assert [f.problem for f in got] == ["retentionPeriod is below 90 days"]

@@ -107,8 +107,9 @@ def test_the_cli_loading_path_builds_the_pack(tmp_path):
         "runpy.run_path(sys.argv[1], run_name='__main__')\n"
         "print(seen['name'], len(seen['policies']), seen['enforcement_level'].value)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(POLICIES_DIR)], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(POLICIES_DIR)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [PACK_NAME, str(len(POLICIES)), "advisory"]
 
@@ -119,7 +120,9 @@ def test_analyzer_info_describes_every_rule_with_its_config_schema():
 
     from policies.livecommerce_guard import PACK_ENFORCEMENT_LEVEL, PACK_VERSION
 
-    info = _PolicyAnalyzerServicer(PACK_NAME, PACK_VERSION, POLICIES, PACK_ENFORCEMENT_LEVEL).GetAnalyzerInfo(None, None)
+    info = _PolicyAnalyzerServicer(PACK_NAME, PACK_VERSION, POLICIES, PACK_ENFORCEMENT_LEVEL).GetAnalyzerInfo(
+        None, None
+    )
     assert [p.name for p in info.policies] == [p.name for p in POLICIES]
     by_name = {p.name: p for p in info.policies}
     retention = by_name["alicloud-log-store-configure-retention"]
