@@ -49,12 +49,22 @@ logger = logging.getLogger("transcoder")
 
 
 class TranscoderError(RuntimeError):
-    """Base of the errors the handler raises on purpose (each message is one clear line)."""
+    """Base of the errors the handler raises on purpose (each message is one clear line).
+    ``reason`` is the short code of the decision log line."""
+
+    reason = "failed"
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason:
+            self.reason = reason
 
 
 class SourceRejected(TranscoderError):
     """The source breaks a limit or is not a usable video. Retrying will not help; the on-failure
     destination is where a person sees it."""
+
+    reason = "rejected"
 
 
 class TranscodeFailed(TranscoderError):
@@ -85,10 +95,14 @@ def handler(event: bytes | str, context: Any, storage: Storage | None = None) ->
     for record in records:
         fields = {"requestId": request_id, "record": record.index, "bucket": record.bucket, "key": record.key}
         try:
-            if storage is None and _needs_storage(record, settings):
-                storage = OssStorage.from_runtime(
-                    os.environ, context, endpoint=settings.oss_endpoint, region=record.region
-                )
+            if storage is None and _skip_reason(record, settings) is None:
+                try:
+                    storage = OssStorage.from_runtime(
+                        os.environ, context, endpoint=settings.oss_endpoint, region=record.region
+                    )
+                except Exception as exc:
+                    log_decision(logging.ERROR, "error", reason="storage-unavailable", detail=str(exc), **fields)
+                    raise
             results.append({**fields, **process_record(record, settings, storage, request_id)})
         except Exception as exc:  # any failure: give the other records their turn, raise at the end
             failures.append((f"{record.bucket}/{record.key}", exc))
@@ -99,10 +113,6 @@ def handler(event: bytes | str, context: Any, storage: Storage | None = None) ->
     if failures:
         raise TranscodeFailed("; ".join(f"{where}: {exc}" for where, exc in failures))
     return json.dumps({"requestId": request_id, "results": results}, sort_keys=True)
-
-
-def _needs_storage(record: ObjectEvent, settings: Settings) -> bool:
-    return _skip_reason(record, settings) is None
 
 
 def _skip_reason(record: ObjectEvent, settings: Settings) -> str | None:
@@ -125,8 +135,21 @@ def _skip_reason(record: ObjectEvent, settings: Settings) -> str | None:
 
 
 def process_record(record: ObjectEvent, settings: Settings, storage: Any, request_id: str) -> dict[str, Any]:
-    """Transcode one record, or skip it; returns ``{"status": "done"|"skipped", ...}``."""
+    """Transcode one record, or skip it; returns ``{"status": "done"|"skipped", ...}``. Every outcome
+    logs exactly one decision line: skip, done, reject (``SourceRejected``) or error (anything else)."""
     base = {"requestId": request_id, "bucket": record.bucket, "key": record.key, "event": record.event_name}
+    try:
+        return _process(record, settings, storage, request_id, base)
+    except Exception as exc:
+        decision = "reject" if isinstance(exc, SourceRejected) else "error"
+        reason = getattr(exc, "reason", None) or ("tool-error" if isinstance(exc, binaries.ToolError) else "unexpected")
+        log_decision(logging.ERROR, decision, reason=reason, detail=str(exc), errorType=type(exc).__name__, **base)
+        raise
+
+
+def _process(
+    record: ObjectEvent, settings: Settings, storage: Any, request_id: str, base: dict[str, Any]
+) -> dict[str, Any]:
     reason = _skip_reason(record, settings)
     if reason:
         log_decision(logging.INFO, "skip", reason=reason, **base)
@@ -153,7 +176,9 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
         return {"status": "skipped", "reason": "already-done", "manifest": out.manifest_key}
 
     if info.size > settings.max_source_bytes:
-        _reject(base, f"source is {info.size} bytes, over MAX_SOURCE_BYTES={settings.max_source_bytes}")
+        raise SourceRejected(
+            f"source is {info.size} bytes, over MAX_SOURCE_BYTES={settings.max_source_bytes}", "too-large"
+        )
 
     tools = binaries.locate(os.environ | {"FFMPEG_PATH": settings.ffmpeg_path, "FFPROBE_PATH": settings.ffprobe_path})
     started = time.monotonic()
@@ -162,15 +187,17 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
         try:
             storage.download(record.bucket, key, source_path, if_match=etag)
         except SourceChanged as exc:
-            raise TranscodeFailed(f"source changed while downloading, will retry: {exc}") from None
-        source = _probe_source(tools.ffprobe, source_path, base)
+            raise TranscodeFailed(f"source changed while downloading, will retry: {exc}", "source-changed") from None
+        source = _probe_source(tools.ffprobe, source_path)
         if source.duration_seconds > settings.max_duration_seconds:
             limit = settings.max_duration_seconds
-            _reject(base, f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={limit:g}")
+            raise SourceRejected(
+                f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={limit:g}", "too-long"
+            )
         plan = make_plan(source, settings)
         out_dir = os.path.join(work, "out")
-        _transcode(tools, source_path, out_dir, plan, base)
-        renditions, poster = _verify_and_describe(tools.ffprobe, out_dir, plan, source, out, base)
+        _transcode(tools, source_path, out_dir, plan)
+        renditions, poster = _verify_and_describe(tools.ffprobe, out_dir, plan, source, out)
         _publish(storage, output_bucket, out_dir, out, base)
         body = manifest.build_manifest(
             source={
@@ -192,8 +219,8 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
         try:
             storage.put_bytes(output_bucket, out.manifest_key, body, manifest.content_type(out.manifest_key))
         except Exception as exc:
-            _cleanup(storage, output_bucket, out, etag, base)
-            raise TranscodeFailed(f"manifest upload failed: {exc}") from exc
+            _cleanup(storage, output_bucket, out, base)
+            raise TranscodeFailed(f"manifest upload failed: {exc}", "manifest-upload-failed") from exc
     _drop_superseded(storage, output_bucket, out, base)
     seconds = round(time.monotonic() - started, 2)
     log_decision(
@@ -203,40 +230,34 @@ def process_record(record: ObjectEvent, settings: Settings, storage: Any, reques
     return {"status": "done", "manifest": out.manifest_key, "computeSeconds": seconds}
 
 
-def _reject(base: Mapping[str, Any], why: str) -> None:
-    log_decision(logging.ERROR, "reject", reason=why, **base)
-    raise SourceRejected(why)
-
-
-def _probe_source(ffprobe: str, path: str, base: Mapping[str, Any]) -> SourceInfo:
+def _probe_source(ffprobe: str, path: str) -> SourceInfo:
     try:
-        return parse_probe(binaries.probe_json(ffprobe, path))
+        data = binaries.probe_json(ffprobe, path)
     except binaries.ToolError as exc:
-        _reject(base, f"not a readable media file ({exc})")
+        raise SourceRejected(f"not a readable media file ({exc})", "not-media") from None
+    try:
+        return parse_probe(data)
     except ProbeError as exc:
-        _reject(base, f"not a usable video: {exc}")
-    raise AssertionError("unreachable")
+        raise SourceRejected(f"not a usable video: {exc}", "no-usable-video") from None
 
 
-def _transcode(tools: binaries.Tools, source: str, out_dir: str, plan: Plan, base: Mapping[str, Any]) -> None:
+def _transcode(tools: binaries.Tools, source: str, out_dir: str, plan: Plan) -> None:
     for r in plan.renditions:
         os.makedirs(os.path.join(out_dir, "hls", r.name), exist_ok=True)
     os.makedirs(os.path.join(out_dir, "mp4"), exist_ok=True)
     try:
         binaries.run(transcode_command(tools.ffmpeg, source, out_dir, plan), what="ffmpeg")
     except binaries.ToolError as exc:
-        log_decision(logging.ERROR, "error", reason="ffmpeg-failed", detail=str(exc), **base)
-        raise TranscodeFailed(str(exc)) from None
+        raise TranscodeFailed(str(exc), "ffmpeg-failed") from None
     # The poster is checked after the durations: a truncated source loses it too, and "truncated"
     # is the clearer message.
     missing = [p for p in expected_outputs(plan) if p != POSTER and not os.path.isfile(os.path.join(out_dir, p))]
     if missing:
-        log_decision(logging.ERROR, "error", reason="ffmpeg-missing-outputs", missing=missing, **base)
-        raise TranscodeFailed(f"ffmpeg exited 0 but did not write {', '.join(missing)}")
+        raise TranscodeFailed(f"ffmpeg exited 0 but did not write {', '.join(missing)}", "ffmpeg-missing-outputs")
 
 
 def _verify_and_describe(
-    ffprobe: str, out_dir: str, plan: Plan, source: SourceInfo, out: manifest.Layout, base: Mapping[str, Any]
+    ffprobe: str, out_dir: str, plan: Plan, source: SourceInfo, out: manifest.Layout
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Probe every output, fail on a wrong size or a short duration (a truncated source decodes
     "successfully" into short outputs), write the master playlist, and describe the files."""
@@ -258,8 +279,7 @@ def _verify_and_describe(
             )
         if problems:
             detail = f"{kind} {r.name}: " + "; ".join(problems)
-            log_decision(logging.ERROR, "error", reason="output-check-failed", detail=detail, **base)
-            raise TranscodeFailed(detail)
+            raise TranscodeFailed(detail, "output-check-failed")
         if kind == "hls":
             variants.append(
                 (r, peak_bandwidth(r, plan.audio_bitrate_bps, plan.has_audio),
@@ -286,13 +306,16 @@ def _verify_and_describe(
         renditions.append(entry)
     Path(out_dir, MASTER_PLAYLIST).write_text(master_playlist(variants))
     if not os.path.isfile(os.path.join(out_dir, POSTER)):
-        log_decision(logging.ERROR, "error", reason="ffmpeg-missing-outputs", missing=[POSTER], **base)
-        raise TranscodeFailed(f"ffmpeg exited 0 but did not write {POSTER} (at {plan.poster_at_seconds} s)")
+        raise TranscodeFailed(
+            f"ffmpeg exited 0 but did not write {POSTER} (at {plan.poster_at_seconds} s)", "ffmpeg-missing-outputs"
+        )
     poster_data = binaries.probe_json(ffprobe, os.path.join(out_dir, POSTER))
     pv = next((s for s in poster_data.get("streams", []) if s.get("codec_type") == "video"), {})
     top = plan.renditions[0]
     if (pv.get("width"), pv.get("height")) != (top.width, top.height):
-        raise TranscodeFailed(f"poster is {pv.get('width')}x{pv.get('height')}, expected {top.width}x{top.height}")
+        raise TranscodeFailed(
+            f"poster is {pv.get('width')}x{pv.get('height')}, expected {top.width}x{top.height}", "output-check-failed"
+        )
     pf = _entry(out_dir, POSTER, out)
     poster = {"key": pf.key, "width": top.width, "height": top.height, "sizeBytes": pf.size, "sha256": pf.sha256,
               "atSeconds": plan.poster_at_seconds}  # fmt: skip
@@ -311,12 +334,11 @@ def _publish(storage: Any, bucket: str, out_dir: str, out: manifest.Layout, base
         for rel in manifest.upload_order(paths):
             storage.put_file(bucket, out.key(rel), os.path.join(out_dir, rel), manifest.content_type(rel))
     except Exception as exc:
-        log_decision(logging.ERROR, "error", reason="upload-failed", detail=str(exc), **base)
-        _cleanup(storage, bucket, out, None, base)
-        raise TranscodeFailed(f"upload failed: {exc}") from exc
+        _cleanup(storage, bucket, out, base)
+        raise TranscodeFailed(f"upload failed: {exc}", "upload-failed") from exc
 
 
-def _cleanup(storage: Any, bucket: str, out: manifest.Layout, etag: str | None, base: Mapping[str, Any]) -> None:
+def _cleanup(storage: Any, bucket: str, out: manifest.Layout, base: Mapping[str, Any]) -> None:
     """Delete this attempt's version directory, unless a concurrent attempt has meanwhile published
     a manifest for the same version (then those files are live)."""
     try:

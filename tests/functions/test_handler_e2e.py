@@ -166,8 +166,9 @@ def test_text_file_named_mp4_is_rejected(storage, transcoder_env, caplog):
     put_source(storage, KEY, b"this is a shopping list, not a video\n" * 10)
     with pytest.raises(SourceRejected, match="not a readable media file"):
         run(storage)
-    [line] = [d for d in decisions(caplog) if d["decision"] == "reject"]
-    assert "not a readable media file" in line["reason"]
+    [line] = decisions(caplog)
+    assert (line["decision"], line["reason"], line["key"]) == ("reject", "not-media", KEY)
+    assert "not a readable media file" in line["detail"]
     assert_nothing_published(storage)
 
 
@@ -191,7 +192,7 @@ def test_truncated_video_raises_and_publishes_nothing(tools, clip_factory, stora
     put_source(storage, KEY, data[: len(data) // 2])
     with pytest.raises(TranscodeFailed, match="truncated or corrupt"):
         run(storage)
-    assert any(d.get("reason") == "output-check-failed" for d in decisions(caplog))
+    assert [(d["decision"], d["reason"]) for d in decisions(caplog)] == [("error", "output-check-failed")]
     assert_nothing_published(storage)
 
 
@@ -209,7 +210,7 @@ def test_source_over_size_limit_is_rejected_before_download(clip_factory, storag
     monkeypatch.setattr(LocalStorage, "download", lambda *a, **k: pytest.fail("downloaded an over-size source"))
     with pytest.raises(SourceRejected, match="over MAX_SOURCE_BYTES=1000"):
         run(storage)
-    assert any(d["decision"] == "reject" for d in decisions(caplog))
+    assert [(d["decision"], d["reason"]) for d in decisions(caplog)] == [("reject", "too-large")]
     assert_nothing_published(storage)
 
 
@@ -252,7 +253,7 @@ def test_upload_failure_half_way_leaves_no_partial_output(clip_factory, storage,
     with pytest.raises(TranscodeFailed, match="simulated OSS outage"):
         run(failing)
     assert failing.uploads == 4
-    assert any(d.get("reason") == "upload-failed" for d in decisions(caplog))
+    assert [(d["decision"], d["reason"]) for d in decisions(caplog)] == [("error", "upload-failed")]
     assert_nothing_published(storage)
     # A retry with storage healthy again completes the work.
     assert run(storage)["results"][0]["status"] == "done"
