@@ -36,7 +36,7 @@ IMPORTANT_KEYS = frozenset({
     # sizes and counts
     "minSize", "maxSize", "desiredSize", "instanceTypes", "enable", "replicas", "minReplicas", "maxReplicas",
     "clusterSpec", "clusterSpecification", "instanceCount", "replica", "spec", "shardCount", "memorySize",
-    "cpu", "diskSize", "instanceConcurrency", "multiAzPolicy", "spotStrategy", "onDemandBaseCapacity",
+    "cpu", "memory", "diskSize", "instanceConcurrency", "multiAzPolicy", "spotStrategy", "onDemandBaseCapacity",
     "onDemandPercentageAboveBaseCapacity", "systemDiskSize", "version",
     # protection and exposure
     "deletionProtection", "[protect]", "forceDestroy", "slbInternetEnabled", "endpointPublicAccess",
@@ -89,8 +89,8 @@ def is_noise(path: str) -> bool:
 
 
 def is_important(path: str) -> bool:
-    segs = _segments(path.replace(" (count)", ""))
-    return segs[-1] in IMPORTANT_KEYS or segs[0] in IMPORTANT_KEYS
+    """The property's own name (its last segment) is one a reviewer looks for."""
+    return _segments(path.replace(" (count)", ""))[-1] in IMPORTANT_KEYS
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,11 @@ def _zones(plan: Mapping[str, Any]) -> list[str]:
     return sorted(zones)
 
 
+def _on(value: Any) -> bool:
+    # Most resources take a bool; KMS keys take "Enabled"/"Disabled".
+    return value is True or (isinstance(value, str) and value.lower() in ("enabled", "true"))
+
+
 def _glance(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
     def facts(plan: Mapping[str, Any]) -> dict[str, str]:
         res = [r for r in plan.get("resources", []) if reviewable(r)]
@@ -194,8 +199,7 @@ def _glance(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[tuple[str, str,
             "zones": f"{len(zones)}: {', '.join(zones)}" if zones else "0",
             "cloud resources": str(len(res)),
             "protected resources": str(sum(1 for r in res if r.get("protect"))),
-            "deletionProtection on": str(sum(1 for r in res if (r.get("inputs") or {}).get("deletionProtection")
-                                             is True)),
+            "deletionProtection on": str(sum(1 for r in res if _on((r.get("inputs") or {}).get("deletionProtection")))),
         }
 
     fa, fb = facts(a), facts(b)

@@ -41,6 +41,11 @@ class Graph:
     """(group id, label), resource level only."""
 
 
+def _id_order(edge: tuple[str, str]) -> tuple[int, int]:
+    # Ids are a letter and a number; order c2 before c10.
+    return int(edge[0][1:]), int(edge[1][1:])
+
+
 def _is_component(r: Mapping[str, Any]) -> bool:
     return str(r.get("type", "")).startswith("livecommerce:")
 
@@ -88,7 +93,7 @@ def component_graph(plan: Mapping[str, Any]) -> Graph:
         parent_owner = owners.get(r.get("parent") or "", "")
         if parent_owner:
             contains.add((ids[parent_owner], ids[r["urn"]]))
-    return Graph(nodes, tuple(sorted(edges)), tuple(sorted(contains)))
+    return Graph(nodes, tuple(sorted(edges, key=_id_order)), tuple(sorted(contains, key=_id_order)))
 
 
 def resource_graph(plan: Mapping[str, Any]) -> Graph:
@@ -106,7 +111,7 @@ def resource_graph(plan: Mapping[str, Any]) -> Graph:
     used_groups = {n.group for n in nodes if n.group}
     groups = tuple((group_ids[r["urn"]], f"{_noun(r['type'])}: {r['name']}") for r in comps
                    if group_ids[r["urn"]] in used_groups)
-    return Graph(nodes, tuple(sorted(edges)), (), groups)
+    return Graph(nodes, tuple(sorted(edges, key=_id_order)), (), groups)
 
 
 def build(plan: Mapping[str, Any], detail: str = "components") -> Graph:

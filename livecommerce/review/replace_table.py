@@ -127,6 +127,10 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "clusterId": "a namespace belongs to one MSE instance",
         "namespaceId": "the namespace id is its identity",
     },
+    "alicloud:mse/znode:Znode": {
+        "clusterId": "a znode belongs to one ZooKeeper instance",
+        "path": "the path is the znode's identity",
+    },
     "alicloud:mse/nacosConfig:NacosConfig": {
         "instanceId": "a configuration belongs to one MSE instance",
         "namespaceId": "a configuration belongs to one namespace",
@@ -144,6 +148,10 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "logstoreName": "the logstore name is its identity",
         "name": "deprecated alias of logstoreName",
         "telemetryType": "a logstore is a log or a metric store from creation",
+    },
+    "alicloud:log/machineGroup:MachineGroup": {
+        "project": "a machine group belongs to one project",
+        "name": "the machine group name is its identity",
     },
     "alicloud:log/storeIndex:StoreIndex": {
         "project": "an index belongs to one logstore",
@@ -164,6 +172,25 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
     "alicloud:arms/prometheusAlertRule:PrometheusAlertRule": {
         "clusterId": "a rule belongs to one Prometheus instance",
     },
+    "alicloud:arms/prometheusMonitoring:PrometheusMonitoring": {
+        "clusterId": "a monitoring config belongs to one Prometheus instance",
+        "type": "serviceMonitor/podMonitor/customJob/probe is fixed at creation",
+    },
+    "alicloud:arms/remoteWrite:RemoteWrite": {
+        "clusterId": "a remote write belongs to one Prometheus instance",
+    },
+    "alicloud:arms/integrationExporter:IntegrationExporter": {
+        "clusterId": "an exporter belongs to one Prometheus instance",
+        "integrationType": "the integration kind is fixed at creation",
+    },
+    "alicloud:arms/envFeature:EnvFeature": {
+        "environmentId": "a feature belongs to one environment",
+        "envFeatureName": "the feature name is its identity",
+    },
+    "alicloud:arms/addonRelease:AddonRelease": {
+        "environmentId": "a release belongs to one environment",
+        "addonName": "a different addon is a different release",
+    },
     "alicloud:arms/environment:Environment": {
         "environmentType": "the environment kind is chosen at creation",
         "environmentSubType": "the environment kind is chosen at creation",
@@ -181,6 +208,7 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
     "alicloud:oss/bucketLogging:BucketLogging": {"bucket": "logging belongs to one bucket"},
     "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption": {"bucket": "belongs to one bucket"},
     "alicloud:oss/bucketVersioning:BucketVersioning": {"bucket": "versioning belongs to one bucket"},
+    "alicloud:oss/bucketHttpsConfig:BucketHttpsConfig": {"bucket": "the TLS setting belongs to one bucket"},
     "alicloud:oss/bucketObject:BucketObject": {
         "bucket": "an object lives in one bucket",
         "key": "the key is the object's identity",

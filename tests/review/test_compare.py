@@ -24,7 +24,8 @@ def test_names_and_values_lose_the_environment_token_only():
     assert normalise_name("prod-network-vpc", "prod") == "network-vpc"
     assert normalise_name("dev-prod-thing", "dev") == "prod-thing"
     assert normalise_value("livecommerce-prod-output", "prod") == "livecommerce-{env}-output"
-    assert normalise_value("urn:pulumi:prod::livecommerce::x::prod-a", "prod") == "urn:pulumi:{env}::livecommerce::x::{env}-a"
+    assert normalise_value("urn:pulumi:prod::livecommerce::x::prod-a", "prod") == \
+        "urn:pulumi:{env}::livecommerce::x::{env}-a"
     assert normalise_value("production-products", "prod") == "production-products"  # not a token
 
 

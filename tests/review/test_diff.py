@@ -60,8 +60,9 @@ def test_replace_of_stateful_bucket_is_a_danger_and_reaches_its_consumers():
     old = platform()
     new = edited(old, "prod-media-output", bucket="livecommerce-prod-output-v2")
     # The program feeds the new name to its consumers too, as the mock runtime would.
-    find(new, "prod-media-upload")["inputs"]["sourceArn"] = "acs:oss:cn-hangzhou:1234567890123456:livecommerce-prod-output-v2"
-    find(new, "prod-media-transcoder")["inputs"]["environmentVariables"]["OUTPUT_BUCKET"] = "livecommerce-prod-output-v2"
+    renamed = "livecommerce-prod-output-v2"
+    find(new, "prod-media-upload")["inputs"]["sourceArn"] = f"acs:oss:cn-hangzhou:1234567890123456:{renamed}"
+    find(new, "prod-media-transcoder")["inputs"]["environmentVariables"]["OUTPUT_BUCKET"] = renamed
     d = diff_plans(old, new)
     first = d.changes[0]
     assert (first.name, first.action) == ("prod-media-output", REPLACE)

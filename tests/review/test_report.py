@@ -230,7 +230,8 @@ class Level(enum.Enum):
 def test_policy_adapter_reads_objects_mappings_and_enums():
     class Report:
         findings = [
-            _FakeFinding("oss-private", "high", "mandatory", "violation", "urn:a", "prod-bucket", "public ACL", "set private"),
+            _FakeFinding("oss-private", "high", "mandatory", "violation", "urn:a", "prod-bucket", "public ACL",
+                         "set private"),
             _FakeFinding("tags", "low", "advisory", "waived", "urn:b", "prod-vpc", "no owner tag", ""),
             _FakeFinding("unknown", "low", "advisory", "skipped", "urn:c", "prod-x", "cannot run offline", ""),
         ]
