@@ -7,24 +7,39 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._base import Subject, get, int_schema, known, number, refers_to, of_type, resource_rule, stack_rule
-from .ack import CLUSTER
+from ._base import Subject, get, int_schema, items, known, number, refers_to, of_type, resource_rule, stack_rule
+from .ack import ADDON, CLUSTER
 
 PROMETHEUS = "alicloud:arms/prometheus:Prometheus"
 ALERT_RULE = "alicloud:arms/prometheusAlertRule:PrometheusAlertRule"
+ARMS_ADDON = "arms-prometheus"
+
+
+def _addon_monitors(resources: list[Any], cluster: Any, cid: Any) -> bool:
+    """The `arms-prometheus` ACK addon binds the same cluster-level ARMS instance as arms.Prometheus(aliyun-cs)."""
+    inline = any(
+        known(a, "name") == ARMS_ADDON and not known(a, "disabled") for a in items(known(cluster.props, "addons"))
+    )
+    return inline or any(
+        known(a.props, "name") == ARMS_ADDON and refers_to(a, "clusterId", cluster, cid)
+        for a in of_type(resources, ADDON)
+    )
 
 
 def check_every_cluster_monitored(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """ARMS-01: each ManagedKubernetes has an aliyun-cs Prometheus whose clusterId comes from it."""
+    """ARMS-01: each ManagedKubernetes is monitored, by an aliyun-cs arms.Prometheus fed by its id or by the
+    `arms-prometheus` addon; a Prometheus instance keeps its archive at least `minArchiveDays`."""
     min_archive = int(cfg.get("minArchiveDays", 0))
     proms = [p for p in of_type(resources, PROMETHEUS) if get(p.props, "clusterType") == "aliyun-cs"]
     out = []
     for cluster in of_type(resources, CLUSTER):
         cid = known(cluster.props, "id")
         mine = [p for p in proms if refers_to(p, "clusterId", cluster, cid)]
-        if not mine:
-            out.append((cluster.urn, "no ARMS Prometheus instance monitors this cluster"))
-        elif min_archive and all((number(get(p.props, "archiveDuration"), 0) or 0) < min_archive for p in mine):
+        if not mine and not _addon_monitors(resources, cluster, cid):
+            out.append((cluster.urn, "no ARMS Prometheus instance (or arms-prometheus addon) monitors this cluster"))
+        elif (
+            mine and min_archive and all((number(get(p.props, "archiveDuration"), 0) or 0) < min_archive for p in mine)
+        ):
             out.append((cluster.urn, f"its Prometheus archive is kept fewer than {min_archive} days"))
     return out
 
@@ -42,10 +57,10 @@ POLICIES = [
     stack_rule(
         "alicloud-arms-prometheus-require-cluster-monitoring",
         "Every ACK cluster must be monitored by an ARMS managed Prometheus instance.",
-        types=[CLUSTER, PROMETHEUS],
+        types=[CLUSTER, PROMETHEUS, ADDON],
         severity=Severity.HIGH,
         anchors=["ARMS:full-stack-monitoring"],
-        fix="add arms.Prometheus(cluster_type='aliyun-cs', cluster_id=<cluster>.id, grafana_instance_id='free')",
+        fix="add arms.Prometheus(cluster_type='aliyun-cs', cluster_id=<cluster>.id) or the arms-prometheus addon",
         check=check_every_cluster_monitored,
         config={"minArchiveDays": int_schema(0, "smallest archive_duration in days (0: any)")},
     ),

@@ -719,3 +719,5 @@ CASES.update(
         "kubernetes-networking-namespace-require-default-deny": ([DEPLOY, DENY], [DEPLOY], "shop"),
     }
 )
+
+ARMS_ADDON = res(T["addon"], "arms-addon", {"clusterId": "c-1", "name": "arms-prometheus"}, deps={"clusterId": [ACK]})

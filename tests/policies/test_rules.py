@@ -35,3 +35,13 @@ def test_violating_plan_is_caught_on_the_right_resource(rule, config_dir):
     for f in got:
         assert f.status == "violation" and f.level == "mandatory"
         assert f.problem and f.fix
+
+
+def test_the_arms_prometheus_addon_counts_as_cluster_monitoring(config_dir):
+    """The ACK addon and arms.Prometheus(aliyun-cs) bind the same cluster-level instance (alicloud-api.md)."""
+    from . import cases as C
+
+    rule = "alicloud-arms-prometheus-require-cluster-monitoring"
+    assert findings(plan(C.ACK, C.ARMS_ADDON), config_dir, rule=rule) == []
+    other = C.mutate(C.ARMS_ADDON, C.setv(("name",), "metrics-server"))
+    assert [f.resource for f in findings(plan(C.ACK, other), config_dir, rule=rule)] == ["ack"]
