@@ -165,6 +165,16 @@ def _log_project(inputs, rid, name):
     return {"status": "Normal", "projectName": _name_or(inputs, "projectName", name)}
 
 
+def _rum_app(inputs, rid, name):
+    # The provider's id is the pid; the endpoint is the app's reporting domain.
+    return {"pid": rid, "endpoint": f"https://{digest(rid, length=10)}-default-cn.rum.aliyuncs.com",
+            "cdn_domain": "sdk.rum.aliyuncs.com"}
+
+
+def _webhook_contact(inputs, rid, name):
+    return {"webhook_id": rid}
+
+
 def _k8s_provider(inputs, rid, name):
     return {}
 
@@ -188,6 +198,8 @@ _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
     "alicloud:arms/prometheus:Prometheus": _prometheus,
     "alicloud:arms/environment:Environment": _arms_environment,
     "alicloud:log/project:Project": _log_project,
+    "pulumi-python:dynamic/arms:RumApp": _rum_app,
+    "pulumi-python:dynamic/arms:WebhookContact": _webhook_contact,
 }
 
 # ARMS contacts, robots, dispatch rules and alert rules have numeric ids.
@@ -197,6 +209,7 @@ _NUMERIC_ID_TYPES = {
     "alicloud:arms/alertRobot:AlertRobot",
     "alicloud:arms/dispatchRule:DispatchRule",
     "alicloud:arms/syntheticTask:SyntheticTask",
+    "pulumi-python:dynamic/arms:WebhookContact",
 }
 
 

@@ -15,6 +15,7 @@ _PROJECT_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 
 #: Logstore keys -> logstore names. Keys are what code refers to; names are what SLS shows.
 LOGSTORES: dict[str, str] = {
+    "application": "app-logs",
     "transcoder": "fc-transcoder",
 }
 
@@ -23,7 +24,7 @@ def sls_names(env: str, region: str, prefix: str = "livecommerce") -> tuple[str,
     """The SLS project name for `env` in `region`, and the logstore names by key.
 
     >>> sls_names("prod", "cn-hangzhou")
-    ('livecommerce-prod-cn-hangzhou', {'transcoder': 'fc-transcoder'})
+    ('livecommerce-prod-cn-hangzhou', {'application': 'app-logs', 'transcoder': 'fc-transcoder'})
     """
     project = f"{prefix}-{env}-{region}".lower()
     if not _PROJECT_RE.match(project):

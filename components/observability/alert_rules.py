@@ -1,0 +1,353 @@
+"""Alert rules generated from what the stack declares (pure: no Pulumi).
+
+A *target* is something the stack runs: a service, the ACK cluster, a registered cluster, a function.
+A *target kind* lists the *signals* watched on every target of that kind; each signal turns a target
+and the tier's thresholds into one PromQL alert rule with `severity`, `signal`, target (`service`,
+`cluster`, `function`), `runbook`, `team` and `env` labels. Watching a new kind of thing is one entry
+in `TARGET_KINDS` (a name, its signals, the label that names the target).
+
+Metrics, as ARMS managed Prometheus exposes them on ACK (docs/observability.md has the why):
+* kube-state-metrics: `kube_deployment_status_replicas_unavailable`,
+  `kube_horizontalpodautoscaler_status_current_replicas` / `..._spec_max_replicas`,
+  `kube_pod_container_status_restarts_total`, `kube_pod_container_resource_limits` / `_requests`,
+  `kube_pod_status_phase`, `kube_pod_info` (its `node` label finds ECI virtual nodes, named
+  `virtual-kubelet-<zone>`), `kube_node_labels` (the node-pool label, allow-listed), `kube_node_status_condition`;
+* cAdvisor: `container_cpu_usage_seconds_total`, `container_memory_working_set_bytes`;
+* node-exporter: `node_memory_MemAvailable_bytes`, `node_filesystem_avail_bytes`;
+* ARMS application monitoring (ack-onepilot) exported to Prometheus: `arms_http_requests_count`,
+  `arms_http_requests_error_count`, `arms_http_requests_seconds_bucket`, labelled `service=<ARMS app name>`;
+* Function Compute through ARMS's CloudMonitor integration: `aliyun_acs_fc_<CloudMonitor metric>`
+  labelled `functionName` (FunctionErrors, FunctionConcurrencyThrottles, FunctionResourceThrottles,
+  FunctionMaxDuration in ms).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from components.observability.settings import Severity, ThresholdSettings
+
+#: Node label every ECS node pool's nodes carry (components.container_platform.cluster_settings).
+NODE_POOL_LABEL = "livecommerce.io/node-pool"
+#: ECI virtual nodes are named `virtual-kubelet-<zone>` by the ack-virtual-node addon.
+VIRTUAL_NODE_RE = "virtual-kubelet.*"
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """A microservice as the alert rules see it."""
+
+    name: str
+    """Service name (`shop`): the `service` label."""
+    namespace: str
+    """Kubernetes namespace (the service's domain)."""
+    app_name: str
+    """ARMS application name (`<env>-<service>` unless overridden): APM metrics' `service` label."""
+    deployments: tuple[str, ...]
+    """Deployment names of every version (`shop-v1`, `shop-v1-1`)."""
+    hpa: str
+    """The base version's HPA name."""
+    live_facing: bool = False
+    """Viewers hit it during streams: an HPA at max pages instead of warning."""
+    cpu_limited: bool = True
+    """Whether pods have a CPU limit (else CPU saturation is measured against the request)."""
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ClusterTarget:
+    """The stack's ACK cluster."""
+
+    name: str
+    """Cluster name (`livecommerce-prod`): the `cluster` label."""
+    node_pools: Mapping[str, int] = field(default_factory=dict)
+    """ECS node pools' max sizes by pool name."""
+
+    @property
+    def key(self) -> str:
+        return "ack"
+
+
+@dataclass(frozen=True)
+class RegisteredClusterTarget:
+    """A registered external cluster (IDC, other cloud) with its own ARMS environment."""
+
+    name: str
+    """Its key in the stack config (`idc-shanghai`): the `cluster` label."""
+    cluster_id: str
+    """The ACK registered-cluster id: the `cluster_id` label and the Prometheus instance of its rules."""
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class FunctionTarget:
+    """A Function Compute function."""
+
+    key: str
+    """Stable short key (`transcoder`) naming its rules' resources."""
+    name: str
+    """The function name: the `function` label and the metrics' `functionName`."""
+    timeout_seconds: int
+    """Its timeout (the duration rule fires near it)."""
+
+
+Target = ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One thing watched on every target of a kind."""
+
+    key: str
+    """Kebab-case signal name (`error-rate`): the `signal` label and the runbook page."""
+    summary: str
+    """What firing means, for people (`{target}` is replaced by the target's name)."""
+    severity: Callable[[Target], Severity]
+    expr: Callable[[Target, ThresholdSettings], str]
+    for_minutes: Callable[[ThresholdSettings], int]
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    """A kind of target and the signals every target of that kind gets."""
+
+    name: str
+    """`service`, `cluster`, `registered-cluster`, `function`."""
+    label: str
+    """The label naming the target on its rules."""
+    signals: tuple[Signal, ...]
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One generated alert rule (becomes an `arms.PrometheusAlertRule`)."""
+
+    kind: str
+    target: str
+    """The target's stable key (resource names)."""
+    signal: str
+    name: str
+    """`<env>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
+    expression: str
+    duration_minutes: int
+    severity: Severity
+    message: str
+    labels: dict[str, str]
+
+
+def _always(severity: Severity) -> Callable[[Target], Severity]:
+    return lambda _t: severity
+
+
+def _q(value: str) -> str:
+    """A PromQL string literal."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _alternation(names: Sequence[str]) -> str:
+    # Kubernetes names are DNS labels ([a-z0-9-]); only a dot could be a regex metacharacter.
+    return "|".join(n.replace(".", "\\.") for n in sorted(names))
+
+
+# ---- per-service signals ---------------------------------------------------------------------------
+def _app(t: ServiceTarget) -> str:
+    return f"service={_q(t.app_name)}"
+
+
+def _pods(t: ServiceTarget) -> str:
+    # Pod names are `<deployment>-<replicaset hash>-<pod hash>`; the anchored alternation keeps `shop`
+    # from matching `shop-admin`'s pods.
+    return f"namespace={_q(t.namespace)},pod=~{_q(f'({_alternation(t.deployments)})-[a-z0-9]+-[a-z0-9]+')}"
+
+
+def _error_rate(t: ServiceTarget, th: ThresholdSettings) -> str:
+    return (f"100 * sum(rate(arms_http_requests_error_count{{{_app(t)}}}[5m])) / "
+            f"sum(rate(arms_http_requests_count{{{_app(t)}}}[5m])) > {th.error_rate_percent:g}")
+
+
+def _latency(t: ServiceTarget, th: ThresholdSettings) -> str:
+    return (f"1000 * histogram_quantile(0.99, sum by (le) (rate(arms_http_requests_seconds_bucket{{{_app(t)}}}[5m])))"
+            f" > {th.latency_p99_ms}")
+
+
+def _cpu(t: ServiceTarget, th: ThresholdSettings) -> str:
+    ref = "kube_pod_container_resource_limits" if t.cpu_limited else "kube_pod_container_resource_requests"
+    return (f"100 * sum by (pod) (rate(container_cpu_usage_seconds_total{{{_pods(t)},container!=\"\"}}[5m])) / "
+            f"sum by (pod) ({ref}{{{_pods(t)},resource=\"cpu\"}}) > {th.cpu_percent_of_limit}")
+
+
+def _memory(t: ServiceTarget, th: ThresholdSettings) -> str:
+    return (f"100 * sum by (pod) (container_memory_working_set_bytes{{{_pods(t)},container!=\"\"}}) / "
+            f"sum by (pod) (kube_pod_container_resource_limits{{{_pods(t)},resource=\"memory\"}})"
+            f" > {th.memory_percent_of_limit}")
+
+
+def _restarts(t: ServiceTarget, th: ThresholdSettings) -> str:
+    return f"sum(increase(kube_pod_container_status_restarts_total{{{_pods(t)}}}[15m])) > {th.restarts_per_15m}"
+
+
+def _not_ready(t: ServiceTarget, th: ThresholdSettings) -> str:
+    sel = f"namespace={_q(t.namespace)},deployment=~{_q(_alternation(t.deployments))}"
+    return f"sum(kube_deployment_status_replicas_unavailable{{{sel}}}) > 0"
+
+
+def _hpa_at_max(t: ServiceTarget, th: ThresholdSettings) -> str:
+    sel = f"namespace={_q(t.namespace)},horizontalpodautoscaler={_q(t.hpa)}"
+    return (f"kube_horizontalpodautoscaler_status_current_replicas{{{sel}}} >= "
+            f"kube_horizontalpodautoscaler_spec_max_replicas{{{sel}}}")
+
+
+SERVICE_SIGNALS = (
+    Signal("error-rate", "{target} answers more errors than the tier allows", _always("critical"),
+           _error_rate, lambda th: 3),
+    Signal("latency-p99", "{target} p99 latency is above the tier's limit", _always("warning"),
+           _latency, lambda th: 5),
+    Signal("cpu-saturation", "{target} pods use most of their CPU limit", _always("warning"),
+           _cpu, lambda th: 10),
+    Signal("memory-saturation", "{target} pods are close to their memory limit (OOM kill)", _always("warning"),
+           _memory, lambda th: 10),
+    Signal("restarts", "{target} containers keep restarting", _always("warning"), _restarts, lambda th: 1),
+    Signal("pods-not-ready", "{target} has unavailable replicas", _always("critical"),
+           _not_ready, lambda th: th.not_ready_minutes),
+    Signal("hpa-at-max", "{target} HPA is at max replicas: the live-stream peak outgrew its capacity",
+           lambda t: "critical" if getattr(t, "live_facing", False) else "warning",
+           _hpa_at_max, lambda th: th.hpa_at_max_minutes),
+)
+
+
+# ---- per-cluster signals ---------------------------------------------------------------------------
+def _eci_pending(t: ClusterTarget, th: ThresholdSettings) -> str:
+    return (f"sum(kube_pod_status_phase{{phase=\"Pending\"}} * on (namespace, pod) group_left () "
+            f"kube_pod_info{{node=~{_q(VIRTUAL_NODE_RE)}}}) > 0")
+
+
+def _pool_label() -> str:
+    return "label_" + re.sub(r"[^A-Za-z0-9_]", "_", NODE_POOL_LABEL)
+
+
+def _node_pool_full(t: ClusterTarget, th: ThresholdSettings) -> str:
+    label = _pool_label()
+    parts = [f"count by ({label}) (kube_node_labels{{{label}={_q(pool)}}}) >= {size}"
+             for pool, size in sorted(t.node_pools.items())]
+    if not parts:
+        return "vector(0) > 1"  # no ECS pools: never fires
+    return " or ".join(f"({p})" for p in parts)
+
+
+def _node_memory(t: Target, th: ThresholdSettings) -> str:
+    return ("sum by (node) (kube_node_status_condition{condition=\"MemoryPressure\",status=\"true\"}) > 0 or "
+            f"100 * node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < {th.node_memory_available_percent}")
+
+
+def _node_disk(t: Target, th: ThresholdSettings) -> str:
+    root = 'mountpoint="/"'
+    return ("sum by (node) (kube_node_status_condition{condition=\"DiskPressure\",status=\"true\"}) > 0 or "
+            f"100 * node_filesystem_avail_bytes{{{root}}} / node_filesystem_size_bytes{{{root}}}"
+            f" < {th.node_disk_available_percent}")
+
+
+_NODE_MEMORY = Signal("node-memory-pressure", "{target} nodes are short of memory", _always("warning"),
+                      _node_memory, lambda th: 5)
+_NODE_DISK = Signal("node-disk-pressure", "{target} nodes are short of disk", _always("warning"),
+                    _node_disk, lambda th: 5)
+
+CLUSTER_SIGNALS = (
+    Signal("eci-pending", "{target}: pods are stuck Pending on ECI virtual nodes (burst capacity failing)",
+           _always("critical"), _eci_pending, lambda th: th.eci_pending_minutes),
+    Signal("node-pool-at-max", "{target}: a node pool is at its max size", _always("warning"),
+           _node_pool_full, lambda th: th.node_pool_full_minutes),
+    _NODE_MEMORY,
+    _NODE_DISK,
+)
+REGISTERED_CLUSTER_SIGNALS = (_NODE_MEMORY, _NODE_DISK)
+
+
+# ---- per-function signals --------------------------------------------------------------------------
+def _fn(t: FunctionTarget) -> str:
+    return f"functionName={_q(t.name)}"
+
+
+def _fn_errors(t: FunctionTarget, th: ThresholdSettings) -> str:
+    return f"sum(increase(aliyun_acs_fc_FunctionErrors{{{_fn(t)}}}[10m])) > {th.function_errors_per_10m}"
+
+
+def _fn_throttles(t: FunctionTarget, th: ThresholdSettings) -> str:
+    return (f"sum(increase(aliyun_acs_fc_FunctionConcurrencyThrottles{{{_fn(t)}}}[10m])) + "
+            f"sum(increase(aliyun_acs_fc_FunctionResourceThrottles{{{_fn(t)}}}[10m]))"
+            f" > {th.function_throttles_per_10m}")
+
+
+def _fn_duration(t: FunctionTarget, th: ThresholdSettings) -> str:
+    limit_ms = t.timeout_seconds * 1000 * th.function_duration_percent_of_timeout // 100
+    return f"max(max_over_time(aliyun_acs_fc_FunctionMaxDuration{{{_fn(t)}}}[10m])) > {limit_ms}"
+
+
+FUNCTION_SIGNALS = (
+    Signal("errors", "{target} invocations fail", _always("critical"), _fn_errors, lambda th: 1),
+    Signal("throttles", "{target} invocations are throttled", _always("warning"), _fn_throttles, lambda th: 1),
+    Signal("duration-near-timeout", "{target} runs close to its timeout", _always("warning"),
+           _fn_duration, lambda th: 1),
+)
+
+
+#: Every kind of target and its signals. Watching a new kind of thing is one entry here.
+TARGET_KINDS: dict[str, TargetKind] = {
+    "service": TargetKind("service", "service", SERVICE_SIGNALS),
+    "cluster": TargetKind("cluster", "cluster", CLUSTER_SIGNALS),
+    "registered-cluster": TargetKind("registered-cluster", "cluster", REGISTERED_CLUSTER_SIGNALS),
+    "function": TargetKind("function", "function", FUNCTION_SIGNALS),
+}
+_KIND_OF = {ServiceTarget: "service", ClusterTarget: "cluster", RegisteredClusterTarget: "registered-cluster",
+            FunctionTarget: "function"}
+
+
+def expected_signals(kind: str) -> list[str]:
+    """The signals every target of `kind` should have a rule for (the coverage summary's yardstick)."""
+    return [s.key for s in TARGET_KINDS[kind].signals]
+
+
+def rules_for(target: Target, thresholds: ThresholdSettings, *, env: str, team: str,
+              runbook_base_url: str) -> list[AlertRule]:
+    """Every alert rule of one target, in signal order."""
+    kind = TARGET_KINDS[_KIND_OF[type(target)]]
+    rules = []
+    for signal in kind.signals:
+        severity = signal.severity(target)
+        labels = {
+            "severity": severity,
+            "signal": signal.key,
+            kind.label: target.name,
+            "runbook": f"{runbook_base_url}/{kind.name}/{signal.key}",
+            "team": team,
+            "env": env,
+        }
+        if isinstance(target, RegisteredClusterTarget):
+            labels["cluster_id"] = target.cluster_id
+        rules.append(AlertRule(
+            kind=kind.name, target=target.key, signal=signal.key,
+            name=f"{env}-{kind.name}-{target.key}-{signal.key}",
+            expression=signal.expr(target, thresholds),  # type: ignore[arg-type]
+            duration_minutes=signal.for_minutes(thresholds), severity=severity,
+            message=f"[{env}] " + signal.summary.format(target=target.name), labels=labels,
+        ))
+    return rules
+
+
+def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, env: str, team: str,
+              runbook_base_url: str) -> list[AlertRule]:
+    """Rules of every target; names are unique (a duplicate target is a programming error)."""
+    out = [r for t in targets for r in rules_for(t, thresholds, env=env, team=team,
+                                                  runbook_base_url=runbook_base_url)]
+    names = [r.name for r in out]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"alert rules: duplicate names {', '.join(dupes)}; targets need distinct keys")
+    return out

@@ -1,0 +1,212 @@
+"""Full-stack monitoring on ARMS: metrics, alert rules, routing to people, synthetic probes, RUM.
+
+* Metrics: an ARMS managed Prometheus instance bound to the ACK cluster (`cluster_type="aliyun-cs"`)
+  and, for every registered external cluster, an ARMS environment with its metric agent.
+* People and routes: the on-call contacts (phones stay secret), the DingTalk robot, generic webhooks
+  (a dynamic resource: the provider has no webhook contact), and one notification policy per
+  severity that matches the alert rules' `severity` and `env` labels.
+* Alert rules generated from the targets the stack declares (`alert_rules.py`), each routed to the
+  policy of its severity.
+* Synthetic HTTP probes of the gateway's public endpoints from several cities.
+* RUM apps for the H5 and mini-program front ends (dynamic resources on the ARMS OpenAPI); their
+  `pid` and endpoint are outputs for the front-end build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_alicloud as alicloud
+
+from components.observability.alert_rules import (
+    ClusterTarget,
+    FunctionTarget,
+    RegisteredClusterTarget,
+    ServiceTarget,
+    all_rules,
+)
+from components.observability.routing import NOTIFY_TYPES, ONCALL_GROUP, routes
+from components.observability.rum import RumApp, RumAppArgs, WebhookContact, WebhookContactArgs
+from components.observability.settings import ObservabilitySettings
+
+A = alicloud.arms
+#: ARMS synthetic task type and monitor category of an HTTP(S) API check (alicloud-api.md §4).
+HTTP_TASK_TYPE = 4
+NETWORK_CATEGORY = 1
+
+
+def physical(env: str, key: str) -> str:
+    """The name ARMS shows for one of this stack's objects."""
+    return f"livecommerce-{env}-{key}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringArgs:
+    """Inputs of the Monitoring component."""
+
+    env: str
+    region: str
+    settings: ObservabilitySettings
+    team: str
+    """The `team` label (the stack's owner unless settings.team is set)."""
+    cluster_id: pulumi.Input[str]
+    """The ACK cluster the Prometheus instance is bound to."""
+    cluster: ClusterTarget
+    services: Sequence[ServiceTarget] = ()
+    registered: Sequence[RegisteredClusterTarget] = ()
+    functions: Sequence[FunctionTarget] = ()
+    probe_urls: Mapping[str, str] = field(default_factory=dict)
+    """Public URLs to probe by key (used when `settings.synthetics.enabled`)."""
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secret values by config key name, for every `*_secret` of the settings (each an `Output.secret`)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class Monitoring(pulumi.ComponentResource):
+    """ARMS Prometheus, alert rules, contacts/robot/webhooks, notification policies, probes and RUM apps."""
+
+    prometheus_id: pulumi.Output[str]
+    """The Prometheus instance id (for aliyun-cs, the ACK cluster id)."""
+    dispatch_rule_ids: dict[str, pulumi.Output[str]]
+    """Notification policy ids by severity."""
+    alert_rule_names: list[str]
+    """Names of every generated alert rule."""
+    rum: dict[str, tuple[pulumi.Output[str], pulumi.Output[str]]]
+    """RUM app `(pid, endpoint)` by front-end key (`h5`, `mini-program`)."""
+
+    def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("livecommerce:observability:Monitoring", name, None, opts)
+        s = args.settings
+        env = args.env
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        def secret(key: str) -> pulumi.Output[str]:
+            if key not in args.secrets:
+                raise ValueError(f"observability: no value passed for secret config key {key}")
+            return pulumi.Output.secret(args.secrets[key])
+
+        # ---- metrics ---------------------------------------------------------------------------
+        prometheus = A.Prometheus(
+            f"{name}-prometheus", cluster_type="aliyun-cs", cluster_id=args.cluster_id,
+            grafana_instance_id=s.metrics.grafana_instance_id, archive_duration=s.metrics.retention_days,
+            tags={**tags, "role": "metrics"}, opts=child)
+        agents: dict[str, pulumi.Resource] = {}
+        for ext in args.registered:
+            environment = A.Environment(
+                f"{name}-env-{ext.name}", environment_type="CS", environment_sub_type="ExternalKubernetes",
+                bind_resource_id=ext.cluster_id, environment_name=physical(env, ext.name), managed_type="agent",
+                tags={**tags, "role": "metrics"}, opts=child)
+            agents[ext.name] = A.EnvFeature(
+                f"{name}-env-{ext.name}-metric-agent", environment_id=environment.environment_id,
+                env_feature_name="metric-agent", feature_version=s.metrics.metric_agent_version, opts=child)
+
+        # ---- people ----------------------------------------------------------------------------
+        recipients: dict[tuple[str, str], tuple[pulumi.Output[str], str]] = {}
+        contacts = [
+            A.AlertContact(
+                f"{name}-contact-{c.name}", alert_contact_name=physical(env, c.name),
+                phone_num=secret(c.phone_secret) if c.phone_secret else None, email=c.email, opts=child)
+            for c in s.contacts
+        ]
+        if contacts:
+            group = A.AlertContactGroup(
+                f"{name}-{ONCALL_GROUP}", alert_contact_group_name=physical(env, ONCALL_GROUP),
+                contact_ids=[c.id for c in contacts], opts=child)
+            recipients[("group", ONCALL_GROUP)] = (group.id, physical(env, ONCALL_GROUP))
+        if s.dingtalk is not None:
+            robot = A.AlertRobot(
+                f"{name}-{s.dingtalk.name}", alert_robot_name=physical(env, s.dingtalk.name), robot_type="dingding",
+                robot_addr=secret(s.dingtalk.webhook_secret), daily_noc=s.dingtalk.daily_report, opts=child)
+            recipients[("robot", s.dingtalk.name)] = (robot.id, physical(env, s.dingtalk.name))
+        for w in s.webhooks:
+            hook = WebhookContact(
+                f"{name}-webhook-{w.name}",
+                WebhookContactArgs(region=args.region, url=secret(w.url_secret), method=w.method,
+                                   name=physical(env, w.name)), opts=child)
+            recipients[("webhook", w.name)] = (hook.id, physical(env, w.name))
+
+        # ---- routes ----------------------------------------------------------------------------
+        r = s.routing
+        dispatch: dict[str, A.DispatchRule] = {}
+        for route in routes(s):
+            objects = []
+            for rec in route.recipients:
+                object_id, object_name = recipients[(rec.kind, rec.name)]
+                objects.append(A.DispatchRuleNotifyRuleNotifyObjectArgs(
+                    notify_object_id=object_id, notify_type=NOTIFY_TYPES[rec.kind], name=object_name))
+            dispatch[route.severity] = A.DispatchRule(
+                f"{name}-route-{route.severity}", dispatch_rule_name=physical(env, route.severity),
+                dispatch_type="CREATE_ALERT", is_recover=True,
+                group_rules=[A.DispatchRuleGroupRuleArgs(
+                    group_wait_time=r.group_wait_seconds, group_interval=r.group_interval_seconds,
+                    repeat_interval=r.repeat_interval_seconds, grouping_fields=list(r.grouping_fields))],
+                # `env` too: stacks sharing an ARMS account must never page each other's people.
+                label_match_expression_grids=[A.DispatchRuleLabelMatchExpressionGridArgs(
+                    label_match_expression_groups=[
+                        A.DispatchRuleLabelMatchExpressionGridLabelMatchExpressionGroupArgs(
+                            label_match_expressions=[
+                                A.DispatchRuleLabelMatchExpressionGridLabelMatchExpressionGroupLabelMatchExpressionArgs(
+                                    key=key, operator="eq", value=value)
+                                for key, value in (("severity", route.severity), ("env", env))
+                            ])])],
+                notify_rules=[A.DispatchRuleNotifyRuleArgs(
+                    notify_channels=list(route.channels), notify_start_time=route.start,
+                    notify_end_time=route.end, notify_objects=objects)],
+                opts=child)
+
+        # ---- alert rules -----------------------------------------------------------------------
+        targets = [args.cluster, *args.registered, *args.services, *args.functions]
+        generated = all_rules(targets, s.thresholds, env=env, team=args.team,
+                              runbook_base_url=s.runbook_base_url)
+        registered_ids = {t.name: t for t in args.registered}
+        for rule in generated:
+            ext = registered_ids.get(rule.target) if rule.kind == "registered-cluster" else None
+            # Registered clusters report into their own environment's Prometheus (the registered-cluster id).
+            cluster_id = ext.cluster_id if ext is not None else prometheus.cluster_id
+            rule_opts = pulumi.ResourceOptions(parent=self, depends_on=[agents[ext.name]] if ext else [])
+            A.PrometheusAlertRule(
+                f"{name}-rule-{rule.kind}-{rule.target}-{rule.signal}", cluster_id=cluster_id,
+                prometheus_alert_rule_name=rule.name, expression=rule.expression,
+                duration=str(rule.duration_minutes), message=rule.message,
+                notify_type="DISPATCH_RULE", dispatch_rule_id=dispatch[rule.severity].id,
+                labels=[A.PrometheusAlertRuleLabelArgs(name=k, value=v) for k, v in rule.labels.items()],
+                annotations=[A.PrometheusAlertRuleAnnotationArgs(name="summary", value=rule.message),
+                             A.PrometheusAlertRuleAnnotationArgs(name="runbook_url", value=rule.labels["runbook"])],
+                opts=rule_opts)
+
+        # ---- synthetic probes ------------------------------------------------------------------
+        syn = s.synthetics
+        if syn.enabled:
+            for key, url in sorted(args.probe_urls.items()):
+                A.SyntheticTask(
+                    f"{name}-probe-{key}", synthetic_task_name=physical(env, f"probe-{key}"),
+                    task_type=HTTP_TASK_TYPE, monitor_category=NETWORK_CATEGORY, frequency=syn.frequency,
+                    monitors=[A.SyntheticTaskMonitorArgs(city_code=loc.city_code, operator_code=loc.operator_code,
+                                                         client_type=loc.client_type) for loc in syn.locations],
+                    monitor_conf=A.SyntheticTaskMonitorConfArgs(api_http=A.SyntheticTaskMonitorConfApiHttpArgs(
+                        target_url=url, method="GET", connect_timeout=5000,
+                        timeout=max(syn.max_latency_ms * 2, 5000))),
+                    available_assertions=[
+                        A.SyntheticTaskAvailableAssertionArgs(type="HttpResCode", operator="eq",
+                                                              expect=str(syn.expect_status)),
+                        A.SyntheticTaskAvailableAssertionArgs(type="HttpResponseTime", operator="lt",
+                                                              expect=str(syn.max_latency_ms)),
+                    ],
+                    status="RUNNING", tags={**tags, "role": "synthetics"}, opts=child)
+
+        # ---- front-end RUM ---------------------------------------------------------------------
+        self.rum = {}
+        for app in s.rum:
+            rum_app = RumApp(f"{name}-rum-{app.name}", RumAppArgs(
+                region=args.region, site_type=app.site_type, name=physical(env, app.name),
+                description=app.description, tags={**tags, "role": "rum"}), opts=child)
+            self.rum[app.name] = (rum_app.pid, rum_app.endpoint)
+
+        self.prometheus_id = prometheus.cluster_id
+        self.dispatch_rule_ids = {sev: d.id for sev, d in dispatch.items()}
+        self.alert_rule_names = [r.name for r in generated]
+        self.register_outputs({"prometheus_id": self.prometheus_id, "dispatch_rule_ids": self.dispatch_rule_ids,
+                               "rum": {k: {"pid": p, "endpoint": e} for k, (p, e) in self.rum.items()}})
