@@ -149,8 +149,7 @@ def resolve_config(
                 continue
             if key not in by_name:
                 raise UserError(
-                    f"{source}: {key}: no such rule in the pack; check the spelling "
-                    "(`livecommerce check --help` lists the docs with every rule)"
+                    f"{source}: {key}: no such rule in the pack; check the spelling against docs/policies.md")"
                 )
             current = result[key]
             if isinstance(value, str):
@@ -663,9 +662,15 @@ def rules_markdown(config_dir: Path = CONFIG_DIR) -> str:
             + " | ".join(cells)
             + f" | {cell[0]} | {cell[1]} | {cell[2]} |"
         )
-    lines += ["", "## Settings per environment", "",
-              "Rule settings (`PolicyConfigSchema`) as resolved from the schema defaults and each environment's file.",
-              "", "| rule | " + " | ".join(envs) + " |", "|---|" + "---|" * len(envs)]
+    lines += [
+        "",
+        "## Settings per environment",
+        "",
+        "Rule settings (`PolicyConfigSchema`) as resolved from the schema defaults and each environment's file.",
+        "",
+        "| rule | " + " | ".join(envs) + " |",
+        "|---|" + "---|" * len(envs),
+    ]
     for p in pack.POLICIES:
         per_env = [levels[e][p.name].properties for e in envs]
         if any(per_env):
