@@ -7,7 +7,9 @@ take files). The pure work is in `livecommerce.review`; this module only loads, 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,14 +56,32 @@ def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
     checking = _optional("livecommerce.checking")
     if checking is None or not hasattr(checking, "evaluate"):
         return report_mod.PolicyResult(False, (), "livecommerce.checking is not available in this checkout")
-    return report_mod.adapt_policy_report(checking.evaluate(plan, env))
+    try:
+        result = checking.evaluate(plan, env)
+    except UserError as err:  # e.g. no policy configuration for this environment
+        return report_mod.PolicyResult(False, (), "; ".join(err.lines))
+    return report_mod.adapt_policy_report(result)
+
+
+def as_mapping(value: Any) -> dict[str, Any] | None:
+    """A coverage result as plain JSON data, whatever shape the coverage module returns."""
+    if value is None or isinstance(value, dict):
+        return value
+    for method in ("to_dict", "model_dump", "as_dict", "to_json"):
+        if callable(getattr(value, method, None)):
+            out = getattr(value, method)()
+            return json.loads(out) if isinstance(out, str) else dict(out)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return {"value": str(value)}
 
 
 def coverage_of(plan: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+    """`livecommerce.coverage.coverage(plan)` as a mapping, or None and why."""
     mod = _optional("livecommerce.coverage")
     if mod is None or not hasattr(mod, "coverage"):
         return None, "not available (livecommerce.coverage is not in this checkout)"
-    return mod.coverage(plan), ""
+    return as_mapping(mod.coverage(plan)), ""
 
 
 def _write(path: Path, text: str) -> None:

@@ -493,7 +493,8 @@ def build_report(items: Sequence[EnvInput], *, data_dir: str | None = None, arti
 
 
 def to_json_text(obj: Any) -> str:
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # default=str: coverage data from another module may hold sets or enums; never fail on them.
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
 def report_files(items: Sequence[EnvInput]) -> dict[str, str]:

@@ -106,3 +106,36 @@ def test_invalid_plan_file_names_the_file(tmp_path, capsys):
     bad.write_text('{"format": "something-else"}')
     assert main(["graph", "--plan", str(bad)]) == 2
     assert f"{bad}: format is 'something-else'" in capsys.readouterr().err
+
+
+def test_report_uses_coverage_and_policy_modules_through_adapters(plans, monkeypatch):
+    """Fake sibling modules: a coverage result that is a dataclass, a policy engine that cannot run."""
+    import dataclasses
+    import sys
+    import types
+
+    from livecommerce.errors import UserError
+
+    @dataclasses.dataclass
+    class Coverage:
+        targets: dict
+        gaps: list
+
+    fake_cov = types.ModuleType("livecommerce.coverage")
+    fake_cov.coverage = lambda plan: Coverage({"shop": {"metrics": True, "traces": False}}, ["shop: no traces"])
+    fake_check = types.ModuleType("livecommerce.checking")
+
+    def evaluate(plan, env):
+        raise UserError(f"policies/config/{env}.json: no such file")
+
+    fake_check.evaluate = evaluate
+    monkeypatch.setitem(sys.modules, "livecommerce.coverage", fake_cov)
+    monkeypatch.setitem(sys.modules, "livecommerce.checking", fake_check)
+    out = plans / "r.md"
+    assert main(["report", "prod", "--plan-dir", str(plans / "after"), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "Policies were not evaluated: policies/config/prod.json: no such file." in text
+    assert "| `prod` | 10 (no base) | – | – | – | n/a | n/a | – |" in text
+    assert "- shop: no traces" in text and "| `shop` | metrics ✅, traces ❌ |" in text
+    data = json.loads((plans / "r-data" / "prod.coverage.json").read_text())
+    assert data["available"] is True and data["coverage"]["gaps"] == ["shop: no traces"]
