@@ -149,7 +149,7 @@ def resolve_config(
                 continue
             if key not in by_name:
                 raise UserError(
-                    f"{source}: {key}: no such rule in the pack; check the spelling against docs/policies.md")"
+                    f"{source}: {key}: no such rule in the pack; check the spelling against docs/policies.md"
                 )
             current = result[key]
             if isinstance(value, str):
