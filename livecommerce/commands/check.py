@@ -26,7 +26,7 @@ def check(
         None, "--env", help="Enforcement levels for --plan (default: prod, the strictest)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (livecommerce.check/v1)."),
-    waivers: Path = typer.Option(None, "--waivers", help="Waivers file (default: policies/waivers.yaml)."),
+    waivers: Path | None = typer.Option(None, "--waivers", help="Waivers file (default: policies/waivers.yaml)."),
 ) -> None:
     """Evaluate the CrossGuard policy pack offline; exit 1 on any mandatory violation."""
     from livecommerce import checking

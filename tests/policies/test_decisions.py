@@ -71,3 +71,17 @@ def test_wildcard_admin_vs_service_wildcards():
     assert ram.wildcard_admin_statements(admin) == 1
     assert ram.wildcard_admin_statements(service) == 0 and ram.service_wildcard_statements(service) == 1
     assert ram.wildcard_admin_statements(deny) == 0
+
+
+LABEL = st.text(alphabet="abcxyz", min_size=1, max_size=4)
+
+
+@given(st.dictionaries(LABEL, LABEL, min_size=1, max_size=4), st.dictionaries(LABEL, LABEL, max_size=3))
+def test_a_selector_matches_exactly_the_pods_whose_labels_include_it(selector, extra):
+    from policies.livecommerce_guard.k8s_stack import selector_matches
+
+    labels = {**extra, **selector}
+    assert selector_matches({"matchLabels": selector}, labels)
+    key = next(iter(selector))
+    assert not selector_matches({"matchLabels": selector}, {**labels, key: labels[key] + "-other"})
+    assert not selector_matches({}, labels)  # an empty PDB selector is treated as a mistake, never coverage
