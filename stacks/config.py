@@ -40,6 +40,8 @@ from components.container_platform.service_settings import (
 )
 from components.media.settings import MediaSettings
 from components.network import CidrPlanError, NetworkSettings, plan_cidrs
+from components.observability.settings import ObservabilitySettings, routing_problems
+from components.observability.targets import gateway_endpoints
 from livecommerce.errors import UserError
 
 CONFIG_KEY = "livecommerce:platform"
@@ -84,6 +86,9 @@ class PlatformConfig(BaseModel):
     end in the future and start less than a year ahead (a CronHPA schedule has no year)."""
     media: MediaSettings = Field(default_factory=MediaSettings)
     """Replay buckets on OSS and the event-driven FC 3.0 transcoder (trigger, roles, dead-letter queue)."""
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
+    """ARMS metrics, generated alert rules and their routing to people (SMS, DingTalk, webhooks), synthetic
+    probes, front-end RUM apps, and the SLS project for application, function, control-plane and audit logs."""
 
     @field_validator("tags")
     @classmethod
@@ -126,6 +131,7 @@ class PlatformConfig(BaseModel):
             if dupes:
                 errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
         errors.extend(workload_problems(self.services, self.live_events, env))
+        errors.extend(_observability_problems(self, env))
         if errors:
             raise ValueError("\n".join(errors))
         return self
@@ -156,6 +162,25 @@ class PlatformConfig(BaseModel):
 
         walk(self)
         return sorted(found)
+
+
+def _observability_problems(cfg: PlatformConfig, env: str | None) -> list[str]:
+    """Cross-section observability rules: every route reaches someone, probes in staging and prod, probe
+    URLs for exposed services, critical alerts at any hour in prod."""
+    obs = cfg.observability
+    errors = routing_problems(obs) if env in ENVIRONMENTS else []
+    if env in ("staging", "prod") and not obs.synthetics.enabled:
+        errors.append(f"observability.synthetics.enabled: {env} must probe its public endpoints; set it to true "
+                      "with at least two locations")
+    if obs.synthetics.enabled:
+        try:
+            gateway_endpoints(cfg.services, obs.synthetics)
+        except ValueError as exc:
+            errors.append(f"observability.{exc}")
+    if env == "prod" and obs.routing.routes["critical"].hours != "always":
+        errors.append("observability.routing.routes.critical.hours: prod pages critical alerts at any hour; "
+                      "set it to always")
+    return errors
 
 
 # --------------------------------------------------------------------------------------------------

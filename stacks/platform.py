@@ -23,7 +23,15 @@ from components.container_platform.scheduling import ScheduleError
 from components.container_platform.workloads import Workloads, WorkloadsArgs
 from components.media.transcoding import Media, MediaArgs
 from components.network import Network, NetworkArgs
-from components.observability.naming import sls_names
+from components.observability.logs import LogProject, LogProjectArgs
+from components.observability.monitoring import Monitoring, MonitoringArgs
+from components.observability.targets import (
+    cluster_target,
+    function_target,
+    gateway_endpoints,
+    registered_targets,
+    service_targets,
+)
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
 
 
@@ -83,13 +91,14 @@ def program() -> None:
 
     # 2. Container platform: ACK Pro control plane, ECS node pools (steady base), addons (ECI virtual
     #    nodes, CronHPA, ARMS/SLS agents), then the Kubernetes providers workloads are applied through.
-    # Control-plane and audit logs go to the environment's SLS project (named in observability.naming).
-    # log_project_managed: True once this stack creates that project itself (ACK must then not delete it).
-    log_project, _logstores = sls_names(ctx.env, ctx.region)
+    # Control-plane and audit logs go to the environment's SLS project, created first (observability):
+    # this stack owns the project, so ACK must not delete it with the cluster (log_project_managed).
+    logs = LogProject(f"{ctx.env}-logs", LogProjectArgs(
+        env=ctx.env, region=ctx.region, settings=cfg.observability.logs, tags=ctx.tags), opts=cloud)
     cluster = AckCluster(f"{ctx.env}-ack", AckClusterArgs(
         env=ctx.env, settings=cfg.cluster, vswitch_ids=network.node_vswitch_ids,
         pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
-        log_project=log_project, log_project_managed=False, tags=ctx.tags), opts=cloud)
+        log_project=logs.project_name, log_project_managed=True, tags=ctx.tags), opts=cloud)
     node_pools = NodePools(f"{ctx.env}-node-pools", NodePoolsArgs(
         env=ctx.env, cluster_id=cluster.cluster_id, vswitch_ids=network.node_vswitch_ids, pools=cfg.node_pools,
         tags=ctx.tags), opts=cloud)
@@ -122,13 +131,16 @@ def program() -> None:
     workloads = _workloads(ctx, k8s_provider, node_pools.steady_base_selector)
 
     # 5. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
-    #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the SLS project
-    #    named by observability.naming (pass the observability component's outputs once it creates them).
+    #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the stack's SLS project.
     account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
-    media_log_project, media_logstores = sls_names(ctx.env, ctx.region)
     media = Media(f"{ctx.env}-media", MediaArgs(
         env=ctx.env, region=ctx.region, account_id=account.id, settings=cfg.media,
-        log_project=media_log_project, log_store=media_logstores["transcoder"], tags=ctx.tags), opts=cloud)
+        log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags), opts=cloud)
+
+    # 4. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
+    #    metric agents on registered clusters), alert rules generated per cluster, service and function,
+    #    routed by severity to people (SMS, DingTalk, webhooks), synthetic probes, front-end RUM apps.
+    monitoring = _monitoring(ctx, cluster, node_pools, external, media, cloud)
 
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
@@ -147,6 +159,33 @@ def program() -> None:
     pulumi.export("transcoderDeadLetterQueue", media.dead_letter_queue)
     if external.fleet_id is not None:
         pulumi.export("fleetId", external.fleet_id)
+    pulumi.export("logProject", logs.project_name)
+    pulumi.export("prometheusId", monitoring.prometheus_id)
+    # The front-end builds read these: ArmsRum.init({pid, endpoint}).
+    for app, (pid, endpoint) in monitoring.rum.items():
+        stem = "rum" + "".join(part.capitalize() for part in app.split("-"))
+        pulumi.export(f"{stem}Pid", pid)
+        pulumi.export(f"{stem}Endpoint", endpoint)
+
+
+def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, external: ExternalClusters,
+                media: Media, opts: pulumi.ResourceOptions) -> Monitoring:
+    """The Monitoring component, with targets derived from what this stack declares."""
+    cfg = ctx.config
+    obs = cfg.observability
+    keys = sorted({c.phone_secret for c in obs.contacts if c.phone_secret}
+                  | ({obs.dingtalk.webhook_secret} if obs.dingtalk else set())
+                  | {w.url_secret for w in obs.webhooks})
+    return Monitoring(f"{ctx.env}-observability", MonitoringArgs(
+        env=ctx.env, region=ctx.region, settings=obs, team=obs.team or cfg.owner,
+        # The ACK cluster's name (AckCluster names it livecommerce-<env>); the coverage summary flags drift.
+        cluster_id=cluster.cluster_id, cluster=cluster_target(f"livecommerce-{ctx.env}", node_pools.max_sizes),
+        services=service_targets(cfg.services, ctx.env),
+        registered=registered_targets(external.cluster_ids),
+        functions=[function_target("transcoder", media.function_name,  # type: ignore[arg-type]
+                                   cfg.media.function.timeout_seconds)],
+        probe_urls=gateway_endpoints(cfg.services, obs.synthetics) if obs.synthetics.enabled else {},
+        secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
 
 
 def _workloads(ctx: StackContext, k8s_provider: k8s.Provider, node_pool_selector: dict[str, str]) -> Workloads:

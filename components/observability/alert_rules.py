@@ -94,7 +94,8 @@ class FunctionTarget:
     key: str
     """Stable short key (`transcoder`) naming its rules' resources."""
     name: str
-    """The function name: the `function` label and the metrics' `functionName`."""
+    """The function name: the `function` label and the metrics' `functionName`. The Monitoring component
+    also accepts a Pulumi Output here (the function's name as its component reports it)."""
     timeout_seconds: int
     """Its timeout (the duration rule fires near it)."""
 

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pulumi
 import pulumi_alicloud as alicloud
@@ -32,6 +32,8 @@ from components.observability.rum import RumApp, RumAppArgs, WebhookContact, Web
 from components.observability.settings import ObservabilitySettings
 
 A = alicloud.arms
+#: Stands in for a target name only known as an Output (a function's name) while rules are generated.
+_NAME_SLOT = "__livecommerce_target_name__"
 #: ARMS synthetic task type and monitor category of an HTTP(S) API check (alicloud-api.md §4).
 HTTP_TASK_TYPE = 4
 NETWORK_CATEGORY = 1
@@ -158,9 +160,18 @@ class Monitoring(pulumi.ComponentResource):
                 opts=child)
 
         # ---- alert rules -----------------------------------------------------------------------
-        targets = [args.cluster, *args.registered, *args.services, *args.functions]
+        # A function's name comes from its component as an Output: rules are generated with a slot that
+        # the resolved name fills in (the set of rules and their resource names never depend on it).
+        late_names = {f.key: f.name for f in args.functions if not isinstance(f.name, str)}
+        functions = [replace(f, name=_NAME_SLOT) if f.key in late_names else f for f in args.functions]
+        targets = [args.cluster, *args.registered, *args.services, *functions]
         generated = all_rules(targets, s.thresholds, env=env, team=args.team,
                               runbook_base_url=s.runbook_base_url)
+
+        def fill(rule_target: str, kind: str, text: str) -> pulumi.Input[str]:
+            if kind != "function" or rule_target not in late_names:
+                return text
+            return pulumi.Output.from_input(late_names[rule_target]).apply(lambda n: text.replace(_NAME_SLOT, n))
         registered_ids = {t.name: t for t in args.registered}
         for rule in generated:
             ext = registered_ids.get(rule.target) if rule.kind == "registered-cluster" else None
@@ -169,11 +180,13 @@ class Monitoring(pulumi.ComponentResource):
             rule_opts = pulumi.ResourceOptions(parent=self, depends_on=[agents[ext.name]] if ext else [])
             A.PrometheusAlertRule(
                 f"{name}-rule-{rule.kind}-{rule.target}-{rule.signal}", cluster_id=cluster_id,
-                prometheus_alert_rule_name=rule.name, expression=rule.expression,
-                duration=str(rule.duration_minutes), message=rule.message,
+                prometheus_alert_rule_name=rule.name, expression=fill(rule.target, rule.kind, rule.expression),
+                duration=str(rule.duration_minutes), message=fill(rule.target, rule.kind, rule.message),
                 notify_type="DISPATCH_RULE", dispatch_rule_id=dispatch[rule.severity].id,
-                labels=[A.PrometheusAlertRuleLabelArgs(name=k, value=v) for k, v in rule.labels.items()],
-                annotations=[A.PrometheusAlertRuleAnnotationArgs(name="summary", value=rule.message),
+                labels=[A.PrometheusAlertRuleLabelArgs(name=k, value=fill(rule.target, rule.kind, v))
+                        for k, v in rule.labels.items()],
+                annotations=[A.PrometheusAlertRuleAnnotationArgs(name="summary",
+                                                                 value=fill(rule.target, rule.kind, rule.message)),
                              A.PrometheusAlertRuleAnnotationArgs(name="runbook_url", value=rule.labels["runbook"])],
                 opts=rule_opts)
 
