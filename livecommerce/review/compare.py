@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from livecommerce.review.diff import ABSENT, flatten, render_value, reviewable
+from livecommerce.review.diff import ABSENT, flatten, render_pair, reviewable
 
 COMPARE_FORMAT = "livecommerce.compare/v1"
 
@@ -246,16 +246,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _code(value: Any, limit: int = 60) -> str:
-    text = render_value(value, limit)
+def _code_text(text: str) -> str:
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
 
 
 def difference_table(diffs: list[Difference], a: str, b: str) -> list[str]:
     lines = [f"| resource | property | {a} | {b} |", "|---|---|---|---|"]
     for d in diffs:
+        a_text, b_text = render_pair(d.a, d.b, 60)
         lines.append(f"| {_cell(short_type(d.type))} `{_cell(d.name)}` | `{_cell(d.path)}` | "
-                     f"{_code(d.a)} | {_code(d.b)} |")
+                     f"{_code_text(a_text)} | {_code_text(b_text)} |")
     return lines
 
 
@@ -322,7 +322,8 @@ def render_text(div: Divergence) -> str:
             continue
         out.append(title)
         for d in diffs:
-            out.append(f"  {short_type(d.type)} {d.name}  {d.path}: {a}={render_value(d.a)}  {b}={render_value(d.b)}")
+            a_text, b_text = render_pair(d.a, d.b)
+            out.append(f"  {short_type(d.type)} {d.name}  {d.path}: {a}={a_text}  {b}={b_text}")
         out.append("")
     return "\n".join(out)
 

@@ -170,14 +170,40 @@ def _json_value(value: Any) -> Any:
 
 def render_value(value: Any, limit: int = 80) -> str:
     """A short one-line rendering of an input value; long values are shortened with an ellipsis."""
+    text = _full_text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _full_text(value: Any) -> str:
     if value is _ABSENT or value == ABSENT:
         return ABSENT
     if isinstance(value, str):
         text = value if value in (SECRET, UNKNOWN) else json.dumps(value, ensure_ascii=False)
     else:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text.replace("\n", "\\n")
+
+
+def render_pair(old: Any, new: Any, limit: int = 80) -> tuple[str, str]:
+    """Both sides of a change, shortened around where they first differ.
+
+    Two long values that share a prefix (a PromQL expression, a policy document) would otherwise be
+    cut to the same visible text; the window starts a little before the first difference instead.
+    """
+    a, b = _full_text(old), _full_text(new)
+    if len(a) <= limit and len(b) <= limit:
+        return a, b
+    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, first - limit // 4)
+
+    def window(text: str) -> str:
+        if len(text) <= limit:
+            return text
+        head = "…" if start > 0 else ""
+        body = text[start:start + limit - len(head) - 1]
+        return head + body + ("…" if start + len(body) < len(text) else "")
+
+    return window(a), window(b)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -388,7 +414,8 @@ def _property_lines(change: ResourceChange, indent: str = "      ") -> list[str]
             note = f"  (forces replacement: {p.reason})"
         elif p.effect == "create-only":
             note = f"  ({p.reason})"
-        lines.append(f"{indent}{p.path}: {render_value(p.old)} -> {render_value(p.new)}{note}")
+        old, new = render_pair(p.old, p.new)
+        lines.append(f"{indent}{p.path}: {old} -> {new}{note}")
     if change.caused_by:
         lines.append(f"{indent}(because {because(change.caused_by)})")
     return lines

@@ -191,6 +191,12 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "environmentId": "a release belongs to one environment",
         "addonName": "a different addon is a different release",
     },
+    "alicloud:arms/alertRobot:AlertRobot": {
+        "robotType": "the robot kind (DingTalk, WeCom, Feishu) is chosen at creation",
+    },
+    "alicloud:arms/syntheticTask:SyntheticTask": {
+        "taskType": "the probe kind (ICMP, TCP, DNS, HTTP, ...) is chosen at creation",
+    },
     "alicloud:arms/environment:Environment": {
         "environmentType": "the environment kind is chosen at creation",
         "environmentSubType": "the environment kind is chosen at creation",
@@ -344,7 +350,11 @@ DANGER: Mapping[str, str] = {
 
 # Types the platform uses whose every input updates in place (nothing to list in REPLACE). A type in a
 # plan must be in REPLACE or here: tests/review/test_replace_table.py checks the real plans.
-NO_REPLACE: Mapping[str, str] = {}
+NO_REPLACE: Mapping[str, str] = {
+    "alicloud:arms/alertContact:AlertContact": "name, phone, email and webhook all update in place",
+    "alicloud:arms/alertContactGroup:AlertContactGroup": "name and members update in place",
+    "alicloud:arms/dispatchRule:DispatchRule": "the whole rule is rewritten by UpdateDispatchRule",
+}
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from livecommerce.review.diff import (
     PlanDiff,
     ResourceChange,
     diff_plans,
+    render_pair,
     render_value,
     reviewable,
     because,
@@ -183,6 +184,10 @@ def code(value: Any, limit: int = 60) -> str:
     return f"`{text}`"
 
 
+def _code_text(text: str) -> str:
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+
+
 def _shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -254,7 +259,8 @@ def _property_cell(change: ResourceChange, max_props: int | None, values: bool) 
         elif p.effect == "create-only":
             note = f" (⚠️ {cell(p.reason)})"
         if values:
-            parts.append(f"`{cell(p.path)}`: {code(p.old)} → {code(p.new)}{note}")
+            old, new = (_code_text(t) for t in render_pair(p.old, p.new, 60))
+            parts.append(f"`{cell(p.path)}`: {old} → {new}{note}")
         else:
             parts.append(f"`{cell(p.path)}`{note}")
     if len(shown) < len(props):

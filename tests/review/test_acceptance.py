@@ -49,9 +49,17 @@ def _report(base: Path, stacks: Path, out: Path) -> str:
 def test_node_pool_maximum_change_is_the_one_update_at_the_top(base, tmp_path):
     stacks = _edited_stacks(tmp_path, "max_size: 60", "max_size: 80")
     text = _report(base, stacks, tmp_path / "report.md")
-    assert tables(text)[0][2].startswith("| `prod` | 0 | 1 | 0 | 0 |")
+    # Updates only: the pool itself, plus whatever the program derives from the maximum (the
+    # observability component's "node pool at max" alert threshold).
+    row = tables(text)[0][2]
+    assert row.startswith("| `prod` | 0 |") and "| 0 | 0 |" in row and row.endswith("| none |")
     assert "[!CAUTION]" not in text
-    assert "`scalingConfig.maxSize`: `60` → `80`" in text
+    updates = text.split("**Update** (")[1].split("\n\n")[0]
+    assert row.split(" | ")[2] == updates.split(")")[0]
+    pool_row = next(r for r in tables(text)[1] if "cs/NodePool" in r)
+    assert "`scalingConfig.maxSize`: `60` → `80`" in pool_row
+    for r in tables(text)[1][2:]:
+        assert "60" in r and "80" in r, f"an update that does not come from the pool maximum: {r}"
 
 
 def test_renaming_the_buckets_flags_a_stateful_replace_first(base, tmp_path):

@@ -17,6 +17,7 @@ from livecommerce.review.diff import (
     diff_plans,
     flatten,
     property_changes,
+    render_pair,
     render_text,
 )
 from tests.review.plans import edited, find, plan, platform, resource
@@ -230,3 +231,13 @@ def test_diff_is_symmetric_in_kind_and_empty_on_equal_inputs(a, b):
     assert [c.action for c in ab.changes] == [c.action for c in ba.changes]
     assert sorted(p.path for c in ab.changes for p in c.properties) == \
         sorted(p.path for c in ba.changes for p in c.properties)
+
+
+def test_long_values_are_shown_around_their_first_difference():
+    old = "sum(rate(x[5m])) by (pool) " * 5 + ">= 60"
+    new = "sum(rate(x[5m])) by (pool) " * 5 + ">= 80"
+    a, b = render_pair(old, new, 40)
+    assert a != b and a.startswith("…") and ">= 60" in a and ">= 80" in b
+    assert len(a) <= 40 and len(b) <= 40
+    assert render_pair(1, 2) == ("1", "2")
+    assert render_pair("short", "[secret]") == ('"short"', "[secret]")
