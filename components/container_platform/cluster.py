@@ -1,8 +1,9 @@
 """The ACK managed Pro cluster: the control plane the live-commerce microservices run on.
 
 Terway networking on the network's pod vSwitches, no NAT of its own (the network owns egress), the
-Service range from the CIDR plan, RRSA, control-plane and audit logs to SLS, a maintenance window with
-an auto-upgrade channel, and delete options chosen so destroying the stack leaves nothing behind.
+Service range from the CIDR plan, RRSA, KMS envelope encryption of Secrets, control-plane and audit
+logs to SLS, a maintenance window with an auto-upgrade channel, and delete options chosen so
+destroying the stack leaves nothing behind.
 
 Worker capacity is not here: ECS node pools (`node_pools.py`) and ECI virtual nodes (the
 `ack-virtual-node` addon, `addons.py`) attach to `AckCluster.cluster_id`. The kubeconfig is not here
@@ -88,6 +89,24 @@ class AckCluster(pulumi.ComponentResource):
                 )
             )
 
+        # Secrets in etcd are envelope-encrypted with a KMS key: the configured one, or a dedicated key
+        # (a KMS default key: no KMS instance needed) that rotates yearly, the only period default keys allow.
+        secrets_key: pulumi.Input[str] | None = None
+        if s.secrets_encryption:
+            if s.secrets_kms_key_id:
+                secrets_key = s.secrets_kms_key_id
+            else:
+                key = alicloud.kms.Key(
+                    f"{name}-secrets-key",
+                    description=f"livecommerce {args.env}: ACK Secret encryption (etcd)",
+                    key_spec="Aliyun_AES_256", key_usage="ENCRYPT/DECRYPT", protection_level="SOFTWARE",
+                    automatic_rotation="Enabled", rotation_interval="365d",
+                    pending_window_in_days=s.kms_pending_window_days,
+                    deletion_protection="Enabled" if s.deletion_protection else "Disabled",
+                    tags=dict(args.tags),
+                    opts=pulumi.ResourceOptions(parent=self, protect=s.protect))
+                secrets_key = key.id
+
         cluster = C.ManagedKubernetes(
             f"{name}-cluster",
             name=f"livecommerce-{args.env}",
@@ -104,7 +123,8 @@ class AckCluster(pulumi.ComponentResource):
             slb_internet_enabled=s.api_server_public,
             is_enterprise_security_group=True,
             enable_rrsa=s.enable_rrsa,
-            encryption_provider_key=s.secrets_kms_key_id,
+            encryption_provider_key=secrets_key,
+            disable_encryption=False if secrets_key is not None else None,
             deletion_protection=s.deletion_protection,
             timezone=s.timezone,
             # The certificate authority attribute is deprecated and leaks cluster material into state.

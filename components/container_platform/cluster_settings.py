@@ -130,9 +130,14 @@ class ClusterSettings(BaseModel):
     """The Pulumi `protect` option on the cluster: `pulumi destroy` stops before deleting it. Required in prod."""
     enable_rrsa: bool = True
     """RRSA: pods assume per-ServiceAccount RAM roles (OIDC) instead of the shared node role."""
-    secrets_kms_key_id: str | None = None
-    """A KMS key id to envelope-encrypt Kubernetes Secrets in etcd; unset stores them with ACK's default
-    encryption. Never delete or disable this key while the cluster lives."""
+    secrets_encryption: bool = True
+    """Envelope-encrypt Kubernetes Secrets in etcd with a KMS key (ACK Pro). Needs the
+    AliyunCSManagedSecurityRole service role authorised once per account."""
+    secrets_kms_key_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{4,64}$")
+    """An existing KMS key id for `secrets_encryption`; unset (default) creates a dedicated KMS key with
+    yearly rotation. Never delete or disable this key while the cluster lives."""
+    kms_pending_window_days: int = Field(default=30, ge=7, le=366)
+    """Days a created KMS key stays recoverable (PendingDeletion) after `pulumi destroy`."""
     proxy_mode: Literal["ipvs", "iptables"] = "ipvs"
     """kube-proxy mode; `ipvs` (default) scales to many Services."""
     timezone: str = "Asia/Shanghai"
@@ -188,6 +193,11 @@ class ClusterSettings(BaseModel):
                 problems.append("deletion_protection: prod requires true")
             if not self.protect:
                 problems.append("protect: prod requires true")
+            if not self.secrets_encryption:
+                problems.append("secrets_encryption: prod requires true (Secrets must be KMS-encrypted in etcd)")
+        if self.secrets_kms_key_id and not self.secrets_encryption:
+            problems.append("secrets_kms_key_id: only used with secrets_encryption true; remove it or turn "
+                            "secrets_encryption on")
         if problems:
             raise ValueError("\n".join(problems))
         return self

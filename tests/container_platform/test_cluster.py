@@ -93,9 +93,28 @@ def test_delete_options_leave_nothing_behind(managed, mode):
     assert wire == opts
 
 
-def test_secret_encryption_key_is_passed_when_configured():
+def test_secrets_are_encrypted_with_a_dedicated_rotating_kms_key_by_default():
+    plan = build()
+    key = one(plan, "alicloud:kms/key:Key")
+    cluster = one(plan, CLUSTER)
+    assert key["name"] == "t-ack-secrets-key" and key["parent"] == cluster["parent"]
+    assert key["inputs"]["automaticRotation"] == "Enabled" and key["inputs"]["rotationInterval"] == "365d"
+    assert key["inputs"]["deletionProtection"] == "Enabled" and key["protect"] is True
+    assert key["urn"] in cluster["propertyDependencies"]["encryptionProviderKey"]
+    assert cluster["inputs"]["encryptionProviderKey"].startswith("key-")
+    assert cluster["inputs"]["disableEncryption"] is False
+
+
+def test_an_existing_kms_key_is_used_as_is():
     plan = build(ClusterSettings(secrets_kms_key_id="key-abc"))
     assert one(plan, CLUSTER)["inputs"]["encryptionProviderKey"] == "key-abc"
+    assert not [r for r in plan["resources"] if r["type"] == "alicloud:kms/key:Key"]
+
+
+def test_secrets_encryption_off_creates_no_key():
+    plan = build(ClusterSettings(secrets_encryption=False, deletion_protection=False, protect=False))
+    assert not [r for r in plan["resources"] if r["type"] == "alicloud:kms/key:Key"]
+    assert "encryptionProviderKey" not in one(plan, CLUSTER)["inputs"]
 
 
 def test_mismatched_vswitch_lists_are_refused():

@@ -72,6 +72,7 @@ def test_both_log_collectors_conflict():
     ({"api_server_public": True}, "api_server_public: prod keeps the API server private"),
     ({"deletion_protection": False}, "deletion_protection: prod requires true"),
     ({"protect": False}, "protect: prod requires true"),
+    ({"secrets_encryption": False}, "secrets_encryption: prod requires true"),
 ])
 def test_prod_rules(change, message):
     with pytest.raises(ValidationError, match=message):
