@@ -450,25 +450,25 @@ def workload_problems(
         for event in events_for(service, events):
             if event.peak_replicas > auto.max_replicas:
                 errors.append(
-                    f"services[{i}] ({service.name}): live event {event.name!r} peaks at "
-                    f"{event.peak_replicas} replicas, above scheduling.autoscaling.max_replicas "
+                    f"services[{i}].scheduling.autoscaling.max_replicas: {service.name}: live event {event.name!r} "
+                    f"peaks at {event.peak_replicas} replicas, above max_replicas "
                     f"{auto.max_replicas}; raise max_replicas or set live_event_peaks"
                 )
             if event.peak_replicas < auto.min_replicas:
                 errors.append(
-                    f"services[{i}] ({service.name}): live event {event.name!r} peaks at "
+                    f"services[{i}].live_event_peaks: {service.name}: live event {event.name!r} peaks at "
                     f"{event.peak_replicas} replicas, below min_replicas {auto.min_replicas}; raise "
                     "the peak"
                 )
         if env == "prod":
             if auto.min_replicas < 2:
                 errors.append(
-                    f"services[{i}] ({service.name}): scheduling.autoscaling.min_replicas: prod needs "
+                    f"services[{i}].scheduling.autoscaling.min_replicas: {service.name}: prod needs "
                     "at least 2 (one pod or node lost must not stop the service)"
                 )
             if service.live_facing and service.scheduling.placement == "ecs-only":
                 errors.append(
-                    f"services[{i}] ({service.name}): scheduling.placement: a live-facing prod service "
+                    f"services[{i}].scheduling.placement: {service.name}: a live-facing prod service "
                     "must be able to burst onto ECI; use ecs-first"
                 )
     return errors
