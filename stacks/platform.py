@@ -196,7 +196,8 @@ def _workloads(ctx: StackContext, k8s_provider: k8s.Provider, node_pool_selector
         return Workloads(f"{ctx.env}-workloads", WorkloadsArgs(
             env=ctx.env, services=cfg.services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
-            labels={"owner": cfg.owner, "env": ctx.env}), opts=pulumi.ResourceOptions(providers=[k8s_provider]))
+            labels={"owner": cfg.owner, "env": ctx.env}, vpc_cidr=cfg.network.vpc_cidr),
+            opts=pulumi.ResourceOptions(providers=[k8s_provider]))
     except ScheduleError as exc:
         # Past or too-distant events depend on today's date, so they are reported here, not by the model.
         raise pulumi.RunError("\n".join(f"stacks/Pulumi.{ctx.env}.yaml: {CONFIG_KEY}.live_events: {line}"
