@@ -68,7 +68,7 @@ def label_value(value: str) -> str:
 
 def service_labels(service: ServiceSettings, env: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The labels on every object of a service (recommended labels + domain + caller's, e.g. owner)."""
-    out = {label_value(k) if "/" not in k else k: label_value(v) for k, v in (extra or {}).items()}
+    out = {k: label_value(v) for k, v in (extra or {}).items()}
     out.update({
         NAME_LABEL: service.name,
         INSTANCE_LABEL: f"{env}-{service.name}",
@@ -284,6 +284,31 @@ def namespace_manifest(domain: str, labels: Mapping[str, str]) -> dict:
     }
 
 
+def network_policies(domain: str, labels: Mapping[str, str], vpc_cidr: str | None) -> dict[str, dict]:
+    """The domain namespace's ingress isolation, keyed by role: `default-deny`, then `allow-platform`.
+
+    Only pods of the platform's own namespaces (`app.kubernetes.io/part-of: livecommerce`) and, with
+    `vpc_cidr`, addresses of the VPC may connect: the MSE gateway, SLB health checks and kubelet probes come
+    from VPC addresses. Terway enforces policies with Cilium, whose CIDR rules never match cluster pods, so
+    the VPC rule does not reopen pod-to-pod traffic from other namespaces. Egress stays open: services call
+    the registry, ARMS, databases and Redis, whose addresses are not known here.
+    """
+    deny = {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "default-deny-ingress", "namespace": domain, "labels": dict(labels)},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+    }
+    sources: list[dict] = [{"namespaceSelector": {"matchLabels": {PART_OF_LABEL: "livecommerce"}}}]
+    if vpc_cidr is not None:
+        sources.append({"ipBlock": {"cidr": vpc_cidr}})
+    allow = {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "allow-platform-ingress", "namespace": domain, "labels": dict(labels)},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{"from": sources}]},
+    }
+    return {"default-deny": deny, "allow-platform": allow}
+
+
 def placement_of(service: ServiceSettings, node_pool_selector: Mapping[str, str]) -> scheduling.Placement:
     """The service's placement from the scheduling library."""
     s = service.scheduling
@@ -473,6 +498,8 @@ def _register(name: str, manifest: dict, opts: pulumi.ResourceOptions) -> pulumi
         return k8s.policy.v1.PodDisruptionBudget(name, metadata=meta, spec=manifest["spec"], opts=opts)
     if (api, kind) == ("autoscaling/v2", "HorizontalPodAutoscaler"):
         return k8s.autoscaling.v2.HorizontalPodAutoscaler(name, metadata=meta, spec=manifest["spec"], opts=opts)
+    if (api, kind) == ("networking.k8s.io/v1", "NetworkPolicy"):
+        return k8s.networking.v1.NetworkPolicy(name, metadata=meta, spec=manifest["spec"], opts=opts)
     if (api, kind) == ("networking.k8s.io/v1", "Ingress"):
         return k8s.networking.v1.Ingress(name, metadata=meta, spec=manifest["spec"], opts=opts)
     if (api, kind) in {(scheduling.RESOURCE_POLICY_API_VERSION, "ResourcePolicy"),
@@ -487,13 +514,21 @@ class WorkloadsArgs:
     """Every service of the stack and the live-event calendar."""
 
     env: str
+    """The stack's environment."""
     services: Sequence[ServiceSettings]
+    """`livecommerce:platform.services`."""
     live_events: Sequence[LiveEventSettings] = ()
+    """`livecommerce:platform.live_events` (each service picks the events that target it)."""
     now: datetime
     """The instant the calendar is read against (aware)."""
     node_pool_selector: Mapping[str, str] = field(default_factory=dict)
+    """Node labels of the steady-base ECS node pools."""
     secret_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secret config values by key name, for `env_secrets[].value_secret`."""
     labels: Mapping[str, str] = field(default_factory=dict)
+    """Extra labels for every object (e.g. `owner`, `env`)."""
+    vpc_cidr: str | None = None
+    """The VPC range: the gateway, SLB health checks and kubelet probes come from it (NetworkPolicy)."""
 
 
 class Workloads(pulumi.ComponentResource):
@@ -507,11 +542,15 @@ class Workloads(pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkloadsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:workloads:Workloads", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        base_labels = {label_value(k): label_value(v) for k, v in args.labels.items()}
+        base_labels = {k: label_value(v) for k, v in args.labels.items()}
+        platform_labels = {PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi", **base_labels}
         namespaces: dict[str, pulumi.CustomResource] = {}
         for domain in sorted({s.domain for s in args.services}):
-            namespaces[domain] = _register(f"{name}-ns-{domain}", namespace_manifest(domain, {
-                PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi", **base_labels}), child)
+            ns = _register(f"{name}-ns-{domain}", namespace_manifest(domain, platform_labels), child)
+            namespaces[domain] = ns
+            in_ns = pulumi.ResourceOptions(parent=self, depends_on=[ns])
+            for role, manifest in network_policies(domain, platform_labels, args.vpc_cidr).items():
+                _register(f"{name}-ns-{domain}-{role}", manifest, in_ns)
         self.services = {}
         for s in args.services:
             wanted = {e.value_secret for e in s.env_secrets if e.value_secret is not None}

@@ -23,7 +23,7 @@ def _build(services, events=(), secret_values: dict[str, str] | None = None) -> 
             env="prod", services=services, live_events=list(events), now=NOW,
             node_pool_selector={"livecommerce.io/node-role": "steady-base"},
             secret_values={k: pulumi.Output.secret(v) for k, v in (secret_values or {}).items()},
-            labels={"owner": "live-platform", "env": "prod"}),
+            labels={"owner": "live-platform", "env": "prod"}, vpc_cidr="10.0.0.0/16"),
             opts=pulumi.ResourceOptions(providers=[provider]))
 
     return record(program)
@@ -47,6 +47,10 @@ def test_children_types_and_names(plan: dict) -> None:
         ("livecommerce:workloads:Workloads", "prod-workloads"),
         ("kubernetes:core/v1:Namespace", "prod-workloads-ns-catalog"),
         ("kubernetes:core/v1:Namespace", "prod-workloads-ns-trade"),
+        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "prod-workloads-ns-catalog-default-deny"),
+        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "prod-workloads-ns-catalog-allow-platform"),
+        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "prod-workloads-ns-trade-default-deny"),
+        ("kubernetes:networking.k8s.io/v1:NetworkPolicy", "prod-workloads-ns-trade-allow-platform"),
         ("livecommerce:workloads:Microservice", "prod-workloads-shop"),
         ("kubernetes:core/v1:ServiceAccount", "prod-workloads-shop-sa"),
         ("kubernetes:core/v1:Secret", "prod-workloads-shop-env"),
@@ -99,6 +103,7 @@ def test_ordering_dependencies(plan: dict) -> None:
     assert urn["prod-workloads-shop-v1"] in res["prod-workloads-shop-hpa"]["dependencies"]
     assert urn["prod-workloads-shop-hpa"] in res["prod-workloads-shop-cronhpa"]["dependencies"]
     assert urn["prod-workloads-ns-catalog"] in res["prod-workloads-product-v1"]["dependencies"]
+    assert urn["prod-workloads-ns-trade"] in res["prod-workloads-ns-trade-default-deny"]["dependencies"]
 
 
 def test_secret_value_never_reaches_the_plan(plan: dict) -> None:

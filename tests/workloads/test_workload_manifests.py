@@ -193,3 +193,17 @@ _services = st.builds(
 @given(svc=_services)
 def test_any_valid_service_gives_schema_valid_objects(svc: ServiceSettings) -> None:
     assert _problems(_objects(svc, events=[event(peak_replicas=25)])) == []
+
+
+def test_network_policies_isolate_each_domain() -> None:
+    pols = wl.network_policies("trade", {"owner": "x"}, "10.0.0.0/16")
+    assert list(pols) == ["default-deny", "allow-platform"]
+    deny, allow = pols["default-deny"], pols["allow-platform"]
+    assert deny["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"]}
+    assert allow["spec"]["ingress"] == [{"from": [
+        {"namespaceSelector": {"matchLabels": {"app.kubernetes.io/part-of": "livecommerce"}}},
+        {"ipBlock": {"cidr": "10.0.0.0/16"}}]}]
+    assert len(wl.network_policies("trade", {}, None)["allow-platform"]["spec"]["ingress"][0]["from"]) == 1
+    for obj in pols.values():
+        assert obj["metadata"]["namespace"] == "trade"
+        assert validate_builtin(obj, K8S_VERSION) == []
