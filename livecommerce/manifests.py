@@ -122,7 +122,7 @@ def render_manifests(plan: dict[str, Any]) -> dict[str, str]:
     paths = [_path(o, p, False) for o, p in entries]
     clashing = {p for p in paths if paths.count(p) > 1}
     out: dict[str, str] = {}
-    for (obj, prefix), path in zip(entries, paths):
+    for (obj, prefix), path in zip(entries, paths, strict=True):
         if path in clashing:  # same kind and name in two API groups: tell them apart by group
             path = _path(obj, prefix, True)
         if path in out:

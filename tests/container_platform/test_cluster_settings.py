@@ -96,7 +96,8 @@ def test_maintenance_time_is_rfc3339_and_stable():
 
 def test_pool_labels_carry_the_selector_labels_first():
     p = pool(role="system", labels={"livecommerce.io/workload": "agents"})
-    assert pool_labels(p) == {NODE_POOL_LABEL: "steady", POOL_ROLE_LABEL: "system", "livecommerce.io/workload": "agents"}
+    assert pool_labels(p) == {NODE_POOL_LABEL: "steady", POOL_ROLE_LABEL: "system",
+                              "livecommerce.io/workload": "agents"}
     assert steady_base_selector() == {POOL_ROLE_LABEL: "steady-base"}
     assert pool_labels(pool())[POOL_ROLE_LABEL] == steady_base_selector()[POOL_ROLE_LABEL]
 
