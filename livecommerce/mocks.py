@@ -42,6 +42,7 @@ _ID_PREFIX = {
     "alicloud:ecs/eipAddress:EipAddress": "eip-",
     "alicloud:ecs/securityGroup:SecurityGroup": "sg-",
     "alicloud:cs/managedKubernetes:ManagedKubernetes": "c",
+    "alicloud:ackone/cluster:Cluster": "c",
     "alicloud:mse/cluster:Cluster": "mse-cn-",
     "alicloud:mse/gateway:Gateway": "gw-",
     "alicloud:log/project:Project": "",

@@ -164,3 +164,14 @@ def test_write_is_atomic_and_replaces_only_its_own_output(tmp_path, plan):
     with pytest.raises(UserError, match="not empty and was not written by livecommerce"):
         write_manifests(plan, theirs)
     assert (theirs / "keep.txt").read_text() == "mine"
+
+
+def test_the_shipped_stacks_manifests_pass_kubernetes_validate():
+    from livecommerce.engine import run_preview
+
+    for env in ("dev", "prod"):
+        for path, text in render_manifests(run_preview(env).plan).items():
+            obj = yaml.safe_load(text)
+            if obj["apiVersion"].split("/")[0].endswith("alibabacloud.com"):
+                continue  # CRDs: checked against their own schemas in the workloads tests
+            assert validate_builtin(obj, K8S_VERSION) == [], f"{env}: {path}"
