@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Mapping
-from datetime import datetime, UTC
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +213,7 @@ def _process(
                 "segmentSeconds": plan.segment_seconds, "preset": plan.preset,
                 "audioBitrate": plan.audio_bitrate_bps, "ladder": [r.name for r in settings.ladder],
             },
-            transcoded_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            transcoded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             request_id=request_id,
         )  # fmt: skip
         try:

@@ -73,3 +73,23 @@ def test_zip_imports_the_way_fc_loads_it(tmp_path):
         [sys.executable, "-E", "-s", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["True", "transcoder.handler"]
+
+
+def test_shipped_code_is_python_39_syntax_with_only_stdlib_and_oss2_imports():
+    # FC runs python3.10 (or 3.9); the venv here is 3.11, so guard the syntax and the imports.
+    import ast
+
+    allowed = set(sys.stdlib_module_names) | {"oss2", "transcoder"}
+    for name in names(package_code(SRC)):
+        if not name.endswith(".py"):
+            continue
+        source = zipfile.ZipFile(io.BytesIO(package_code(SRC))).read(name).decode()
+        tree = ast.parse(source, filename=name, feature_version=(3, 9))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            assert roots <= allowed, f"{name} imports {roots - allowed}"
