@@ -318,6 +318,6 @@ def routing_problems(s: ObservabilitySettings) -> list[str]:
     for severity, route in s.routing.routes.items():
         for channel in route.channels:
             if not targets[channel]:
-                errors.append(f"observability.routing.routes.{severity}: channel {channel} reaches no one; {fixes[channel]} "
-                              f"or remove {channel}")
+                errors.append(f"observability.routing.routes.{severity}: channel {channel} reaches no one; "
+                              f"{fixes[channel]} or remove {channel}")
     return errors
