@@ -376,10 +376,14 @@ def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
     collector = _LogCollector()
     logger.addHandler(collector)
     features = set(monitor.GetDeploymentInfo(empty_pb2.Empty()).supportedFeatures)
-    settings.configure(pmocks.MockSettings(
-        monitor=monitor, monitor_features=features, engine=pmocks.MockEngine(logger),
-        project=PROJECT, stack=env, dry_run=False, organization="organization", callbacks=None,
-    ))
+    # A full Settings (not pulumi's MockSettings) so this run gets its own `outputs` set, lock and RPC
+    # manager: Pulumi's context properties fall back to a process-wide default, and tasks another
+    # thread left in a shared `outputs` set would make this run wait forever on a foreign event loop.
+    run_settings = settings.Settings(project=PROJECT, stack=env, monitor=monitor, engine=pmocks.MockEngine(logger),
+                                     dry_run=False, organization="organization", root_directory=str(REPO_ROOT))
+    run_settings.monitor_features = features
+    run_settings.callbacks = None
+    settings.configure(run_settings)
     settings.ROOT.set(None)
     _sync_await(run_in_stack(program))
     return monitor, collector.messages

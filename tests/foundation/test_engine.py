@@ -120,3 +120,27 @@ def test_computed_outputs_have_realistic_shapes():
     assert out["snat"].startswith("stb-")
     assert out["intranet"].startswith("https://10.") and out["internet"] == ""
     assert out["account"].isdigit() and len(out["account"]) == 16
+
+
+def test_runs_are_isolated_from_main_thread_mock_runtimes():
+    """Regression: a test that used pulumi.runtime.set_mocks on the main thread left tasks in Pulumi's
+    process-wide default `outputs` set, and the next engine run waited on them forever."""
+    import threading
+
+    class Mocks(pulumi.runtime.Mocks):
+        def new_resource(self, args):
+            return "id-1", args.inputs
+
+        def call(self, args):
+            return {}, None
+
+    # set_mocks registers a root Stack on this thread's loop and leaves its tasks pending, as a
+    # pytest fixture that calls it does; then a resource is created outside any awaited test.
+    pulumi.runtime.set_mocks(Mocks(), project="other", stack="main-thread", preview=False)
+    alicloud.vpc.Network("leftover", cidr_block="10.0.0.0/16")
+    done = {}
+    worker = threading.Thread(target=lambda: done.update(plan=record(deps_program)), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert "plan" in done, "record() hung after a main-thread mock runtime"
+    assert {r["name"] for r in done["plan"]["resources"]} >= {"vpc", "sg", "sw"}
