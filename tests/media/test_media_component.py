@@ -91,6 +91,9 @@ def test_buckets_are_private_encrypted_blocked_and_protected(prod):
         assert bucket["inputs"]["bucket"] == name and bucket["protect"] is True
         assert bucket["inputs"]["forceDestroy"] is False and bucket["inputs"]["redundancyType"] == "ZRS"
         assert "acl" not in bucket["inputs"] and "serverSideEncryptionRule" not in bucket["inputs"]
+        # The sub-resources own these attributes; the bucket must not revert them on every `up`.
+        assert sorted(bucket["options"]["ignoreChanges"]) == ["acl", "logging", "policy", "serverSideEncryptionRule",
+                                                              "versioning"]
         assert bucket["inputs"]["tags"]["role"] == f"media-{role}"
         for sub, inputs in (("acl", {"acl": "private"}), ("public-access-block", {"blockPublicAccess": True}),
                             ("encryption", {"sseAlgorithm": "AES256"}), ("versioning", {"status": "Enabled"}),
