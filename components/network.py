@@ -47,6 +47,9 @@ class NetworkSettings(BaseModel):
     """Most pods per node (Terway ENI-IP); with `max_nodes`, sizes the pod vSwitches."""
     nat_eip_bandwidth_mbps: int = Field(default=200, ge=1, le=10000)
     """Peak bandwidth of the NAT gateway's EIP (pay by traffic), in Mbps."""
+    deletion_protection: bool = True
+    """Deletion protection on the NAT gateway, and `protect` on the VPC, NAT gateway and EIP: losing them
+    cuts all egress and changes the egress IP partners allow-list. Dev may turn it off."""
 
     @field_validator("zones")
     @classmethod
@@ -205,9 +208,12 @@ class Network(pulumi.ComponentResource):
                                max_pods_per_node=s.max_pods_per_node, service_cidr=s.service_cidr)
         child = pulumi.ResourceOptions(parent=self)
 
+        # Stateful egress pieces: the VPC (everything lives in it), the NAT gateway and its EIP (partners
+        # allow-list the egress IP). Protected when the environment asks for deletion protection.
+        keep = pulumi.ResourceOptions(parent=self, protect=s.deletion_protection)
         vpc = alicloud.vpc.Network(f"{name}-vpc", vpc_name=f"livecommerce-{args.env}", cidr_block=s.vpc_cidr,
                                    description=f"livecommerce {args.env} platform network", tags=tags,
-                                   opts=child)
+                                   opts=keep)
         node_switches: dict[str, alicloud.vpc.Switch] = {}
         pod_switches: dict[str, alicloud.vpc.Switch] = {}
         for zp in self.plan.zones:
@@ -225,11 +231,11 @@ class Network(pulumi.ComponentResource):
             f"{name}-nat", vpc_id=vpc.id, vswitch_id=node_switches[self.zones[0]].id, nat_type="Enhanced",
             payment_type="PayAsYouGo", internet_charge_type="PayByLcu", network_type="internet",
             nat_gateway_name=f"livecommerce-{args.env}-nat", eip_bind_mode="NAT",
-            deletion_protection=False, tags=tags, opts=child)
+            deletion_protection=s.deletion_protection, tags=tags, opts=keep)
         eip = alicloud.ecs.EipAddress(
             f"{name}-nat-eip", address_name=f"livecommerce-{args.env}-nat", payment_type="PayAsYouGo",
             internet_charge_type="PayByTraffic", bandwidth=str(s.nat_eip_bandwidth_mbps), isp="BGP",
-            tags=tags, opts=child)
+            deletion_protection=s.deletion_protection, tags=tags, opts=keep)
         assoc = alicloud.ecs.EipAssociation(f"{name}-nat-eip-association", allocation_id=eip.id,
                                             instance_id=nat.id, instance_type="Nat", opts=child)
         # One SNAT entry per vSwitch, nodes and pods alike; they need the EIP bound first.

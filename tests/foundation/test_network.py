@@ -65,3 +65,18 @@ def test_tags_on_every_taggable_resource():
     for res in plan["resources"]:
         if res["type"] in taggable:
             assert {k: res["inputs"]["tags"][k] for k in TAGS} == TAGS, res["name"]
+
+
+def test_deletion_protection_guards_the_egress_path_unless_turned_off():
+    def plan_for(protect):
+        s = NetworkSettings(zones=["cn-hangzhou-h"], deletion_protection=protect)
+        return record(lambda: Network("t-network", NetworkArgs(env="t", settings=s, tags=TAGS)))
+
+    on, off = plan_for(True), plan_for(False)
+    for token in ("alicloud:vpc/network:Network", "alicloud:vpc/natGateway:NatGateway",
+                  "alicloud:ecs/eipAddress:EipAddress"):
+        assert by_type(on, token)[0]["protect"] is True
+        assert by_type(off, token)[0]["protect"] is False
+    assert by_type(on, "alicloud:vpc/natGateway:NatGateway")[0]["inputs"]["deletionProtection"] is True
+    assert by_type(off, "alicloud:vpc/natGateway:NatGateway")[0]["inputs"]["deletionProtection"] is False
+    assert by_type(on, "alicloud:vpc/switch:Switch")[0]["protect"] is False
