@@ -398,6 +398,10 @@ class ServiceAuthRule(pulumi.dynamic.Resource, module="mse", name="ServiceAuthRu
     """Server-side id of the authentication policy."""
 
     def __init__(self, resource_name: str, args: ServiceAuthRuleArgs, opts: pulumi.ResourceOptions | None = None):
+        if not args.rules or any(not r.caller_app_ids for r in args.rules):
+            raise ValueError(
+                f"ServiceAuthRule {resource_name}: rules needs at least one AuthRule, each with caller_app_ids"
+            )
         props = {
             "name": args.name or resource_name,
             "region": args.region,

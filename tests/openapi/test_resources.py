@@ -187,3 +187,11 @@ def test_queued_flow_rule_needs_a_timeout():
     with pytest.raises(ValueError, match="orders-qps: control_behavior 2 .queue. needs max_queueing_time_ms"):
         FlowRule("orders-qps", FlowRuleArgs(region="cn-hangzhou", app_name="orders",
                                            resource="GET:/api/orders", threshold=5, control_behavior=2))
+
+
+def test_service_auth_rule_needs_callers():
+    with pytest.raises(ValueError, match="orders-callers: rules needs at least one AuthRule"):
+        ServiceAuthRule("orders-callers", ServiceAuthRuleArgs(region="cn-hangzhou", app_id="app-orders", rules=()))
+    with pytest.raises(ValueError, match="each with caller_app_ids"):
+        ServiceAuthRule("orders-callers", ServiceAuthRuleArgs(
+            region="cn-hangzhou", app_id="app-orders", rules=(AuthRule(()),)))
