@@ -75,3 +75,15 @@ def labels(rule: dict) -> dict[str, str]:
 
 
 __all__ = ["SECRET_PLACEHOLDER"]
+
+
+_PLANS: dict[str, dict] = {}
+
+
+def stack_plan(env: str) -> dict:
+    """The shipped stack's plan, computed once per test session (treat as read-only; deepcopy to mutate)."""
+    from livecommerce.engine import run_preview
+
+    if env not in _PLANS:
+        _PLANS[env] = run_preview(env).plan
+    return _PLANS[env]

@@ -12,7 +12,7 @@ from components.observability import alert_rules as ar
 from components.observability.settings import ThresholdSettings
 from livecommerce.engine import read_stack_file
 from stacks.config import check_stack_config
-from tests.observability.helpers import CLUSTER, FN, IDC, ORDER, SHOP
+from tests.observability.helpers import CLUSTER, FN, IDC, ORDER, SHOP, stack_plan
 
 PROD = ThresholdSettings()
 KW = {"env": "t", "team": "live", "runbook_base_url": "https://runbooks.example.com/alerts"}
@@ -124,9 +124,7 @@ def test_duplicate_targets_are_refused():
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
 def test_every_rule_of_every_shipped_stack_parses(env):
-    from livecommerce.engine import run_preview
-
-    plan = run_preview(env).plan
+    plan = stack_plan(env)
     rules = [r for r in plan["resources"] if r["type"] == "alicloud:arms/prometheusAlertRule:PrometheusAlertRule"]
     assert rules
     for r in rules:

@@ -9,13 +9,12 @@ import pytest
 from rich.console import Console
 
 from livecommerce.coverage import coverage, render_text
-from livecommerce.engine import run_preview
-from tests.observability.helpers import ALERT_RULE, DISPATCH, labels
+from tests.observability.helpers import ALERT_RULE, DISPATCH, labels, stack_plan
 
 
 @pytest.fixture(scope="module")
 def prod_plan():
-    return run_preview("prod").plan
+    return stack_plan("prod")
 
 
 def gaps_for(cov, name):
@@ -23,8 +22,8 @@ def gaps_for(cov, name):
 
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
-def test_shipped_stacks_have_no_gaps(env, prod_plan):
-    plan = prod_plan if env == "prod" else run_preview(env).plan
+def test_shipped_stacks_have_no_gaps(env):
+    plan = stack_plan(env)
     cov = coverage(plan)
     assert cov["gaps"] == []
     kinds = {t["kind"] for t in cov["targets"]}

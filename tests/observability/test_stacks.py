@@ -10,7 +10,7 @@ from livecommerce.cli import main
 from livecommerce.engine import SECRET_PLACEHOLDER, read_stack_file
 from livecommerce.plan import load_plan
 from stacks.config import check_stack_config
-from tests.observability.helpers import ALERT_RULE, DISPATCH, labels, of, one
+from tests.observability.helpers import ALERT_RULE, DISPATCH, labels, of, one, stack_plan
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +94,8 @@ def test_preview_prints_the_coverage_summary_without_gaps(prod):
     assert "Observability coverage" in printed and "observability: no gaps" in printed
 
 
-def test_dev_is_minimal(tmp_path):
-    from livecommerce.engine import run_preview
-
-    plan = run_preview("dev").plan
+def test_dev_is_minimal():
+    plan = stack_plan("dev")
     assert of(plan, "alicloud:arms/syntheticTask:SyntheticTask") == []
     assert of(plan, "alicloud:arms/alertContact:AlertContact") == []
     for d in of(plan, DISPATCH):
