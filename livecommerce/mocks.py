@@ -111,9 +111,12 @@ def _mse_cluster(inputs, rid, name):
 
 
 def _mse_gateway(inputs, rid, name):
-    return {"slbLists": [{"slbId": f"lb-{digest(rid, 'gw')}", "slbIp": fake_ip(rid, "gw", first=10),
-                          "slbPort": "80", "type": "PRIVATE", "gatewaySlbMode": "Auto"}],
-            "status": "2"}
+    slbs = [{"slbId": f"lb-{digest(rid, 'gw')}", "slbIp": fake_ip(rid, "gw", first=10),
+             "slbPort": "80", "type": "PRIVATE", "gatewaySlbMode": "Auto"}]
+    if inputs.get("internetSlbSpec"):
+        slbs.append({"slbId": f"lb-{digest(rid, 'gw-pub')}", "slbIp": fake_ip(rid, "gw-pub"),
+                     "slbPort": "80", "type": "PUBLIC", "gatewaySlbMode": "Auto"})
+    return {"slbLists": slbs, "status": "2"}
 
 
 def _ram_role(inputs, rid, name):
@@ -176,6 +179,11 @@ def _webhook_contact(inputs, rid, name):
     return {"webhook_id": rid}
 
 
+def _mse_rule(output: str):
+    # MSE governance objects (components/governance/rules.py) expose their numeric server id.
+    return lambda inputs, rid, name: {output: rid}
+
+
 def _k8s_provider(inputs, rid, name):
     return {}
 
@@ -201,6 +209,11 @@ _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
     "alicloud:log/project:Project": _log_project,
     "pulumi-python:dynamic/arms:RumApp": _rum_app,
     "pulumi-python:dynamic/arms:WebhookContact": _webhook_contact,
+    "pulumi-python:dynamic/mse:LaneGroup": _mse_rule("group_id"),
+    "pulumi-python:dynamic/mse:Lane": _mse_rule("lane_id"),
+    "pulumi-python:dynamic/mse:ServiceAuthRule": _mse_rule("policy_id"),
+    "pulumi-python:dynamic/mse:DegradationRule": _mse_rule("rule_id"),
+    "pulumi-python:dynamic/mse:FlowRule": _mse_rule("rule_id"),
 }
 
 # ARMS contacts, robots, dispatch rules and alert rules have numeric ids.
@@ -211,6 +224,11 @@ _NUMERIC_ID_TYPES = {
     "alicloud:arms/dispatchRule:DispatchRule",
     "alicloud:arms/syntheticTask:SyntheticTask",
     "pulumi-python:dynamic/arms:WebhookContact",
+    "pulumi-python:dynamic/mse:LaneGroup",
+    "pulumi-python:dynamic/mse:Lane",
+    "pulumi-python:dynamic/mse:ServiceAuthRule",
+    "pulumi-python:dynamic/mse:DegradationRule",
+    "pulumi-python:dynamic/mse:FlowRule",
 }
 
 
@@ -285,6 +303,18 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
             "id": cid,
             "temporaryDurationMinutes": args.get("temporaryDurationMinutes", 0),
         }
+    if token == "alicloud:mse/getClusters:getClusters":
+        # The registry's private endpoint (mse.Cluster has no endpoint output; docs/governance.md).
+        clusters = [{
+            "id": i, "instanceId": i, "clusterId": f"mse-{digest(i, 'cid', length=8)}", "clusterName": i,
+            "clusterType": "Nacos-Ans", "status": "INIT_SUCCESS", "healthStatus": "GREEN", "instanceCount": 3,
+            "intranetDomain": f"{i}-p.nacos-ans.mse.aliyuncs.com", "intranetAddress": fake_ip(i, "mse", first=10),
+            "intranetPort": "8848", "internetAddress": "", "internetDomain": "", "internetPort": "",
+            "aclId": "", "appVersion": "2.3.2.1", "cpu": 2, "initCostTime": 0, "memoryCapacity": 4,
+            "payInfo": "PayAsYouGo", "pubNetworkFlow": "0", "instanceModels": [],
+        } for i in (args.get("ids") or [])]
+        return {"clusters": clusters, "ids": [c["id"] for c in clusters],
+                "names": [c["clusterName"] for c in clusters], "id": "mse-clusters"}
     if token == "alicloud:cs/getClusters:getClusters":
         return {"clusters": [], "ids": [], "names": [], "id": "clusters"}
     # Unknown data sources answer with their arguments and a stable id, so code reading them runs.

@@ -38,6 +38,7 @@ from components.container_platform.service_settings import (
     ServiceSettings,
     workload_problems,
 )
+from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
 from components.network import CidrPlanError, NetworkSettings, plan_cidrs
 from components.observability.settings import ObservabilitySettings, routing_problems
@@ -89,6 +90,9 @@ class PlatformConfig(BaseModel):
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     """ARMS metrics, generated alert rules and their routing to people (SMS, DingTalk, webhooks), synthetic
     probes, front-end RUM apps, and the SLS project for application, function, control-plane and audit logs."""
+    governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
+    """MSE microservice governance: the Nacos registry, the cloud-native gateway, the stack's MSE namespace,
+    end-to-end canary lanes and the service authentication, degradation and flow-control rules."""
 
     @field_validator("tags")
     @classmethod
@@ -132,6 +136,7 @@ class PlatformConfig(BaseModel):
                 errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
         errors.extend(workload_problems(self.services, self.live_events, env))
         errors.extend(_observability_problems(self, env))
+        errors.extend(governance_problems(self.governance, self.services, self.network.zones, env))
         if errors:
             raise ValueError("\n".join(errors))
         return self

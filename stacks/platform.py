@@ -8,6 +8,7 @@ network -> container platform (ACK + ECS node pools + ECI virtual nodes, externa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,7 +21,12 @@ from components.container_platform.cluster import AckCluster, AckClusterArgs
 from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.container_platform.scheduling import ScheduleError
+from components.container_platform.service_settings import ServiceSettings
 from components.container_platform.workloads import Workloads, WorkloadsArgs
+from components.governance.gateway import Gateway, GatewayArgs
+from components.governance.lanes import Governance, GovernanceArgs, lane_summary
+from components.governance.registry import Registry, RegistryArgs
+from components.governance.settings import mse_namespace, with_mse_namespace
 from components.media.transcoding import Media, MediaArgs
 from components.network import Network, NetworkArgs
 from components.observability.logs import LogProject, LogProjectArgs
@@ -125,10 +131,27 @@ def program() -> None:
     # Handed to workload components through opts (components never build providers).
     _ = external_k8s_providers
 
-    # 3. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
+    # 3. Microservice governance (MSE): the Nacos registry (private, in the VPC) with the stack's namespace,
+    #    and the cloud-native gateway in front of the services, replicas over two zones.
+    namespace = mse_namespace(cfg.governance, ctx.env)
+    registry = Registry(f"{ctx.env}-registry", RegistryArgs(
+        env=ctx.env, settings=cfg.governance.registry, namespace=namespace, vpc_id=network.vpc_id,
+        vswitch_id=network.node_vswitch_ids[0], tags=ctx.tags), opts=cloud)
+    gateway = Gateway(f"{ctx.env}-gateway", GatewayArgs(
+        env=ctx.env, settings=cfg.governance.gateway, vpc_id=network.vpc_id,
+        vswitch_ids=network.node_vswitch_ids), opts=cloud)
+
+    # 4. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
     #    service its versions (Deployments with MSE/ARMS labels), HPA + CronHPA from the live-event
     #    calendar, ResourcePolicy (ECS first, then ECI), and MSE Ingress with canary rules at the entry.
-    workloads = _workloads(ctx, k8s_provider, node_pools.steady_base_selector)
+    # Every service's pods carry the stack's MSE namespace (`mseNamespace`), the registry's namespace.
+    services = with_mse_namespace(cfg.services, namespace)
+    workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector)
+
+    # End-to-end canary lanes entered at the gateway, and the governance rules, once the tagged pods exist.
+    governance = Governance(f"{ctx.env}-governance", GovernanceArgs(
+        env=ctx.env, region=ctx.region, namespace=namespace, settings=cfg.governance, services=services,
+        gateway_id=gateway.gateway_id, depends_on=[workloads, registry]))
 
     # 5. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
     #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the stack's SLS project.
@@ -137,7 +160,7 @@ def program() -> None:
         env=ctx.env, region=ctx.region, account_id=account.id, settings=cfg.media,
         log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags), opts=cloud)
 
-    # 4. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
+    # 6. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
     #    metric agents on registered clusters), alert rules generated per cluster, service and function,
     #    routed by severity to people (SMS, DingTalk, webhooks), synthetic probes, front-end RUM apps.
     monitoring = _monitoring(ctx, cluster, node_pools, external, media, cloud)
@@ -160,6 +183,16 @@ def program() -> None:
     if external.fleet_id is not None:
         pulumi.export("fleetId", external.fleet_id)
     pulumi.export("logProject", logs.project_name)
+    pulumi.export("mseNamespace", registry.namespace_id)
+    pulumi.export("registryEndpoint", registry.endpoint)
+    pulumi.export("registryInstanceId", registry.instance_id)
+    pulumi.export("gatewayId", gateway.gateway_id)
+    pulumi.export("gatewayIntranetIp", gateway.intranet_ip)
+    if cfg.governance.gateway.internet_slb:
+        pulumi.export("gatewayInternetIp", gateway.internet_ip)
+    if governance.lane_group_id is not None:
+        pulumi.export("laneGroupId", governance.lane_group_id)
+        pulumi.export("lanes", lane_summary(cfg.governance, services))
     pulumi.export("prometheusId", monitoring.prometheus_id)
     # The front-end builds read these: ArmsRum.init({pid, endpoint}).
     for app, (pid, endpoint) in monitoring.rum.items():
@@ -188,13 +221,14 @@ def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, e
         secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
 
 
-def _workloads(ctx: StackContext, k8s_provider: k8s.Provider, node_pool_selector: dict[str, str]) -> Workloads:
+def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
+               node_pool_selector: dict[str, str]) -> Workloads:
     """The Workloads component; the live-event calendar is read against the current time."""
     cfg = ctx.config
     keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
     try:
         return Workloads(f"{ctx.env}-workloads", WorkloadsArgs(
-            env=ctx.env, services=cfg.services, live_events=cfg.live_events, now=datetime.now(UTC),
+            env=ctx.env, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
             labels={"owner": cfg.owner, "env": ctx.env}, vpc_cidr=cfg.network.vpc_cidr),
             opts=pulumi.ResourceOptions(providers=[k8s_provider]))

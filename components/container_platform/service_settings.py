@@ -213,8 +213,9 @@ class ServiceGovernance(BaseModel):
     app_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", max_length=63)
     """App name in MSE and ARMS; null (default) means `<env>-<service>`, so environments sharing an account
     never mix their metrics. Every version shares it: versions differ only by tag."""
-    mse_namespace: str = Field(default="default", pattern=_LABEL_VALUE, max_length=63)
-    """The MSE microservice namespace (`mseNamespace`; not a Kubernetes namespace). Created if missing."""
+    mse_namespace: str | None = Field(default=None, pattern=_LABEL_VALUE, max_length=63)
+    """The MSE microservice namespace (`mseNamespace`; not a Kubernetes namespace). Null (default) means the
+    stack's `governance.namespace`, where the registry, lanes and rules live; a different value is rejected."""
     language: Literal["java", "golang", "python"] = "java"
     """The app's language: ack-onepilot injects the Java agent itself; Go and Python apps are built with
     the agent and say so with `aliyun.com/app-language`."""

@@ -62,7 +62,9 @@ def governance_labels(app: str, governance: ServiceGovernance, tag: str | None) 
     }
     if governance.mse:
         labels[MSE_APP_NAME] = app
-        labels[MSE_NAMESPACE] = governance.mse_namespace
+        # The stack fills it from `governance.namespace` (components/governance/settings.py); MSE's own
+        # default namespace is the fallback when a service is built without a stack.
+        labels[MSE_NAMESPACE] = governance.mse_namespace or "default"
     if governance.arms:
         labels[ARMS_APP_NAME] = app
     if governance.language != "java":
