@@ -17,8 +17,8 @@ Everything is sorted and nothing depends on time, so the same inputs give a byte
 
 from __future__ import annotations
 
-import json
 import itertools
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -178,13 +178,8 @@ def cell(text: Any) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def code(value: Any, limit: int = 60) -> str:
-    """A rendered input value as inline code, safe in a table cell."""
-    text = render_value(value, limit).replace("`", "'").replace("|", "\\|")
-    return f"`{text}`"
-
-
 def _code_text(text: str) -> str:
+    """Rendered value text as inline code, safe in a table cell."""
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
 
 
