@@ -116,11 +116,14 @@ def test_secret_env_has_exactly_one_source() -> None:
 
 
 def test_value_secret_keys_are_found_by_the_config_secret_walk() -> None:
-    from stacks.config import PlatformConfig
+    import yaml
 
-    svc = service_dict(env_secrets=[{"name": "DB_PASSWORD", "value_secret": "shop-db-password"}])
-    cfg = PlatformConfig.model_validate({"owner": "o", "cost_center": "c", "network": {"zones": ["cn-hangzhou-h"]},
-                                         "services": [svc]})
+    from stacks.config import CONFIG_KEY, parse_platform
+
+    # The dev stack's own settings, so the test keeps up with the other sections' rules.
+    raw = yaml.safe_load(open("stacks/Pulumi.dev.yaml"))["config"][CONFIG_KEY]
+    raw["services"] = [service_dict(env_secrets=[{"name": "DB_PASSWORD", "value_secret": "shop-db-password"}])]
+    cfg = parse_platform(raw, env="dev", region="cn-hangzhou")
     assert "shop-db-password" in cfg.secret_keys()
 
 
