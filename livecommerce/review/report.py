@@ -366,16 +366,46 @@ def policy_section(item: EnvInput, level: int) -> list[str]:
 
 
 def _signals_text(value: Any) -> str:
+    """Signals of one target: `name ✅` when present (and routed), `name ❌` when not."""
     if isinstance(value, Mapping):
         parts = []
         for k in sorted(value):
             v = value[k]
-            mark = "✅" if v is True else "❌" if v is False or v is None or v == [] else cell(render_value(v, 40))
+            if isinstance(v, Mapping):  # {"severity": ..., "rules": [...], "routes": [...]}
+                ok = bool(v.get("routes", True)) and bool(v.get("rules", True))
+                mark = "✅" if ok else "❌ unrouted"
+            else:
+                mark = "✅" if v is True else "❌" if v is False or v is None or v == [] else cell(render_value(v, 40))
             parts.append(f"{cell(k)} {mark}")
         return ", ".join(parts) or "–"
     if isinstance(value, (list, tuple)):
         return ", ".join(cell(str(v)) for v in value) or "–"
     return cell(render_value(value, 80))
+
+
+def _coverage_targets(cov: Mapping[str, Any]) -> list[tuple[str, Any, list[str]]]:
+    """(target label, signals, missing) from either `targets: {name: signals}` or
+    `targets: [{kind, name, signals, missing}]` (livecommerce.coverage's shape)."""
+    targets = cov.get("targets")
+    if isinstance(targets, Mapping):
+        return [(str(t), targets[t], []) for t in sorted(targets)]
+    if isinstance(targets, list):
+        rows = []
+        for t in targets:
+            if isinstance(t, Mapping):
+                label = f"{t.get('kind')}: {t.get('name')}" if t.get("kind") else str(t.get("name", "?"))
+                rows.append((label, t.get("signals", {}), [str(m) for m in t.get("missing") or []]))
+            else:
+                rows.append((str(t), {}, []))
+        return sorted(rows, key=lambda r: r[0])
+    return []
+
+
+def _gap_text(gap: Any) -> str:
+    if isinstance(gap, Mapping) and "problem" in gap:
+        where = " ".join(str(gap[k]) for k in ("kind", "target") if gap.get(k))
+        return f"{where}: {gap['problem']}" if where else str(gap["problem"])
+    return gap if isinstance(gap, str) else json.dumps(gap, sort_keys=True, default=str)
 
 
 def coverage_section(item: EnvInput, level: int) -> list[str]:
@@ -386,24 +416,22 @@ def coverage_section(item: EnvInput, level: int) -> list[str]:
     gaps = cov.get("gaps") or []
     if isinstance(gaps, Mapping):
         gaps = [f"{k}: {render_value(v, 120)}" for k, v in sorted(gaps.items())]
-    gaps = list(gaps)
-    targets = cov.get("targets")
-    if not isinstance(targets, Mapping):
-        targets = {k: v for k, v in cov.items() if k != "gaps" and isinstance(v, (Mapping, list))}
+    gaps = sorted(_gap_text(g) for g in gaps)
+    targets = _coverage_targets(cov)
     out += [f"{len(targets)} targets, {len(gaps)} gaps.", ""]
     if gaps:
         out.append("**Gaps**")
         out.append("")
         limit = None if level <= 1 else 20
-        shown = list(gaps) if limit is None else list(gaps)[:limit]
-        for g in shown:
-            out.append(f"- {cell(_shorten(g if isinstance(g, str) else json.dumps(g, sort_keys=True)))}")
+        shown = gaps if limit is None else gaps[:limit]
+        out += [f"- {cell(_shorten(g))}" for g in shown]
         if len(shown) < len(gaps):
             out.append(f"- … {len(gaps) - len(shown)} more in the JSON")
         out.append("")
     if targets and level <= 1:
-        body = ["| target | signals |", "|---|---|"]
-        body += [f"| `{cell(t)}` | {_signals_text(targets[t])} |" for t in sorted(targets)]
+        body = ["| target | signals | missing |", "|---|---|---|"]
+        body += [f"| `{cell(label)}` | {_signals_text(signals)} | {cell(', '.join(missing)) or '–'} |"
+                 for label, signals, missing in targets]
         out += details(f"Signals per target ({len(targets)})", body)
     return out
 

@@ -136,6 +136,6 @@ def test_report_uses_coverage_and_policy_modules_through_adapters(plans, monkeyp
     text = out.read_text()
     assert "Policies were not evaluated: policies/config/prod.json: no such file." in text
     assert "| `prod` | 10 (no base) | – | – | – | n/a | n/a | – |" in text
-    assert "- shop: no traces" in text and "| `shop` | metrics ✅, traces ❌ |" in text
+    assert "- shop: no traces" in text and "| `shop` | metrics ✅, traces ❌ | – |" in text
     data = json.loads((plans / "r-data" / "prod.coverage.json").read_text())
     assert data["available"] is True and data["coverage"]["gaps"] == ["shop: no traces"]

@@ -263,7 +263,25 @@ def test_coverage_section_renders_targets_and_gaps():
            "gaps": ["shop: no traces"]}
     text = build_report(_items(platform(), platform(), coverage=cov))
     assert "2 targets, 1 gaps." in text and "- shop: no traces" in text
-    assert "| `shop` | metrics ✅, traces ❌ |" in text
+    assert "| `shop` | metrics ✅, traces ❌ | – |" in text
+    assert_well_formed(text)
+
+
+def test_coverage_section_reads_the_coverage_module_shape():
+    """livecommerce.coverage: targets as a list with kind, name, signals (rules and routes), missing;
+    gaps as {kind, target, problem}."""
+    cov = {"targets": [
+        {"kind": "service", "name": "shop", "missing": ["latency"],
+         "signals": {"error-rate": {"severity": "critical", "rules": ["r1"], "routes": ["critical (sms)"]},
+                     "cpu": {"severity": "warning", "rules": ["r2"], "routes": []}}},
+        {"kind": "cluster", "name": "livecommerce-prod", "missing": [], "signals": {}}],
+        "routes": [{"name": "critical"}], "alert_rules": 2,
+        "gaps": [{"kind": "service", "target": "shop", "problem": "no rule for latency"}]}
+    text = build_report(_items(platform(), platform(), coverage=cov))
+    assert "2 targets, 1 gaps." in text
+    assert "- service shop: no rule for latency" in text
+    assert "| `service: shop` | cpu ❌ unrouted, error-rate ✅ | latency |" in text
+    assert "| `cluster: livecommerce-prod` | – | – |" in text
     assert_well_formed(text)
 
 
