@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from components.container_platform.service_settings import LiveEventSettings, ServiceSettings
 
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository root (stack files are read from ROOT / "stacks")."""
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """A fixed 'today' so the live-event calendar gives the same objects on every run."""
 K8S_VERSION = "1.33.1-aliyun.1"

@@ -14,7 +14,7 @@ from components.container_platform.service_settings import (
     version_slug,
     workload_problems,
 )
-from tests.workloads.conftest import IMAGE, event, service, service_dict
+from tests.workloads.conftest import IMAGE, ROOT, event, service, service_dict
 
 _TAG_CHARS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._-", min_size=0, max_size=20)
 
@@ -121,7 +121,7 @@ def test_value_secret_keys_are_found_by_the_config_secret_walk() -> None:
     from stacks.config import CONFIG_KEY, parse_platform
 
     # The dev stack's own settings, so the test keeps up with the other sections' rules.
-    raw = yaml.safe_load(open("stacks/Pulumi.dev.yaml"))["config"][CONFIG_KEY]
+    raw = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"][CONFIG_KEY]
     raw["services"] = [service_dict(env_secrets=[{"name": "DB_PASSWORD", "value_secret": "shop-db-password"}])]
     cfg = parse_platform(raw, env="dev", region="cn-hangzhou")
     assert "shop-db-password" in cfg.secret_keys()

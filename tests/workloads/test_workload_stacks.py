@@ -12,7 +12,7 @@ from livecommerce.engine import run_preview
 from livecommerce.errors import UserError
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 from stacks.config import CONFIG_KEY, check_stack_config
-from tests.workloads.conftest import IMAGE
+from tests.workloads.conftest import IMAGE, ROOT
 
 ENVS = ("dev", "staging", "prod")
 CRD_GROUPS = ("scheduling.alibabacloud.com/", "autoscaling.alibabacloud.com/")
@@ -88,7 +88,7 @@ def test_prod_acceptance(plans: dict) -> None:
 
 
 def test_live_facing_services_get_resource_policy_and_cron_hpa(plans: dict) -> None:
-    raw = yaml.safe_load(open("stacks/Pulumi.prod.yaml"))["config"][CONFIG_KEY]
+    raw = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())["config"][CONFIG_KEY]
     assert raw["live_events"], "prod ships at least one live event"
     live = [s for s in raw["services"] if s.get("live_facing")]
     assert {s["name"] for s in live} >= set(FOUR)
@@ -129,7 +129,7 @@ def test_outputs_list_the_services(plans: dict) -> None:
 
 
 def _stack_config(env: str, mutate) -> dict[str, str]:
-    data = yaml.safe_load(open(f"stacks/Pulumi.{env}.yaml"))["config"]
+    data = yaml.safe_load((ROOT / "stacks" / f"Pulumi.{env}.yaml").read_text())["config"]
     mutate(data[CONFIG_KEY])
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
 
