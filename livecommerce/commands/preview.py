@@ -108,9 +108,10 @@ def preview(
     if not quiet:
         out.print(build_tree(plan))
     out.print(summary_table(plan))
-    for path in result.stack_file.placeholders:
-        out.print(f"[yellow]note[/yellow]: secret {path}: an offline placeholder stands in for it "
-                  "(the real value comes from `pulumi config set --secret`)")
+    if result.stack_file.placeholders:
+        names = ", ".join(result.stack_file.placeholders)
+        out.print(f"[yellow]note[/yellow]: {len(result.stack_file.placeholders)} secret(s) have offline placeholders "
+                  f"and show as [secret]: {names}. Set them for real with `pulumi config set --secret`.")
     for line in result.warnings:
         out.print(f"[yellow]warning[/yellow]: {line}")
 
@@ -119,13 +120,15 @@ def preview(
     if checking is not None:
         check_report = checking.evaluate(plan, env)
         checking.render_text(check_report, out)
-        report["policies"] = check_report
     coverage = _optional("livecommerce.coverage")
     if coverage is not None:
         cov = coverage.coverage(plan)
         coverage.render_text(cov, out)
+        report["observability"] = cov
     if json_path is not None:
-        write_plan(plan, json_path)
+        # The observability coverage travels with the plan (an additive key of format v1).
+        extra = {"observability": report["observability"]} if "observability" in report else {}
+        write_plan({**plan, **extra}, json_path)
         out.print(f"plan written to {json_path}")
     if manifests is not None:
         mod = _optional("livecommerce.manifests")

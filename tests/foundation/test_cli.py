@@ -49,3 +49,11 @@ def test_schema_command_prints_json(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "livecommerce:platform" in schema["properties"]["config"]["properties"]
+
+
+def test_preview_json_carries_the_observability_coverage(tmp_path):
+    out = tmp_path / "plan.json"
+    assert main(["preview", "prod", "--json", str(out), "--quiet"]) == 0
+    plan = json.loads(out.read_text())
+    assert plan["observability"]["gaps"] == []
+    assert {t["kind"] for t in plan["observability"]["targets"]} >= {"cluster", "service", "function"}
