@@ -79,19 +79,19 @@ def bench_stacks(repeat: int) -> list[dict]:
 
 
 def scaled_stack(n: int, into: Path) -> None:
-    """Write a `Pulumi.scale.yaml` like prod's with `n` generated services (copies of its first service)."""
+    """Write a `Pulumi.prod.yaml` like prod's plus `n` generated services (copies of its first service,
+    renamed), so everything the shipped services are referenced by (governance, events) stays valid."""
     data = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())
     platform = data["config"]["livecommerce:platform"]
     services = platform.get("services") or []
     if not services:
         raise SystemExit("prod has no services to scale")
     template = services[0]
-    generated = []
     for i in range(n):
         svc = copy.deepcopy(template)
-        svc["name"] = f"svc-{i:03d}"
-        generated.append(svc)
-    platform["services"] = generated
+        svc["name"] = f"gen-{i:03d}"
+        services.append(svc)
+    platform["services"] = services
     (into / "Pulumi.prod.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
 
 
