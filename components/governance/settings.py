@@ -346,7 +346,8 @@ def capabilities() -> list[tuple[str, str, str]]:
     """
     return [
         ("Service authentication",
-         "MSE OpenAPI `AddAuthPolicy` via the dynamic resource `ServiceAuthRule` (`pulumi-python:dynamic/mse:ServiceAuthRule`)",
+         "MSE OpenAPI `AddAuthPolicy` via the dynamic resource `ServiceAuthRule` "
+         "(`pulumi-python:dynamic/mse:ServiceAuthRule`)",
          "`governance.auth[]` (+ `governance.app_ids`)"),
         ("Lossless (graceful) offline",
          "ack-onepilot pod-template labels `mse.lossless.*` and the agent readiness probe (port 55199); "
