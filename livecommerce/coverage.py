@@ -2,14 +2,15 @@
 a person. Computed from the plan alone (pure), so it works on any plan file, including one from CI.
 
 Targets
-* clusters: every `cs.ManagedKubernetes` (named by its `name` input), plus registered external
-  clusters (the literal cluster ids the plan installs addons into, attaches to a fleet, or binds an
-  ARMS environment to);
-* services: Kubernetes Deployments grouped by their `app.kubernetes.io/name` label;
-* functions: every `fc.V3Function` (named by `functionName`).
+* every kind of `alert_rules.TARGET_KINDS` with a `plan_resource`: each resource of that type, named by
+  that input: ACK clusters (`cs.ManagedKubernetes`, `name`), functions (`fc.V3Function`,
+  `functionName`), queues (`message.ServiceQueue`, `queueName`);
+* registered external clusters: the literal cluster ids the plan installs addons into, attaches to a
+  fleet, or binds an ARMS environment to;
+* services: Kubernetes Deployments grouped by their `app.kubernetes.io/name` label.
 
-Signals are `arms.PrometheusAlertRule`s whose labels name the target (`cluster`/`cluster_id`,
-`service`, `function`) with a `signal` label. A signal is routed when a notification policy
+Signals are `arms.PrometheusAlertRule`s whose labels name the target (the kind's label: `cluster`
+[+ `cluster_id`], `service`, `function`, `queue`) with a `signal` label. A signal is routed when a notification policy
 (`arms.DispatchRule`) whose label matchers accept the rule's labels notifies at least one contact,
 contact group, robot or webhook. Gaps: a target without rules, a signal of its kind's catalogue
 without a rule, a rule whose severity reaches nobody.
@@ -24,14 +25,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from components.observability.alert_rules import expected_signals
+from components.observability.alert_rules import TARGET_KINDS, expected_signals
 
-CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 MEMBERSHIP = "alicloud:ackone/membershipAttachment:MembershipAttachment"
 ENVIRONMENT = "alicloud:arms/environment:Environment"
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
-FUNCTION = "alicloud:fc/v3Function:V3Function"
 ALERT_RULE = "alicloud:arms/prometheusAlertRule:PrometheusAlertRule"
 DISPATCH_RULE = "alicloud:arms/dispatchRule:DispatchRule"
 RECIPIENT_TYPES = {
@@ -116,9 +115,14 @@ def _route_text(route: Mapping[str, Any]) -> str:
 
 def _targets(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     targets: list[dict[str, Any]] = []
-    for c in _of(plan, CLUSTER):
-        name = (c.get("inputs") or {}).get("name") or c.get("name")
-        targets.append({"kind": "cluster", "name": name, "match": {"cluster": name}})
+    # Kinds whose targets are plain resources of the plan, straight from the target-kind table.
+    for kind in TARGET_KINDS.values():
+        if kind.plan_resource is None:
+            continue
+        token, key = kind.plan_resource
+        for res in _of(plan, token):
+            name = (res.get("inputs") or {}).get(key) or res.get("name")
+            targets.append({"kind": kind.name, "name": name, "match": {kind.label: name}})
     registered: set[str] = set()
     for token, key in ((ADDON, "clusterId"), (MEMBERSHIP, "subClusterId"), (ENVIRONMENT, "bindResourceId")):
         for res in _of(plan, token):
@@ -137,10 +141,9 @@ def _targets(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
             services.setdefault(app, []).append(d.get("name"))
     for app in sorted(services):
         targets.append({"kind": "service", "name": app, "match": {"service": app}})
-    for f in _of(plan, FUNCTION):
-        name = (f.get("inputs") or {}).get("functionName") or f.get("name")
-        targets.append({"kind": "function", "name": name, "match": {"function": name}})
-    return targets
+    # In the table's order (clusters, services, then functions and queues); stable within a kind.
+    order = {name: i for i, name in enumerate(TARGET_KINDS)}
+    return sorted(targets, key=lambda t: order.get(t["kind"], len(order)))
 
 
 def coverage(plan: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from components.observability.targets import (
     cluster_target,
     function_target,
     gateway_endpoints,
+    queue_target,
     registered_targets,
     service_targets,
 )
@@ -161,8 +162,9 @@ def program() -> None:
         log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags), opts=cloud)
 
     # 6. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
-    #    metric agents on registered clusters), alert rules generated per cluster, service and function,
-    #    routed by severity to people (SMS, DingTalk, webhooks), synthetic probes, front-end RUM apps.
+    #    metric agents on registered clusters), alert rules generated per cluster, service,
+    #    function and dead-letter queue, routed by severity to people (SMS, DingTalk, webhooks), synthetic
+    #    probes, front-end RUM apps.
     monitoring = _monitoring(ctx, cluster, node_pools, external, media, cloud)
 
     pulumi.export("region", ctx.region)
@@ -211,12 +213,14 @@ def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, e
                   | {w.url_secret for w in obs.webhooks})
     return Monitoring(f"{ctx.env}-observability", MonitoringArgs(
         env=ctx.env, region=ctx.region, settings=obs, team=obs.team or cfg.owner,
-        # The ACK cluster's name (AckCluster names it livecommerce-<env>); the coverage summary flags drift.
-        cluster_id=cluster.cluster_id, cluster=cluster_target(f"livecommerce-{ctx.env}", node_pools.max_sizes),
+        # Names come from the components that name the resources, so rules and resources cannot drift apart.
+        cluster_id=cluster.cluster_id, cluster=cluster_target(cluster.cluster_name, node_pools.max_sizes),
         services=service_targets(cfg.services, ctx.env),
         registered=registered_targets(external.cluster_ids),
         functions=[function_target("transcoder", media.function_name,  # type: ignore[arg-type]
                                    cfg.media.function.timeout_seconds)],
+        # Failed transcoding events: a non-empty dead-letter queue means replays were not published.
+        targets=[queue_target("transcoder-dlq", media.dead_letter_queue)],  # type: ignore[arg-type]
         probe_urls=gateway_endpoints(cfg.services, obs.synthetics) if obs.synthetics.enabled else {},
         secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
 

@@ -38,6 +38,11 @@ def delete_options(control_plane_log_project_managed: bool) -> list[tuple[str, s
     ]
 
 
+def cluster_name(env: str) -> str:
+    """The ACK cluster's name: the one place it is derived (alert rules label the cluster with it)."""
+    return f"livecommerce-{env}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class AckClusterArgs:
     """Inputs of the AckCluster component."""
@@ -63,6 +68,8 @@ class AckClusterArgs:
 class AckCluster(pulumi.ComponentResource):
     """An ACK managed Pro cluster with Terway, RRSA, SLS logging and a maintenance window."""
 
+    cluster_name: str
+    """The cluster's name (`livecommerce-<env>`), known before deployment."""
     cluster_id: pulumi.Output[str]
     """The ACK cluster id (`c...`)."""
     api_server_intranet: pulumi.Output[str]
@@ -109,7 +116,7 @@ class AckCluster(pulumi.ComponentResource):
 
         cluster = C.ManagedKubernetes(
             f"{name}-cluster",
-            name=f"livecommerce-{args.env}",
+            name=cluster_name(args.env),
             cluster_spec=s.cluster_spec,
             profile="Default",
             version=s.kubernetes_version,
@@ -157,6 +164,7 @@ class AckCluster(pulumi.ComponentResource):
             ),
         )
 
+        self.cluster_name = cluster_name(args.env)
         self.cluster_id = cluster.id
         self.api_server_intranet = cluster.connections.apply(lambda c: (c[0].api_server_intranet or "") if c else "")
         self.api_server_internet = cluster.connections.apply(lambda c: (c[0].api_server_internet or "") if c else "")
@@ -166,6 +174,7 @@ class AckCluster(pulumi.ComponentResource):
         )
         self.register_outputs(
             {
+                "cluster_name": self.cluster_name,
                 "cluster_id": self.cluster_id,
                 "api_server_intranet": self.api_server_intranet,
                 "api_server_internet": self.api_server_internet,

@@ -18,7 +18,9 @@ Metrics, as ARMS managed Prometheus exposes them on ACK (docs/observability.md h
   `arms_http_requests_error_count`, `arms_http_requests_seconds_bucket`, labelled `service=<ARMS app name>`;
 * Function Compute through ARMS's CloudMonitor integration: `aliyun_acs_fc_<CloudMonitor metric>`
   labelled `functionName` (FunctionErrors, FunctionConcurrencyThrottles, FunctionResourceThrottles,
-  FunctionMaxDuration in ms).
+  FunctionMaxDuration in ms);
+* MNS (Simple Message Queue) queues through the same integration, CloudMonitor namespace `acs_mns_new`:
+  `aliyun_acs_mns_new_ActiveMessages` / `..._InactiveMessages` labelled `queue`.
 """
 
 from __future__ import annotations
@@ -100,7 +102,18 @@ class FunctionTarget:
     """Its timeout (the duration rule fires near it)."""
 
 
-Target = ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget
+@dataclass(frozen=True)
+class QueueTarget:
+    """An MNS queue whose messages mean something went wrong (a dead-letter queue)."""
+
+    key: str
+    """Stable short key (`transcoder-dlq`) naming its rules' resources."""
+    name: str
+    """The queue name: the `queue` label and the metrics' `queue` dimension. The Monitoring component
+    also accepts a Pulumi Output here (the queue's name as its component reports it)."""
+
+
+Target = ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget | QueueTarget
 
 
 @dataclass(frozen=True)
@@ -111,7 +124,8 @@ class Signal:
     """Kebab-case signal name (`error-rate`): the `signal` label and the runbook page."""
     summary: str
     """What firing means, for people (`{target}` is replaced by the target's name)."""
-    severity: Callable[[Target], Severity]
+    severity: Callable[[Target, str], Severity]
+    """Severity from the target and the environment (`prod`, `staging`, `dev`)."""
     expr: Callable[[Target, ThresholdSettings], str]
     for_minutes: Callable[[ThresholdSettings], int]
 
@@ -121,10 +135,16 @@ class TargetKind:
     """A kind of target and the signals every target of that kind gets."""
 
     name: str
-    """`service`, `cluster`, `registered-cluster`, `function`."""
+    """`service`, `cluster`, `registered-cluster`, `function`, `queue`."""
+    target_type: type
+    """The target dataclass of this kind (a target's kind is looked up by its type)."""
     label: str
     """The label naming the target on its rules."""
     signals: tuple[Signal, ...]
+    plan_resource: tuple[str, str] | None = None
+    """How the coverage summary finds this kind's targets in a plan: every resource of this type token,
+    named by this input (`("alicloud:fc/v3Function:V3Function", "functionName")`). None when finding
+    them takes more than that (services are grouped Deployments; registered clusters are ids)."""
 
 
 @dataclass(frozen=True)
@@ -144,8 +164,13 @@ class AlertRule:
     labels: dict[str, str]
 
 
-def _always(severity: Severity) -> Callable[[Target], Severity]:
-    return lambda _t: severity
+def _always(severity: Severity) -> Callable[[Target, str], Severity]:
+    return lambda _t, _env: severity
+
+
+def _critical_in_prod(_t: Target, env: str) -> Severity:
+    # Outside prod nobody needs waking up for it, but someone should look during working hours.
+    return "critical" if env == "prod" else "warning"
 
 
 def _q(value: str) -> str:
@@ -219,7 +244,7 @@ SERVICE_SIGNALS = (
     Signal("pods-not-ready", "{target} has unavailable replicas", _always("critical"),
            _not_ready, lambda th: th.not_ready_minutes),
     Signal("hpa-at-max", "{target} HPA is at max replicas: the live-stream peak outgrew its capacity",
-           lambda t: "critical" if getattr(t, "live_facing", False) else "warning",
+           lambda t, _env: "critical" if getattr(t, "live_facing", False) else "warning",
            _hpa_at_max, lambda th: th.hpa_at_max_minutes),
 )
 
@@ -299,15 +324,43 @@ FUNCTION_SIGNALS = (
 )
 
 
-#: Every kind of target and its signals. Watching a new kind of thing is one entry here.
-TARGET_KINDS: dict[str, TargetKind] = {
-    "service": TargetKind("service", "service", SERVICE_SIGNALS),
-    "cluster": TargetKind("cluster", "cluster", CLUSTER_SIGNALS),
-    "registered-cluster": TargetKind("registered-cluster", "cluster", REGISTERED_CLUSTER_SIGNALS),
-    "function": TargetKind("function", "function", FUNCTION_SIGNALS),
-}
-_KIND_OF = {ServiceTarget: "service", ClusterTarget: "cluster", RegisteredClusterTarget: "registered-cluster",
-            FunctionTarget: "function"}
+# ---- per-queue signals -----------------------------------------------------------------------------
+def _queue_not_empty(t: QueueTarget, th: ThresholdSettings) -> str:
+    # Active = waiting to be read, inactive = read but not deleted (within the visibility timeout): either
+    # is a failed event nobody has dealt with. CloudMonitor reports them every 5 minutes and the exporter
+    # scrapes them less often than Prometheus evaluates, hence max_over_time over two periods. `or` (not
+    # `+`) so that one series missing does not hide the other.
+    sel = f"queue={_q(t.name)}"
+    return (f"max(max_over_time(aliyun_acs_mns_new_ActiveMessages{{{sel}}}[10m])) > 0 or "
+            f"max(max_over_time(aliyun_acs_mns_new_InactiveMessages{{{sel}}}[10m])) > 0")
+
+
+QUEUE_SIGNALS = (
+    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _critical_in_prod,
+           _queue_not_empty, lambda th: 1),
+)
+
+
+#: Every kind of target and its signals. Watching a new kind of thing is one entry here: the generator,
+#: the Monitoring component and the coverage summary all read this table.
+TARGET_KINDS: dict[str, TargetKind] = {k.name: k for k in (
+    TargetKind("cluster", ClusterTarget, "cluster", CLUSTER_SIGNALS,
+               plan_resource=("alicloud:cs/managedKubernetes:ManagedKubernetes", "name")),
+    TargetKind("registered-cluster", RegisteredClusterTarget, "cluster", REGISTERED_CLUSTER_SIGNALS),
+    TargetKind("service", ServiceTarget, "service", SERVICE_SIGNALS),
+    TargetKind("function", FunctionTarget, "function", FUNCTION_SIGNALS,
+               plan_resource=("alicloud:fc/v3Function:V3Function", "functionName")),
+    TargetKind("queue", QueueTarget, "queue", QUEUE_SIGNALS,
+               plan_resource=("alicloud:message/serviceQueue:ServiceQueue", "queueName")),
+)}
+
+
+def kind_of(target: object) -> TargetKind:
+    """The kind of a target, by its type (raises KeyError naming the type if no kind has it)."""
+    for kind in TARGET_KINDS.values():
+        if type(target) is kind.target_type:
+            return kind
+    raise KeyError(f"no entry in TARGET_KINDS for target type {type(target).__name__}")
 
 
 def expected_signals(kind: str) -> list[str]:
@@ -318,10 +371,10 @@ def expected_signals(kind: str) -> list[str]:
 def rules_for(target: Target, thresholds: ThresholdSettings, *, env: str, team: str,
               runbook_base_url: str) -> list[AlertRule]:
     """Every alert rule of one target, in signal order."""
-    kind = TARGET_KINDS[_KIND_OF[type(target)]]
+    kind = kind_of(target)
     rules = []
     for signal in kind.signals:
-        severity = signal.severity(target)
+        severity = signal.severity(target, env)
         labels = {
             "severity": severity,
             "signal": signal.key,

@@ -25,14 +25,17 @@ from components.observability.alert_rules import (
     FunctionTarget,
     RegisteredClusterTarget,
     ServiceTarget,
+    Target,
     all_rules,
+    kind_of,
 )
 from components.observability.routing import NOTIFY_TYPES, ONCALL_GROUP, routes
 from components.observability.rum import RumApp, RumAppArgs, WebhookContact, WebhookContactArgs
 from components.observability.settings import ObservabilitySettings
 
 A = alicloud.arms
-#: Stands in for a target name only known as an Output (a function's name) while rules are generated.
+#: Stands in for a target name only known as an Output (a function's or queue's name) while rules are
+#: generated.
 _NAME_SLOT = "__livecommerce_target_name__"
 #: ARMS synthetic task type and monitor category of an HTTP(S) API check (alicloud-api.md §4).
 HTTP_TASK_TYPE = 4
@@ -59,6 +62,9 @@ class MonitoringArgs:
     services: Sequence[ServiceTarget] = ()
     registered: Sequence[RegisteredClusterTarget] = ()
     functions: Sequence[FunctionTarget] = ()
+    targets: Sequence[Target] = ()
+    """Further targets of any kind in `alert_rules.TARGET_KINDS` (e.g. the media dead-letter queue): a new
+    kind of target needs no new field here."""
     probe_urls: Mapping[str, str] = field(default_factory=dict)
     """Public URLs to probe by key (used when `settings.synthetics.enabled`)."""
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -160,18 +166,24 @@ class Monitoring(pulumi.ComponentResource):
                 opts=child)
 
         # ---- alert rules -----------------------------------------------------------------------
-        # A function's name comes from its component as an Output: rules are generated with a slot that
-        # the resolved name fills in (the set of rules and their resource names never depend on it).
-        late_names = {f.key: f.name for f in args.functions if not isinstance(f.name, str)}
-        functions = [replace(f, name=_NAME_SLOT) if f.key in late_names else f for f in args.functions]
-        targets = [args.cluster, *args.registered, *args.services, *functions]
+        # A function's or queue's name comes from its component as an Output: rules are generated with a
+        # slot that the resolved name fills in (the set of rules and their resource names never depend on it).
+        late_names: dict[tuple[str, str], pulumi.Input[str]] = {}
+        targets: list[Target] = []
+        for t in [args.cluster, *args.registered, *args.services, *args.functions, *args.targets]:
+            if isinstance(t.name, str):
+                targets.append(t)
+            else:
+                late_names[(kind_of(t).name, t.key)] = t.name
+                targets.append(replace(t, name=_NAME_SLOT))  # type: ignore[type-var]
         generated = all_rules(targets, s.thresholds, env=env, team=args.team,
                               runbook_base_url=s.runbook_base_url)
 
         def fill(rule_target: str, kind: str, text: str) -> pulumi.Input[str]:
-            if kind != "function" or rule_target not in late_names:
+            late = late_names.get((kind, rule_target))
+            if late is None:
                 return text
-            return pulumi.Output.from_input(late_names[rule_target]).apply(lambda n: text.replace(_NAME_SLOT, n))
+            return pulumi.Output.from_input(late).apply(lambda n: text.replace(_NAME_SLOT, n))
         registered_ids = {t.name: t for t in args.registered}
         for rule in generated:
             ext = registered_ids.get(rule.target) if rule.kind == "registered-cluster" else None

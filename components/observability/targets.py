@@ -16,6 +16,7 @@ from components.governance.labels import app_name
 from components.observability.alert_rules import (
     ClusterTarget,
     FunctionTarget,
+    QueueTarget,
     RegisteredClusterTarget,
     ServiceTarget,
 )
@@ -49,6 +50,11 @@ def registered_targets(cluster_ids: Mapping[str, str]) -> list[RegisteredCluster
 def function_target(key: str, name: str, timeout_seconds: int) -> FunctionTarget:
     """A Function Compute function."""
     return FunctionTarget(key=key, name=name, timeout_seconds=timeout_seconds)
+
+
+def queue_target(key: str, name: str) -> QueueTarget:
+    """An MNS queue that must stay empty (a dead-letter queue)."""
+    return QueueTarget(key=key, name=name)
 
 
 def gateway_endpoints(services: Sequence[ServiceSettings], s: SyntheticSettings) -> dict[str, str]:

@@ -108,13 +108,12 @@ def test_adding_a_target_kind_is_one_entry(monkeypatch):
         def key(self):
             return self.name
 
-    backlog = ar.Signal("backlog", "{target} backlog grows", lambda t: "warning",
+    backlog = ar.Signal("backlog", "{target} backlog grows", lambda t, env: "warning",
                         lambda t, th: f'sum(mns_queue_messages{{queue="{t.name}"}}) > 1000', lambda th: 5)
-    monkeypatch.setitem(ar.TARGET_KINDS, "queue", ar.TargetKind("queue", "queue", (backlog,)))
-    monkeypatch.setitem(ar._KIND_OF, QueueTarget, "queue")
+    monkeypatch.setitem(ar.TARGET_KINDS, "topic", ar.TargetKind("topic", QueueTarget, "topic", (backlog,)))
     (rule,) = ar.rules_for(QueueTarget("dlq"), PROD, **KW)
-    assert rule.labels["queue"] == "dlq" and rule.name == "t-queue-dlq-backlog"
-    assert ar.expected_signals("queue") == ["backlog"]
+    assert rule.labels["topic"] == "dlq" and rule.name == "t-topic-dlq-backlog"
+    assert ar.expected_signals("topic") == ["backlog"]
 
 
 def test_duplicate_targets_are_refused():
