@@ -20,7 +20,8 @@ Metrics, as ARMS managed Prometheus exposes them on ACK (docs/observability.md h
   labelled `functionName` (FunctionErrors, FunctionConcurrencyThrottles, FunctionResourceThrottles,
   FunctionMaxDuration in ms);
 * MNS (Simple Message Queue) queues through the same integration, CloudMonitor namespace `acs_mns_new`:
-  `aliyun_acs_mns_new_ActiveMessages` / `..._InactiveMessages` labelled `queue`.
+  `aliyun_acs_mns_new_ActiveMessages` / `..._InactiveMessages` (or their newer names
+  `..._NumberOfMessagesVisible` / `..._NumberOfMessagesInvisible`) labelled `queue`.
 """
 
 from __future__ import annotations
@@ -325,14 +326,23 @@ FUNCTION_SIGNALS = (
 
 
 # ---- per-queue signals -----------------------------------------------------------------------------
+#: CloudMonitor `acs_mns_new` queue metrics counting messages still in a queue: visible (waiting to be
+#: read) and invisible (read, not yet deleted). CloudMonitor's older names and the ones MNS now points to
+#: (docs/observability.md); whichever the integration exports, the rule sees it.
+QUEUE_MESSAGE_METRICS = (
+    "aliyun_acs_mns_new_ActiveMessages",
+    "aliyun_acs_mns_new_InactiveMessages",
+    "aliyun_acs_mns_new_NumberOfMessagesVisible",
+    "aliyun_acs_mns_new_NumberOfMessagesInvisible",
+)
+
+
 def _queue_not_empty(t: QueueTarget, th: ThresholdSettings) -> str:
-    # Active = waiting to be read, inactive = read but not deleted (within the visibility timeout): either
-    # is a failed event nobody has dealt with. CloudMonitor reports them every 5 minutes and the exporter
-    # scrapes them less often than Prometheus evaluates, hence max_over_time over two periods. `or` (not
-    # `+`) so that one series missing does not hide the other.
+    # Any message at all is a failed event nobody has dealt with. CloudMonitor reports every 5 minutes and
+    # the exporter samples less often than rules are evaluated, hence max_over_time over two periods.
+    # `or` (not `+`): a sum with one series absent is empty and would never fire.
     sel = f"queue={_q(t.name)}"
-    return (f"max(max_over_time(aliyun_acs_mns_new_ActiveMessages{{{sel}}}[10m])) > 0 or "
-            f"max(max_over_time(aliyun_acs_mns_new_InactiveMessages{{{sel}}}[10m])) > 0")
+    return " or ".join(f"max(max_over_time({m}{{{sel}}}[10m])) > 0" for m in QUEUE_MESSAGE_METRICS)
 
 
 QUEUE_SIGNALS = (

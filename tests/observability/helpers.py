@@ -53,7 +53,7 @@ def build(s: ObservabilitySettings | None = None, *, functions=None, secrets=Non
         Monitoring("t-obs", MonitoringArgs(
             env="t", region="cn-hangzhou", settings=s, team="live", cluster_id="c" + "1" * 32, cluster=CLUSTER,
             services=kw.get("services", [SHOP, ORDER]), registered=kw.get("registered", [IDC]),
-            functions=[FN] if functions is None else functions,
+            functions=[FN] if functions is None else functions, targets=kw.get("targets", []),
             probe_urls=kw.get("probe_urls", {"shop": "https://api.example.com/api/shop/health"}),
             secrets=values, tags={"env": "t", "owner": "team"}))
 
