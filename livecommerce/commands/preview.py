@@ -9,12 +9,13 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
 from livecommerce.engine import list_stacks, run_preview
 from livecommerce.errors import UserError
-from livecommerce.plan import write_plan
+from livecommerce.plan import SECRET, write_plan
 
 
 def _optional(module: str) -> Any | None:
@@ -109,9 +110,10 @@ def preview(
         out.print(build_tree(plan))
     out.print(summary_table(plan))
     if result.stack_file.placeholders:
-        names = ", ".join(result.stack_file.placeholders)
+        # Escaped: rich would otherwise swallow "[secret]" (and any bracket in a name) as markup.
+        names = escape(", ".join(result.stack_file.placeholders))
         out.print(f"[yellow]note[/yellow]: {len(result.stack_file.placeholders)} secret(s) have offline placeholders "
-                  f"and show as [secret]: {names}. Set them for real with `pulumi config set --secret`.")
+                  f"and show as {escape(SECRET)}: {names}. Set them for real with `pulumi config set --secret`.")
     for line in result.warnings:
         out.print(f"[yellow]warning[/yellow]: {line}")
 
