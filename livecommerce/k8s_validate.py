@@ -4,7 +4,8 @@
   JSON Schemas that the ``kubernetes-validate`` package ships, one set per Kubernetes minor version. We
   use its *strict* schemas, which reject unknown keys, so a misspelt field fails here rather than being
   silently dropped by the API server.
-* ``validate_crd(obj)``: the Alibaba Cloud CRDs we emit (``ResourcePolicy``, ``CronHorizontalPodAutoscaler``)
+* ``validate_crd(obj)``: the Alibaba Cloud CRDs we emit (``ResourcePolicy``, ``CronHorizontalPodAutoscaler``,
+  ``MseIngressConfig``)
   against the schemas in ``components/container_platform/schemas/``, written from the documented shapes,
   plus the checks a JSON Schema cannot express (unique job names, cron field ranges).
 
@@ -27,6 +28,7 @@ _VERSION = re.compile(r"^v?(\d+)\.(\d+)")
 CRD_SCHEMAS: dict[tuple[str, str], str] = {
     ("scheduling.alibabacloud.com/v1alpha1", "ResourcePolicy"): "resourcepolicy.schema.json",
     ("autoscaling.alibabacloud.com/v1beta1", "CronHorizontalPodAutoscaler"): "cronhpa.schema.json",
+    ("mse.alibabacloud.com/v1alpha1", "MseIngressConfig"): "mseingressconfig.schema.json",
 }
 
 # (lowest, highest) value of each 6-field cron field: seconds, minutes, hours, day of month, month, weekday.
@@ -114,7 +116,7 @@ def _crd_validator(filename: str) -> Any:
 
 
 def validate_crd(obj: dict) -> list[str]:
-    """Problems with a ``ResourcePolicy`` or ``CronHorizontalPodAutoscaler`` object (``[]`` = valid)."""
+    """Problems with a ``ResourcePolicy``, ``CronHorizontalPodAutoscaler`` or ``MseIngressConfig`` (``[]`` = valid)."""
     key = (obj.get("apiVersion"), obj.get("kind"))
     filename = CRD_SCHEMAS.get(key)  # type: ignore[arg-type]
     if filename is None:

@@ -44,7 +44,7 @@ CLUSTER_SCOPED = frozenset({
     "StorageClass", "PriorityClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "IngressClass",
     "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment", "FlowSchema", "PriorityLevelConfiguration",
-    "CertificateSigningRequest", "ImageCache",
+    "CertificateSigningRequest", "ImageCache", "MseIngressConfig",
 })
 
 

@@ -22,8 +22,15 @@ from components.container_platform.external_clusters import ExternalClusters, Ex
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.container_platform.scheduling import ScheduleError
 from components.container_platform.service_settings import ServiceSettings
-from components.container_platform.workloads import Workloads, WorkloadsArgs
+from components.container_platform.workloads import (
+    MANAGED_BY_LABEL,
+    PART_OF_LABEL,
+    Workloads,
+    WorkloadsArgs,
+    label_value,
+)
 from components.governance.gateway import Gateway, GatewayArgs
+from components.governance.ingress import MseIngress, MseIngressArgs
 from components.governance.lanes import Governance, GovernanceArgs, lane_summary
 from components.governance.registry import Registry, RegistryArgs
 from components.governance.settings import mse_namespace, with_mse_namespace
@@ -141,13 +148,20 @@ def program() -> None:
     gateway = Gateway(f"{ctx.env}-gateway", GatewayArgs(
         env=ctx.env, settings=cfg.governance.gateway, vpc_id=network.vpc_id,
         vswitch_ids=network.node_vswitch_ids), opts=cloud)
+    # MSE Ingress on the cluster is served by that same gateway: an MseIngressConfig reusing it by id and
+    # the IngressClass `mse` bound to it (the controller is the `mse-ingress-controller` addon).
+    mse_ingress = MseIngress(f"{ctx.env}-mse-ingress", MseIngressArgs(
+        env=ctx.env, gateway_id=gateway.gateway_id,
+        labels={PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi",
+                **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.env}.items()}}),
+        opts=pulumi.ResourceOptions(providers=[k8s_provider]))
 
     # 4. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
     #    service its versions (Deployments with MSE/ARMS labels), HPA + CronHPA from the live-event
     #    calendar, ResourcePolicy (ECS first, then ECI), and MSE Ingress with canary rules at the entry.
     # Every service's pods carry the stack's MSE namespace (`mseNamespace`), the registry's namespace.
     services = with_mse_namespace(cfg.services, namespace)
-    workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector)
+    workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector, mse_ingress.ingress_class)
 
     # End-to-end canary lanes entered at the gateway, and the governance rules, once the tagged pods exist.
     governance = Governance(f"{ctx.env}-governance", GovernanceArgs(
@@ -226,7 +240,7 @@ def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, e
 
 
 def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
-               node_pool_selector: dict[str, str]) -> Workloads:
+               node_pool_selector: dict[str, str], ingress_class: pulumi.Resource) -> Workloads:
     """The Workloads component; the live-event calendar is read against the current time."""
     cfg = ctx.config
     keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
@@ -234,7 +248,8 @@ def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provi
         return Workloads(f"{ctx.env}-workloads", WorkloadsArgs(
             env=ctx.env, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
-            labels={"owner": cfg.owner, "env": ctx.env}, vpc_cidr=cfg.network.vpc_cidr),
+            labels={"owner": cfg.owner, "env": ctx.env}, vpc_cidr=cfg.network.vpc_cidr,
+            ingress_class=ingress_class),
             opts=pulumi.ResourceOptions(providers=[k8s_provider]))
     except ScheduleError as exc:
         # Past or too-distant events depend on today's date, so they are reported here, not by the model.

@@ -69,12 +69,14 @@ DEFAULT_ADDONS: dict[str, str] = {
     "loongcollector": "SLS log collection (successor of logtail-ds)",
     "ack-node-problem-detector": "node health signals that node-pool auto-repair acts on",
     "node-lifecycle-controller": "drains and repairs unhealthy nodes (node-pool auto-repair)",
+    "mse-ingress-controller": "MSE Ingress: serves IngressClass `mse` through the platform's MSE gateway",
 }
 #: Addons the architecture cannot run without, and who needs them.
 REQUIRED_ADDONS: dict[str, str] = {
     "ack-virtual-node": "bursting onto ECI virtual nodes",
     "metrics-server": "every workload's HPA",
     "ack-kubernetes-cronhpa-controller": "the live-event CronHPAs",
+    "mse-ingress-controller": "the services' MSE Ingresses (IngressClass mse) at the gateway",
 }
 #: The observability and governance addons a registered external cluster gets (no ECI, no CronHPA there).
 EXTERNAL_DEFAULT_ADDONS: tuple[str, ...] = ("ack-onepilot", "arms-prometheus", "loongcollector")
@@ -166,7 +168,8 @@ class ClusterSettings(BaseModel):
     addons: dict[str, AddonPin] = Field(default_factory=lambda: {n: AddonPin() for n in DEFAULT_ADDONS})
     """ACK addons by name, merged over the defaults (metrics-server, ack-virtual-node,
     ack-kubernetes-cronhpa-controller, ack-onepilot, arms-prometheus, loongcollector,
-    ack-node-problem-detector, node-lifecycle-controller): list only the ones you pin or turn off."""
+    ack-node-problem-detector, node-lifecycle-controller, mse-ingress-controller): list only the ones you pin
+    or turn off."""
 
     @field_validator("addons", mode="before")
     @classmethod

@@ -410,6 +410,8 @@ class MicroserviceArgs:
     """Extra labels for every object (e.g. `owner`, `env`)."""
     namespace: pulumi.Resource | None = None
     """The domain's Namespace resource, so objects are created after it."""
+    ingress_class: pulumi.Resource | None = None
+    """The IngressClass the entry Ingresses name (MSE Ingress), so they are created after it."""
 
 
 class Microservice(pulumi.ComponentResource):
@@ -466,8 +468,11 @@ class Microservice(pulumi.ComponentResource):
         hpa = _register(f"{name}-hpa", objects.hpa, pulumi.ResourceOptions(parent=self, depends_on=[base]))
         if objects.cron_hpa is not None:
             _register(f"{name}-cronhpa", objects.cron_hpa, pulumi.ResourceOptions(parent=self, depends_on=[hpa]))
+        # An Ingress whose class does not exist yet is served by no controller.
+        entry = pulumi.ResourceOptions(parent=self, depends_on=[
+            *after_ns, *([args.ingress_class] if args.ingress_class is not None else [])])
         for role, manifest in objects.ingresses.items():
-            _register(f"{name}-{role}", manifest, child)
+            _register(f"{name}-{role}", manifest, entry)
 
         self.namespace = s.domain
         self.service_name = s.name
@@ -529,6 +534,8 @@ class WorkloadsArgs:
     """Extra labels for every object (e.g. `owner`, `env`)."""
     vpc_cidr: str | None = None
     """The VPC range: the gateway, SLB health checks and kubelet probes come from it (NetworkPolicy)."""
+    ingress_class: pulumi.Resource | None = None
+    """The IngressClass (`mse`) the services' entry Ingresses name; they are created after it."""
 
 
 class Workloads(pulumi.ComponentResource):
@@ -558,7 +565,7 @@ class Workloads(pulumi.ComponentResource):
                 env=args.env, settings=s, now=args.now, live_events=events_for(s, args.live_events),
                 node_pool_selector=args.node_pool_selector,
                 secret_values={k: v for k, v in args.secret_values.items() if k in wanted},
-                labels=base_labels, namespace=namespaces[s.domain]), opts=child)
+                labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class), opts=child)
         self.namespaces = sorted(namespaces)
         self.register_outputs({"namespaces": self.namespaces,
                                "services": {k: v.entry_path for k, v in self.services.items()}})

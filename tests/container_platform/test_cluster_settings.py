@@ -42,7 +42,7 @@ def test_defaults_are_the_secure_production_choice():
     assert s.auto_upgrade_channel == "stable"
     assert list(s.enabled_addons) == list(DEFAULT_ADDONS)
     assert {"ack-virtual-node", "ack-onepilot", "arms-prometheus", "ack-kubernetes-cronhpa-controller",
-            "metrics-server", "loongcollector"} <= set(s.enabled_addons)
+            "metrics-server", "loongcollector", "mse-ingress-controller"} <= set(s.enabled_addons)
 
 
 def test_addon_pins_merge_over_the_defaults_instead_of_replacing_them():
@@ -55,7 +55,8 @@ def test_addon_pins_merge_over_the_defaults_instead_of_replacing_them():
     assert enabled == [*DEFAULT_ADDONS, "ack-arena"]  # defaults in documented order, extras after
 
 
-@pytest.mark.parametrize("addon", ["ack-virtual-node", "metrics-server", "ack-kubernetes-cronhpa-controller"])
+@pytest.mark.parametrize("addon", ["ack-virtual-node", "metrics-server", "ack-kubernetes-cronhpa-controller",
+                                   "mse-ingress-controller"])
 def test_required_addons_cannot_be_disabled(addon):
     with pytest.raises(ValidationError, match=f"addons.{addon}: cannot be disabled"):
         ClusterSettings(addons={addon: {"enabled": False}})

@@ -15,7 +15,7 @@ from stacks.config import CONFIG_KEY, check_stack_config
 from tests.workloads.conftest import IMAGE, ROOT
 
 ENVS = ("dev", "staging", "prod")
-CRD_GROUPS = ("scheduling.alibabacloud.com/", "autoscaling.alibabacloud.com/")
+CRD_GROUPS = ("scheduling.alibabacloud.com/", "autoscaling.alibabacloud.com/", "mse.alibabacloud.com/")
 FOUR = ("live-interaction", "shop", "product", "order")
 
 
