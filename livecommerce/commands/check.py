@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from livecommerce.console import make_console
 
 from livecommerce.errors import UserError
 
@@ -55,7 +55,7 @@ def check(
     if as_json:
         sys.stdout.write(checking.render_json(report))
     else:
-        checking.render_text(report, Console())
+        checking.render_text(report, make_console())
     if report.failed:
         raise typer.Exit(code=1)
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from livecommerce.console import make_console
 from livecommerce.engine import list_stacks, run_preview
 from livecommerce.errors import UserError
 from livecommerce.plan import SECRET, write_plan
@@ -102,8 +103,8 @@ def preview(
     if env not in list_stacks():
         known = ", ".join(list_stacks()) or "none"
         raise UserError(f"stacks/Pulumi.{env}.yaml: no such stack; known environments: {known}")
-    out = Console()
-    err = Console(stderr=True)
+    out = make_console()
+    err = make_console(stderr=True)
     result = _run_with_progress(env, err)
     plan = result.plan
     if not quiet:

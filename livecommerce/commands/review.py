@@ -103,7 +103,13 @@ def diff(
 ) -> None:
     """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
-    d = diff_mod.diff_plans(load_plan(old), load_plan(new))
+    old_plan, new_plan = load_plan(old), load_plan(new)
+    if old_plan.get("stack") != new_plan.get("stack"):
+        # Resources match by URN, which embeds the stack: across stacks everything is a delete + create.
+        print(f"note: {old} is stack {old_plan.get('stack')!r} and {new} is stack {new_plan.get('stack')!r}; "
+              f"to compare environments use `livecommerce compare {old_plan.get('stack')} {new_plan.get('stack')}`",
+              file=sys.stderr)
+    d = diff_mod.diff_plans(old_plan, new_plan)
     if json_path is not None:
         _write(json_path, report_mod.to_json_text(d.to_json()))
     if fmt == "json":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from livecommerce.console import make_console
 
 from livecommerce.engine import _display, list_stacks, read_stack_file
 from livecommerce.errors import UserError
@@ -22,7 +22,7 @@ def validate(
     if not targets:
         raise UserError(f"{stacks_dir or 'stacks'}: no Pulumi.<env>.yaml stack files found")
     errors: list[str] = []
-    console = Console()
+    console = make_console()
     for env in targets:
         try:
             sf = read_stack_file(env, stacks_dir)

@@ -50,6 +50,11 @@ def _is_component(r: Mapping[str, Any]) -> bool:
     return str(r.get("type", "")).startswith("livecommerce:")
 
 
+def _count(n: int) -> str:
+    """`1 resource`, `2 resources`."""
+    return f"{n} resource" if n == 1 else f"{n} resources"
+
+
 def _noun(type_: str) -> str:
     return type_.rsplit(":", 1)[-1]
 
@@ -77,7 +82,7 @@ def component_graph(plan: Mapping[str, Any]) -> Graph:
     for r in resources:
         if reviewable(r) and owners.get(r["urn"]):
             counts[owners[r["urn"]]] = counts.get(owners[r["urn"]], 0) + 1
-    nodes = tuple(Node(ids[r["urn"]], f"{_noun(r['type'])}: {r['name']} ({counts.get(r['urn'], 0)} resources)")
+    nodes = tuple(Node(ids[r["urn"]], f"{_noun(r['type'])}: {r['name']} ({_count(counts.get(r['urn'], 0))})")
                   for r in comps)
     edges: set[tuple[str, str]] = set()
     for r in resources:

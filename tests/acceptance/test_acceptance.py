@@ -274,3 +274,13 @@ def test_graphviz_renders_the_dot_graph(dot_graph):
     done = subprocess.run(["dot", "-Tsvg"], input=dot_graph, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "<svg" in done.stdout
+
+
+def test_diff_across_stacks_points_at_compare(prod, tmp_path):
+    other = dict(prod["plan"], stack="dev")
+    (tmp_path / "dev.json").write_text(json.dumps(other))
+    code, _, err = run_cli(["diff", str(tmp_path / "dev.json"), str(prod["plan_path"])])
+    assert code == 0
+    assert "livecommerce compare dev prod" in err
+    code, _, err = run_cli(["diff", str(prod["plan_path"]), str(prod["plan_path"])])
+    assert code == 0 and "compare" not in err
