@@ -53,6 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         for line in err.lines:
             print(f"error: {line}", file=sys.stderr)
         return UserError.exit_code
+    except BrokenPipeError:
+        raise  # `livecommerce ... | head`: not a user error to explain
+    except OSError as exc:
+        # An output path that cannot be written (a file where a folder should be, no permission, a
+        # read-only filesystem): the user's path, so a one-line message and exit 2, not a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}; check the path and its permissions", file=sys.stderr)
+        return UserError.exit_code
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

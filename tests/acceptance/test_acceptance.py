@@ -284,3 +284,15 @@ def test_diff_across_stacks_points_at_compare(prod, tmp_path):
     assert "livecommerce compare dev prod" in err
     code, _, err = run_cli(["diff", str(prod["plan_path"]), str(prod["plan_path"])])
     assert code == 0 and "compare" not in err
+
+
+def test_an_unwritable_output_path_is_exit_2_with_one_line(prod, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for argv in (["schema", "--out", str(blocker / "schema.json")],
+                 ["diff", str(prod["plan_path"]), str(prod["plan_path"]), "--json", str(blocker / "diff.json")]):
+        code, out, err = run_cli(argv)
+        assert code == 2, argv
+        assert "Traceback" not in err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {blocker}"), lines
