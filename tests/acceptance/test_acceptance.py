@@ -296,3 +296,58 @@ def test_an_unwritable_output_path_is_exit_2_with_one_line(prod, tmp_path):
         assert "Traceback" not in err
         lines = err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"error: {blocker}"), lines
+
+
+# Real-looking values for every secret the prod stack names: the strongest form of "no secret in any
+# output" is to give the program the values and look for them.
+SECRET_VALUES = {
+    "dingtalk-live-ops-webhook": "https://oapi.dingtalk.com/robot/send?access_token=qaRobotToken7f3e",
+    "incident-bridge-webhook": "https://hooks.example.com/qa-incident-bridge-b81c",
+    "oncall-primary-phone": "13800138111",
+    "oncall-secondary-phone": "13900139222",
+    "order-db": "qaOrderDbPassw0rd",
+    "idc-shanghai-kubeconfig": "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: qaKubeToken9d1}}]\n",
+}
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "qaOrderDbPassw0rd",
+                  "qaKubeToken9d1")
+
+
+def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):
+    from livecommerce import checking
+    from livecommerce.engine import run_preview
+    from livecommerce.manifests import render_manifests
+    from livecommerce.plan import dumps
+    from stacks.config import check_stack_config
+
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    for env in ENVS:
+        shutil.copy(STACKS / f"Pulumi.{env}.yaml", stacks)
+    document = yaml.safe_load((stacks / "Pulumi.prod.yaml").read_text())
+    named = check_stack_config({k: json.dumps(v) if not isinstance(v, str) else v
+                                for k, v in document["config"].items()}, "prod", "prod").secret_keys()
+    assert set(named) == set(SECRET_VALUES), "the prod stack's secrets changed; update SECRET_VALUES"
+    document["config"].update({f"livecommerce:{k}": v for k, v in SECRET_VALUES.items()})
+    (stacks / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+
+    result = run_preview("prod", stacks)
+    assert result.stack_file.placeholders == []  # every secret had its value
+    by_type: dict[str, list[dict]] = {}
+    for res in result.plan["resources"]:
+        by_type.setdefault(res["type"], []).append(res["inputs"])
+    # the values did reach the resources that need them, as secrets
+    assert [i["robotAddr"] for i in by_type["alicloud:arms/alertRobot:AlertRobot"]] == ["[secret]"]
+    assert {i["phoneNum"] for i in by_type["alicloud:arms/alertContact:AlertContact"]} == {"[secret]"}
+    texts = {"plan": dumps(result.plan), **render_manifests(result.plan),
+             "check": checking.render_json(checking.evaluate(result.plan, "prod"))}
+    for argv in (["report", "prod", "--out", str(tmp_path / "out" / "report.md")],
+                 ["compare", "dev", "prod"], ["graph", "prod", "--detail", "resources"]):
+        code, out, err = run_cli([*argv, "--stacks-dir", str(stacks)])
+        assert code == 0, (argv, err)
+        texts[argv[0]] = out + err
+    for path in sorted((tmp_path / "out").rglob("*")):
+        if path.is_file():
+            texts[str(path.relative_to(tmp_path))] = path.read_text()
+    for name, text in texts.items():
+        for needle in SECRET_NEEDLES:
+            assert needle not in text, f"{name} leaks a secret value"
