@@ -351,3 +351,32 @@ def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):
     for name, text in texts.items():
         for needle in SECRET_NEEDLES:
             assert needle not in text, f"{name} leaks a secret value"
+
+
+# --- issue 6: the documented example event fits the deployed function ----------------------------
+
+def test_the_example_event_is_for_the_dev_functions_input_bucket_and_prefix(tmp_path, monkeypatch):
+    """With the dev function's own environment, the sample event passes the bucket and prefix checks
+    (no video at the key here, so the handler stops at `source-gone`, not at `other-bucket`)."""
+    from functions.transcoder.__main__ import main as transcoder_main
+    from livecommerce.engine import preview_stack
+
+    plan = preview_stack("dev")
+    [function] = [r for r in plan["resources"] if r["type"] == "alicloud:fc/v3Function:V3Function"]
+    [trigger] = [r for r in plan["resources"] if r["type"] == "alicloud:fc/v3Trigger:V3Trigger"]
+    env = function["inputs"]["environmentVariables"]
+    event = json.loads((ROOT / "functions" / "transcoder" / "examples" / "oss-put-event.json").read_text())
+    record = event["events"][0]
+    assert record["oss"]["bucket"]["name"] == env["INPUT_BUCKET"]
+    prefix = json.loads(trigger["inputs"]["triggerConfig"])["filter"]["key"]["prefix"]
+    assert record["oss"]["object"]["key"].startswith(prefix)
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    (tmp_path / env["INPUT_BUCKET"]).mkdir()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = transcoder_main(["--event", str(ROOT / "functions/transcoder/examples/oss-put-event.json"),
+                                "--storage", str(tmp_path), "--quiet"])
+    assert code == 0
+    assert json.loads(out.getvalue())["results"][0]["reason"] == "source-gone"

@@ -14,7 +14,7 @@ from .conftest import EXAMPLE_EVENT
 def test_documented_sample_parses():
     [record] = parse_event(EXAMPLE_EVENT.read_bytes())
     assert record.event_name == "ObjectCreated:PutObject"
-    assert record.bucket == "livecommerce-dev-replays"
+    assert record.bucket == "livecommerce-dev-replays-raw"
     assert record.key == "replays/2026/11/23/show-42.mp4"
     assert record.size == 2431828 and record.etag and record.region == "cn-hangzhou"
     assert record.creates_complete_object
