@@ -27,6 +27,7 @@ def check(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (livecommerce.check/v1)."),
     waivers: Path | None = typer.Option(None, "--waivers", help="Waivers file (default: policies/waivers.yaml)."),
+    stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
 ) -> None:
     """Evaluate the CrossGuard policy pack offline; exit 1 on any mandatory violation."""
     from livecommerce import checking
@@ -38,6 +39,8 @@ def check(
         )
     if plan_path is None and env is None:
         raise UserError("check: missing ENV; run `livecommerce check prod` or `livecommerce check --plan PLAN.json`")
+    if plan_path is not None and stacks_dir is not None:
+        raise UserError("check: --stacks-dir applies to ENV (a preview); a --plan is already built")
     if plan_path is None and plan_env is not None:
         raise UserError("check: --env only applies to --plan; the ENV argument already picks the levels")
     known = checking.environments()
@@ -50,7 +53,7 @@ def check(
     else:
         from livecommerce.engine import preview_stack  # lazy: previewing loads the whole program
 
-        plan = preview_stack(target)
+        plan = preview_stack(target, stacks_dir)
     report = checking.evaluate(plan, target, waivers_path=waivers or checking.WAIVERS_PATH)
     if as_json:
         sys.stdout.write(checking.render_json(report))

@@ -79,7 +79,7 @@ def summary_table(plan: dict[str, Any]) -> Table:
     return table
 
 
-def _run_with_progress(env: str, console: Console) -> Any:
+def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None) -> Any:
     count = 0
     with console.status(f"previewing {env} on the mock runtime ...", spinner="dots") as status:
         def tick(reg: Any) -> None:
@@ -88,7 +88,7 @@ def _run_with_progress(env: str, console: Console) -> Any:
             if count % 10 == 0:
                 status.update(f"previewing {env}: {count} resources registered ...")
 
-        return run_preview(env, on_register=tick)
+        return run_preview(env, stacks_dir, on_register=tick)
 
 
 def preview(
@@ -98,14 +98,15 @@ def preview(
                                              help="Write every Kubernetes object as YAML into this directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary, no resource tree."),
     policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate the policy pack too."),
+    stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
 ) -> None:
     """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
-    if env not in list_stacks():
-        known = ", ".join(list_stacks()) or "none"
-        raise UserError(f"stacks/Pulumi.{env}.yaml: no such stack; known environments: {known}")
+    if env not in list_stacks(stacks_dir):
+        known = ", ".join(list_stacks(stacks_dir)) or "none"
+        raise UserError(f"{stacks_dir or 'stacks'}/Pulumi.{env}.yaml: no such stack; known environments: {known}")
     out = make_console()
     err = make_console(stderr=True)
-    result = _run_with_progress(env, err)
+    result = _run_with_progress(env, err, stacks_dir)
     plan = result.plan
     if not quiet:
         out.print(build_tree(plan))

@@ -123,6 +123,8 @@ def typo_stacks(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("argv", [
+    ["preview", "prod"],
+    ["check", "prod"],
     ["validate", "prod"],
     ["graph", "prod"],
     ["compare", "dev", "prod"],
