@@ -8,7 +8,7 @@ LC := $(VENV)/bin/livecommerce
 ENV ?= dev
 STAMP := $(VENV)/.installed
 
-.PHONY: preview test bench lint check plans schema clean help
+.PHONY: preview test bench lint check schema docs clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -18,6 +18,7 @@ help:
 	@echo "make bench                            benchmarks (preview vs import floor, scaling, transcoding)"
 	@echo "make lint                             ruff"
 	@echo "make schema                           regenerate stacks/platform.schema.json"
+	@echo "make docs                             regenerate the policy rule lists (docs/policies.md, README.md)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -42,6 +43,9 @@ lint: $(STAMP)
 
 schema: $(STAMP)
 	$(LC) schema --out stacks/platform.schema.json
+
+docs: $(STAMP)
+	$(PY) -c 'from pathlib import Path; from livecommerce.checking import rules_markdown, sync_readme; Path("docs/policies.md").write_text(rules_markdown()); Path("README.md").write_text(sync_readme(Path("README.md")))'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

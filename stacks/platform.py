@@ -129,7 +129,7 @@ def program() -> None:
         opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     kubeconfig = pulumi.Output.secret(credential.kube_config)
     # Workloads wait for the nodes and the addons (the CronHPA and ResourcePolicy CRDs come with them).
-    k8s_provider = k8s.Provider(f"{ctx.env}-ack", kubeconfig=kubeconfig, enable_server_side_apply=True,
+    k8s_provider = k8s.Provider(f"{ctx.env}-ack-kubernetes", kubeconfig=kubeconfig, enable_server_side_apply=True,
                                 opts=pulumi.ResourceOptions(depends_on=[node_pools, addons]))
     external_k8s_providers = {
         ext.name: k8s.Provider(f"{ctx.env}-external-{ext.name}", kubeconfig=secret(ext.kubeconfig_secret),

@@ -165,13 +165,13 @@ def test_prod_ships_a_registered_external_cluster_in_the_fleet(plans):
     ext_ids = set(plans["prod"]["outputs"]["externalClusterIds"].values())
     assert ext_ids and ext_ids <= {m["inputs"]["subClusterId"] for m in members}
     providers = [r for r in plans["prod"]["resources"] if r["type"] == "pulumi:providers:kubernetes"]
-    assert {p["name"] for p in providers} >= {"prod-ack", "prod-external-idc-shanghai"}
+    assert {p["name"] for p in providers} >= {"prod-ack-kubernetes", "prod-external-idc-shanghai"}
     assert all(p["inputs"]["kubeconfig"] == "[secret]" for p in providers)
 
 
 def test_the_ack_provider_waits_for_nodes_and_addons(plans):
     provider = next(r for r in plans["prod"]["resources"] if r["type"] == "pulumi:providers:kubernetes"
-                    and r["name"] == "prod-ack")
+                    and r["name"] == "prod-ack-kubernetes")
     deps = set(provider["dependencies"])
     assert {p["urn"] for p in of(plans["prod"], NODE_POOL)} <= deps
     assert {a["urn"] for a in of(plans["prod"], ADDON) if a["name"].startswith("prod-ack-addons-")} <= deps

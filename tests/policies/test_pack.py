@@ -128,3 +128,14 @@ def test_analyzer_info_describes_every_rule_with_its_config_schema():
     retention = by_name["alicloud-log-store-configure-retention"]
     assert "minRetentionDays" in retention.configSchema.properties
     assert all(p.description for p in info.policies)
+
+
+def test_readme_lists_every_rule_with_its_levels():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    assert readme.read_text(encoding="utf-8") == checking.sync_readme(readme), (
+        "README.md's rule table is stale: run `make docs`"
+    )
+    for policy in checking._pack().POLICIES:
+        assert f"| `{policy.name}` |" in readme.read_text(encoding="utf-8")
