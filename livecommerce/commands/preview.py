@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,16 +16,6 @@ from livecommerce.console import make_console
 from livecommerce.engine import list_stacks, run_preview
 from livecommerce.errors import UserError
 from livecommerce.plan import SECRET, write_plan
-
-
-def _optional(module: str) -> Any | None:
-    """Import a sibling feature module if this checkout has it (policy checks, coverage, manifests)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
 
 
 def short_type(token: str) -> str:
@@ -119,26 +108,19 @@ def preview(
     for line in result.warnings:
         out.print(f"[yellow]warning[/yellow]: {line}")
 
-    report: dict[str, Any] = {}
-    checking = _optional("livecommerce.checking") if policies else None
-    if checking is not None:
-        check_report = checking.evaluate(plan, env)
-        checking.render_text(check_report, out)
-    coverage = _optional("livecommerce.coverage")
-    if coverage is not None:
-        cov = coverage.coverage(plan)
-        coverage.render_text(cov, out)
-        report["observability"] = cov
+    # Imported here so `livecommerce --help` and the other commands stay fast.
+    from livecommerce import checking, coverage, manifests as manifest_writer
+
+    if policies:
+        checking.render_text(checking.evaluate(plan, env), out)
+    cov = coverage.coverage(plan)
+    coverage.render_text(cov, out)
     if json_path is not None:
         # The observability coverage travels with the plan (an additive key of format v1).
-        extra = {"observability": report["observability"]} if "observability" in report else {}
-        write_plan({**plan, **extra}, json_path)
+        write_plan({**plan, "observability": cov}, json_path)
         out.print(f"plan written to {json_path}")
     if manifests is not None:
-        mod = _optional("livecommerce.manifests")
-        if mod is None:
-            raise UserError("--manifests: this checkout has no manifest writer (livecommerce/manifests.py)")
-        written = mod.write_manifests(plan, manifests)
+        written = manifest_writer.write_manifests(plan, manifests)
         out.print(f"{len(written)} Kubernetes manifests written to {manifests}")
 
 
