@@ -287,7 +287,7 @@ def read_stack_file(env: str, stacks_dir: Path | None = None) -> StackFile:
     shown = _display(path)
     if not path.is_file():
         known = ", ".join(list_stacks(d)) or "none"
-        raise UserError(f"{shown}: no such stack file; known environments: {known}")
+        raise UserError(f"{shown}: no such stack; known environments: {known}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

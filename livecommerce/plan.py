@@ -20,13 +20,18 @@ def dumps(plan: dict[str, Any]) -> str:
     return json.dumps(plan, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_plan(plan: dict[str, Any], path: str | Path) -> None:
-    """Write atomically: a half-written plan never exists at `path`."""
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write a file atomically: a half-written file never exists at `path` (every CLI output uses this)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(dumps(plan), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)
+
+
+def write_plan(plan: dict[str, Any], path: str | Path) -> None:
+    """Write a plan atomically and deterministically."""
+    write_text_atomic(path, dumps(plan))
 
 
 def validate_plan(plan: Any, source: str = "plan") -> dict[str, Any]:
@@ -65,13 +70,3 @@ def load_plan(path: str | Path) -> dict[str, Any]:
         raise UserError(f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     return validate_plan(data, str(p))
 
-
-def component_of(plan: dict[str, Any], resource: dict[str, Any]) -> dict[str, Any] | None:
-    """The nearest `livecommerce:` component ancestor of a resource, or None."""
-    by_urn = {r["urn"]: r for r in plan["resources"]}
-    parent = by_urn.get(resource.get("parent") or "")
-    while parent is not None:
-        if parent["type"].startswith("livecommerce:"):
-            return parent
-        parent = by_urn.get(parent.get("parent") or "")
-    return None

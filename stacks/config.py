@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -362,5 +362,3 @@ def stack_file_schema() -> dict[str, Any]:
         "$defs": defs,
     }
 
-
-Environment = Literal["dev", "staging", "prod"]

@@ -13,8 +13,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from livecommerce.console import make_console
-from livecommerce.engine import list_stacks, run_preview
-from livecommerce.errors import UserError
+from livecommerce.engine import run_preview
 from livecommerce.plan import SECRET, write_plan
 
 
@@ -90,9 +89,6 @@ def preview(
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
 ) -> None:
     """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
-    if env not in list_stacks(stacks_dir):
-        known = ", ".join(list_stacks(stacks_dir)) or "none"
-        raise UserError(f"{stacks_dir or 'stacks'}/Pulumi.{env}.yaml: no such stack; known environments: {known}")
     out = make_console()
     err = make_console(stderr=True)
     result = _run_with_progress(env, err, stacks_dir)

@@ -17,7 +17,7 @@ from typing import Any
 import typer
 
 from livecommerce.errors import UserError
-from livecommerce.plan import load_plan
+from livecommerce.plan import load_plan, write_text_atomic
 from livecommerce.review import compare as compare_mod
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import graph as graph_mod
@@ -84,13 +84,6 @@ def coverage_of(plan: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     return as_mapping(mod.coverage(plan)), ""
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 # --------------------------------------------------------------------------------------------------
 # Commands
 
@@ -111,7 +104,7 @@ def diff(
               file=sys.stderr)
     d = diff_mod.diff_plans(old_plan, new_plan)
     if json_path is not None:
-        _write(json_path, report_mod.to_json_text(d.to_json()))
+        write_text_atomic(json_path, report_mod.to_json_text(d.to_json()))
     if fmt == "json":
         sys.stdout.write(report_mod.to_json_text(d.to_json()))
     elif fmt == "markdown":
@@ -153,8 +146,8 @@ def report(
     data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
     text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
     for name, content in sorted(report_mod.report_files(items).items()):
-        _write(data / name, content)
-    _write(out, text)
+        write_text_atomic(data / name, content)
+    write_text_atomic(out, text)
     typer.echo(f"report written to {out} ({len(text):,} characters); full JSON in {data}/")
 
 
@@ -207,7 +200,7 @@ def graph(
         raise UserError("graph: give an environment (`livecommerce graph prod`) or `--plan FILE`")
     text = graph_mod.render(p, fmt, detail)
     if out is not None:
-        _write(out, text)
+        write_text_atomic(out, text)
         typer.echo(f"graph written to {out}")
     else:
         sys.stdout.write(text)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from livecommerce.plan import write_text_atomic
+
 
 def render_schema() -> str:
     from stacks.config import stack_file_schema
@@ -20,9 +22,7 @@ def schema(out: Path | None = typer.Option(None, "--out", help="Write to this fi
     if out is None:
         typer.echo(text, nl=False)
         return
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, text)
     typer.echo(f"schema written to {out}")
 
 
