@@ -33,14 +33,14 @@ from components.container_platform.cluster_settings import (
     NodePoolSettings,
     check_pool_capacity,
 )
-from components.container_platform.service_settings import (
+from components.workloads.service_settings import (
     LiveEventSettings,
     ServiceSettings,
     workload_problems,
 )
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
-from components.network import CidrPlanError, NetworkSettings, plan_cidrs
+from components.network.vpc import CidrPlanError, NetworkSettings, plan_cidrs
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.observability.targets import gateway_endpoints
 from livecommerce.errors import UserError

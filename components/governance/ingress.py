@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.governance.canary import INGRESS_CLASS
+from components.workloads.canary import INGRESS_CLASS
 
 #: The MseIngressConfig CRD (installed with the `mse-ingress-controller` addon).
 MSE_INGRESS_API_VERSION = "mse.alibabacloud.com/v1alpha1"

@@ -12,7 +12,7 @@ Pure functions, no Pulumi: `workloads.py` merges their output into each version'
 
 from __future__ import annotations
 
-from components.container_platform.service_settings import (
+from components.workloads.service_settings import (
     MSE_READINESS_PATH,
     MSE_READINESS_PORT,
     ServiceGovernance,

@@ -22,7 +22,7 @@ from typing import Any
 
 import pulumi
 
-from components.container_platform.service_settings import ServiceSettings
+from components.workloads.service_settings import ServiceSettings
 from components.governance import labels
 from components.governance.rules import (
     AuthRule,

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from components.container_platform.service_settings import ServiceSettings
+from components.workloads.service_settings import ServiceSettings
 
 _NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 _LABEL_VALUE = r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"

@@ -34,16 +34,17 @@ from datetime import datetime
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.container_platform import scheduling
-from components.container_platform.service_settings import (
+from components.workloads import scheduling
+from components.workloads.service_settings import (
     MSE_READINESS_PORT,
     LiveEventSettings,
     ServiceSettings,
     ServiceVersion,
     events_for,
 )
-from components.container_platform.settings import LiveEvent
-from components.governance import canary, labels as governance
+from components.workloads.scheduling_settings import LiveEvent
+from components.workloads import canary
+from components.governance import labels as governance
 
 NAME_LABEL = "app.kubernetes.io/name"
 VERSION_LABEL = "app.kubernetes.io/version"

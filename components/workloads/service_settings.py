@@ -5,7 +5,7 @@ A service is a business back end (`shop`, `order`, ...) that runs one Deployment
 version (no tag) carries the everyday traffic and is sized by its HPA; tagged versions (`gray`, ...) are
 fixed-size canaries that MSE tag routing and the entry's canary rules send chosen requests to.
 
-Pure data (pydantic, no Pulumi): the component `components/container_platform/workloads.py` turns it into
+Pure data (pydantic, no Pulumi): the component `components/workloads/microservices.py` turns it into
 Kubernetes objects. Every field has a docstring: it is the config reference and the JSON Schema
 description. Defaults are the production choice; dev stacks override downward.
 """
@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from components.container_platform.settings import LiveEvent, SchedulingSettings
+from components.workloads.scheduling_settings import LiveEvent, SchedulingSettings
 
 # Kubernetes names built from these (Deployment, Service, HPA...) must be DNS-1123/1035 labels.
 _DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
