@@ -40,7 +40,8 @@ from components.workloads.service_settings import (
 )
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
-from components.network.vpc import CidrPlanError, NetworkSettings, plan_cidrs
+from components.network.cidr import CidrPlanError, plan_cidrs
+from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.observability.targets import gateway_endpoints
 from livecommerce.errors import UserError

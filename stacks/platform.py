@@ -22,13 +22,8 @@ from components.container_platform.external_clusters import ExternalClusters, Ex
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.workloads.scheduling import ScheduleError
 from components.workloads.service_settings import ServiceSettings
-from components.workloads.manifests import (
-    MANAGED_BY_LABEL,
-    PART_OF_LABEL,
-    Workloads,
-    WorkloadsArgs,
-    label_value,
-)
+from components.workloads.manifests import MANAGED_BY_LABEL, PART_OF_LABEL, label_value
+from components.workloads.microservices import Workloads, WorkloadsArgs
 from components.governance.gateway import Gateway, GatewayArgs
 from components.governance.ingress import MseIngress, MseIngressArgs
 from components.governance.lanes import Governance, GovernanceArgs, lane_summary
