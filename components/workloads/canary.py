@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from components.governance.ingress import INGRESS_CLASS
 from components.workloads.service_settings import CanaryRoute, ServiceSettings, version_slug
 
-INGRESS_CLASS = "mse"
 _PREFIX = "nginx.ingress.kubernetes.io/"
 CANARY = _PREFIX + "canary"
 CANARY_BY_HEADER = _PREFIX + "canary-by-header"
