@@ -7,6 +7,7 @@ import pickle
 
 import pulumi
 
+from components.naming import naming_for
 from components.governance.lanes import Governance, GovernanceArgs, entry_app, resource_key
 from components.governance.settings import GovernanceSettings
 from components.workloads.service_settings import with_mse_namespace
@@ -29,7 +30,7 @@ def build(**gov) -> dict:
 
     def program():
         comp = Governance("t-governance", GovernanceArgs(
-            env="t", region="cn-hangzhou", namespace="t", settings=settings, services=services(),
+            naming=naming_for("t"), region="cn-hangzhou", namespace="t", settings=settings, services=services(),
             gateway_id="gw-123"))
         if comp.lane_group_id is not None:
             pulumi.export("group", comp.lane_group_id)

@@ -563,7 +563,13 @@ def test_property_every_scale_down_follows_its_scale_up_and_windows_do_not_overl
 @settings(max_examples=300, deadline=None)
 @given(calendars(), st.sampled_from(["UTC", "Asia/Shanghai", "Asia/Kolkata", "Pacific/Chatham"]))
 def test_property_each_schedule_next_fires_at_its_intended_instant(events, controller_zone):
-    jobs = cron_jobs(events, now=BASE, baseline_min_replicas=2, controller_time_zone=controller_zone)
+    try:
+        jobs = cron_jobs(events, now=BASE, baseline_min_replicas=2, controller_time_zone=controller_zone)
+    except ScheduleError as exc:
+        # A job landing on a wall time that happens twice (a DST fall-back) in the controller's zone cannot be
+        # written as a cron schedule; refusing it, naming the fix, is the specified behaviour.
+        assert controller_zone != "UTC" and "happens twice there" in str(exc), exc
+        return
     for j in jobs:
         assert next_fire(j.schedule, BASE, controller_zone) == j.fires_at, j
     obj = cron_hpa("web", "live", "web", jobs)
