@@ -73,7 +73,8 @@ def manifest_object(resource: dict[str, Any]) -> dict[str, Any] | None:
         return None
     api_version, kind = found
     inputs = {k: v for k, v in (resource.get("inputs") or {}).items() if not k.startswith("__")}
-    metadata = dict(inputs.pop("metadata", None) or {})
+    metadata = inputs.pop("metadata", None)
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}  # a hand-edited plan file may hold anything
     # Auto-named objects get a random suffix at apply time; the logical name is the closest stable stand-in.
     metadata.setdefault("name", resource["name"])
     inputs.pop("apiVersion", None)

@@ -276,3 +276,77 @@ def test_diff_across_projects_says_why_everything_changes(dirs, capsys):
     write_plan(other, dirs / "other.json")
     code, _, err = run(["diff", str(dirs / "other.json"), str(dirs / "after" / "prod.json")])
     assert code == 0 and "is project 'someone-else'" in err and "delete plus a create" in err
+
+
+# ---- past the schema: inputs are any JSON, and readers that look inside them must not crash ------------
+
+
+@pytest.fixture(scope="module")
+def prod_plan(tmp_path_factory) -> dict[str, Any]:
+    p = tmp_path_factory.mktemp("prod") / "prod.json"
+    assert main(["preview", "prod", "-q", "--no-policies", "--json", str(p)]) == 0
+    return json.loads(p.read_text())
+
+
+def _leaf_paths(value: Any, path: tuple = ()) -> list[tuple]:
+    out = [path] if path else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _leaf_paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _leaf_paths(v, (*path, i))
+    return out
+
+
+# The resource types whose inputs the readers interpret (coverage, manifests, compare, diff).
+INTERPRETED = ("kubernetes:apps/v1:Deployment", "alicloud:arms/prometheusAlertRule:PrometheusAlertRule",
+               "alicloud:arms/dispatchRule:DispatchRule", "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_readers_survive_any_json_inside_inputs(prod_plan, data):
+    """A hand-edited plan file can hold any JSON inside `inputs` (the format does not type them): diff,
+    compare, graph, coverage and manifests skip what they cannot interpret instead of crashing."""
+    from livecommerce import coverage, manifests
+    from livecommerce.review import compare, diff, graph
+
+    plan = copy.deepcopy(prod_plan)
+    candidates = [r for r in plan["resources"] if r["type"] in INTERPRETED and r["inputs"]]
+    assert {r["type"] for r in candidates} == set(INTERPRETED)
+    res = data.draw(st.sampled_from(candidates))
+    path = data.draw(st.sampled_from(_leaf_paths(res["inputs"])))
+    cur = res["inputs"]
+    for key in path[:-1]:
+        cur = cur[key]
+    cur[path[-1]] = data.draw(JSON)
+    validate_plan(plan)
+    diff.render_text(diff.diff_plans(prod_plan, plan))
+    compare.render_text(compare.compare_plans(prod_plan, plan))
+    graph.render(plan, "mermaid", "resources")
+    coverage.coverage(plan)
+    manifests.render_manifests(plan)
+
+
+@pytest.mark.parametrize(("token", "path", "value"), [
+    ("kubernetes:apps/v1:Deployment", ("metadata",), [1]),
+    ("kubernetes:apps/v1:Deployment", ("metadata", "labels"), "app=shop"),
+    ("alicloud:arms/prometheusAlertRule:PrometheusAlertRule", ("labels",), 5),
+    ("alicloud:arms/dispatchRule:DispatchRule", ("notifyRules",), {"a": 1}),
+    ("alicloud:arms/dispatchRule:DispatchRule", ("labelMatchExpressionGrids",), True),
+])
+def test_report_on_a_plan_with_odd_inputs_still_renders(prod_plan, tmp_path, token, path, value):
+    """The shapes that used to crash coverage and manifests (a TypeError in `report`)."""
+    from livecommerce.manifests import render_manifests
+
+    plan = copy.deepcopy(prod_plan)
+    res = next(r for r in plan["resources"] if r["type"] == token)
+    cur = res["inputs"]
+    for key in path[:-1]:
+        cur = cur[key]
+    cur[path[-1]] = value
+    write_plan(plan, tmp_path / "plans" / "prod.json")
+    code, _, err = run(["report", "prod", "--plan-dir", str(tmp_path / "plans"), "--out", str(tmp_path / "r.md")])
+    assert code == 0, err
+    render_manifests(plan)
