@@ -82,6 +82,10 @@ REQUIRED_ADDONS: dict[str, str] = {
 EXTERNAL_DEFAULT_ADDONS: tuple[str, ...] = ("ack-onepilot", "arms-prometheus", "loongcollector")
 #: The two SLS collectors conflict (both run a DaemonSet tailing the same files).
 LOG_COLLECTORS = ("loongcollector", "logtail-ds")
+#: Network plug-ins (CNI). ACK installs the CNI only from CreateCluster's `addons` (the cluster's create-only
+#: `addons` argument); as a `cs.KubernetesAddon` it would be uninstalled on destroy or removal, cutting every
+#: pod off the network, so none of these may appear in `cluster.addons` or a registered cluster's addons.
+NETWORK_PLUGINS = frozenset({"terway-eniip", "terway-eni", "terway", "terway-controlplane", "flannel"})
 
 
 def merge_addons(defaults: Sequence[str], given: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -112,6 +116,12 @@ def _validate_addon_names(addons: Mapping[str, AddonPin]) -> None:
     for name in addons:
         if not re.match(_SLUG, name) or len(name) > 63:
             raise ValueError(f"addons: {name!r} is not an ACK addon name (lowercase letters, digits and -)")
+        if name in NETWORK_PLUGINS:
+            raise ValueError(
+                f"addons.{name}: the network plug-in is installed with the cluster (Terway, see "
+                "cluster.network_policy), never as a separate addon: removing or destroying that addon would "
+                "uninstall the CNI; remove this entry"
+            )
 
 
 class ClusterSettings(BaseModel):
@@ -141,6 +151,10 @@ class ClusterSettings(BaseModel):
     yearly rotation. Never delete or disable this key while the cluster lives."""
     kms_pending_window_days: int = Field(default=30, ge=7, le=366)
     """Days a created KMS key stays recoverable (PendingDeletion) after `pulumi destroy`."""
+    network_policy: bool = True
+    """Kubernetes NetworkPolicy enforcement in the Terway network plug-in (the workloads' default-deny
+    policies only take effect with it). Only applies when the cluster is created: Terway is installed through
+    the cluster's create-only `addons`."""
     proxy_mode: Literal["ipvs", "iptables"] = "ipvs"
     """kube-proxy mode; `ipvs` (default) scales to many Services."""
     timezone: str = "Asia/Shanghai"
