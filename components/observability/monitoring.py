@@ -99,7 +99,10 @@ class Monitoring(pulumi.ComponentResource):
         # ---- metrics ---------------------------------------------------------------------------
         prometheus = A.Prometheus(
             f"{name}-prometheus", cluster_type="aliyun-cs", cluster_id=args.cluster_id,
-            grafana_instance_id=s.metrics.grafana_instance_id, archive_duration=s.metrics.retention_days,
+            grafana_instance_id=s.metrics.grafana_instance_id,
+            # `duration` is the storage period; `archive_duration` the archive after it, only 0/60/90/180/365
+            # (alibabacloud_arms20190808 CreatePrometheusInstanceRequest; TF docs arms_prometheus.html.markdown:86).
+            duration=s.metrics.retention_days, archive_duration=s.metrics.archive_days,
             tags={**tags, "role": "metrics"}, opts=child)
         agents: dict[str, pulumi.Resource] = {}
         for ext in args.registered:

@@ -172,7 +172,10 @@ class MetricsSettings(_Model):
     """ARMS managed Prometheus for the ACK cluster and metric agents for registered clusters."""
 
     retention_days: int = Field(default=90, ge=1, le=3650)
-    """Days metrics are archived (`arms.Prometheus.archive_duration`)."""
+    """Days metrics are stored and queryable (`arms.Prometheus.duration`, the storage period)."""
+    archive_days: Literal[0, 60, 90, 180, 365] = 0
+    """Days metrics are archived after `retention_days` expire (`arms.Prometheus.archive_duration`): 0 (no
+    archive, default), 60, 90, 180 or 365, the only values CreatePrometheusInstance accepts."""
     grafana_instance_id: str = Field(default="free", min_length=1)
     """Grafana workspace bound to the instance; `free` is the shared one."""
     metric_agent_version: str = Field(default="1.1.17", pattern=r"^\d+\.\d+\.\d+$")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from components.observability.alert_rules import FunctionTarget
+from components.observability.settings import MetricsSettings
 from tests.observability.helpers import (
     ALERT_RULE,
     DINGTALK_URL,
@@ -36,8 +38,20 @@ def test_prometheus_is_bound_to_the_cluster_with_retention(plan):
     assert prom["name"] == "t-obs-prometheus" and prom["parent"] == comp["urn"]
     i = prom["inputs"]
     assert i["clusterType"] == "aliyun-cs" and i["clusterId"] == "c" + "1" * 32
-    assert i["grafanaInstanceId"] == "free" and i["archiveDuration"] == 90
+    # Retention is the storage period; the archive after it is off unless asked for (0/60/90/180/365 only).
+    assert i["grafanaInstanceId"] == "free" and i["duration"] == 90 and i["archiveDuration"] == 0
     assert i["tags"] == {"env": "t", "owner": "team", "role": "metrics"}
+
+
+@pytest.mark.parametrize("days", [0, 60, 90, 180, 365])
+def test_metrics_archive_takes_only_the_values_arms_accepts(days):
+    assert MetricsSettings(archive_days=days).archive_days == days
+
+
+@pytest.mark.parametrize("days", [7, 30, 120, 366])
+def test_metrics_archive_refuses_other_values(days):
+    with pytest.raises(ValidationError, match="archive_days"):
+        MetricsSettings(archive_days=days)
 
 
 def test_registered_cluster_gets_an_environment_with_its_metric_agent(plan):

@@ -32,7 +32,7 @@ def test_prometheus_bound_to_the_cluster(prod):
     prom = one(plan, "alicloud:arms/prometheus:Prometheus")
     assert prom["inputs"]["clusterType"] == "aliyun-cs"
     assert prom["propertyDependencies"]["clusterId"] == [cluster["urn"]]
-    assert prom["inputs"]["archiveDuration"] == 180
+    assert prom["inputs"]["duration"] == 180 and prom["inputs"]["archiveDuration"] == 0
 
 
 def test_routes_people_and_rules(prod):
