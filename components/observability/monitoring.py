@@ -130,7 +130,11 @@ class Monitoring(pulumi.ComponentResource):
         if s.dingtalk is not None:
             robot = A.AlertRobot(
                 f"{name}-{s.dingtalk.name}", alert_robot_name=physical(env, s.dingtalk.name), robot_type="dingding",
-                robot_addr=secret(s.dingtalk.webhook_secret), daily_noc=s.dingtalk.daily_report, opts=child)
+                robot_addr=secret(s.dingtalk.webhook_secret), daily_noc=s.dingtalk.daily_report,
+                # CreateOrUpdateIMRobot requires DailyNocTime with DailyNoc=true; the provider's own check for it
+                # can never fire (TF resource_alicloud_arms_alert_robot.go:60), so it is always sent here.
+                daily_noc_time=",".join(s.dingtalk.daily_report_times) if s.dingtalk.daily_report else None,
+                opts=child)
             recipients[("robot", s.dingtalk.name)] = (robot.id, physical(env, s.dingtalk.name))
         for w in s.webhooks:
             hook = WebhookContact(

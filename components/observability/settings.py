@@ -63,6 +63,19 @@ class DingTalkSettings(_Model):
     """Name of the `livecommerce:<name>` secret holding the robot's webhook URL (it embeds the access token)."""
     daily_report: bool = False
     """Post ARMS's daily alert summary to the group."""
+    daily_report_times: list[str] = Field(default_factory=lambda: ["09:30"], min_length=1, max_length=24)
+    """When the daily summary is posted (`HH:MM`, the account's time zone), used with `daily_report`; ARMS
+    requires at least one time when the summary is on."""
+
+    @field_validator("daily_report_times")
+    @classmethod
+    def _times(cls, times: list[str]) -> list[str]:
+        for value in times:
+            if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value):
+                raise ValueError(f"{value!r} is not a time of day; use HH:MM, e.g. 09:30")
+        if len(set(times)) != len(times):
+            raise ValueError("list each time once")
+        return sorted(times)
 
 
 class WebhookSettings(_Model):

@@ -65,6 +65,26 @@ def test_registered_cluster_gets_an_environment_with_its_metric_agent(plan):
     assert feature["propertyDependencies"]["environmentId"] == [env["urn"]]
 
 
+def test_daily_report_always_names_its_times():
+    # CreateOrUpdateIMRobot: "If you set DailyNoc to true, the DailyNocTime parameter is required".
+    off = one(build(), "alicloud:arms/alertRobot:AlertRobot")["inputs"]
+    assert off["dailyNoc"] is False and "dailyNocTime" not in off
+    on = settings(dingtalk={"name": "ops", "webhook_secret": "dingtalk-webhook", "daily_report": True})
+    robot = one(build(on), "alicloud:arms/alertRobot:AlertRobot")["inputs"]
+    assert robot["dailyNoc"] is True and robot["dailyNocTime"] == "09:30"
+    twice = settings(dingtalk={"name": "ops", "webhook_secret": "dingtalk-webhook", "daily_report": True,
+                               "daily_report_times": ["18:00", "09:00"]})
+    assert one(build(twice), "alicloud:arms/alertRobot:AlertRobot")["inputs"]["dailyNocTime"] == "09:00,18:00"
+
+
+@pytest.mark.parametrize("times,message", [([], "at least 1 item"), (["9:30"], "use HH:MM"),
+                                           (["24:00"], "use HH:MM"), (["09:30", "09:30"], "list each time once")])
+def test_daily_report_times_are_checked(times, message):
+    with pytest.raises(ValidationError, match=message):
+        settings(dingtalk={"name": "ops", "webhook_secret": "w-hook", "daily_report": True,
+                           "daily_report_times": times})
+
+
 def test_contacts_robot_and_webhook_keep_their_secrets_secret(plan):
     oncall = one(plan, "alicloud:arms/alertContact:AlertContact", "t-obs-contact-oncall")
     assert oncall["inputs"]["phoneNum"] == "[secret]" and oncall["inputs"]["email"] == "oncall@example.com"

@@ -85,7 +85,9 @@ def test_no_secret_value_or_placeholder_in_plan_or_output(prod):
         assert "oapi.dingtalk.com" not in blob and "access_token" not in blob
     for r in of(plan, "alicloud:arms/alertContact:AlertContact"):
         assert r["inputs"]["phoneNum"] == "[secret]"
-    assert one(plan, "alicloud:arms/alertRobot:AlertRobot")["inputs"]["robotAddr"] == "[secret]"
+    robot = one(plan, "alicloud:arms/alertRobot:AlertRobot")["inputs"]
+    assert robot["robotAddr"] == "[secret]"
+    assert robot["dailyNoc"] is True and robot["dailyNocTime"]  # prod posts the daily summary: times required
     assert one(plan, "pulumi-python:dynamic/arms:WebhookContact")["inputs"]["url"] == "[secret]"
 
 
