@@ -144,7 +144,10 @@ class AckCluster(pulumi.ComponentResource):
             # The CNI, create-only: never a cs.KubernetesAddon (cluster_settings.NETWORK_PLUGINS).
             addons=[C.ManagedKubernetesAddonArgs(**network_addon(s.network_policy))],
             proxy_mode=s.proxy_mode,
-            # The network component owns the NAT gateway and the SNAT entries for every vSwitch.
+            # The network component owns the NAT gateway and the SNAT entries for every vSwitch. False is never
+            # sent (the provider drops it with GetOk, resource_alicloud_cs_managed_kubernetes.go:1018-1020), so
+            # CreateCluster's own SnatEntry default (false, CS SDK 7.2.3) applies; leaving it out instead would
+            # send the schema default true, and ACK would add its own NAT gateway and SNAT rules.
             new_nat_gateway=False,
             slb_internet_enabled=s.api_server_public,
             is_enterprise_security_group=True,
