@@ -136,7 +136,10 @@ class AckCluster(pulumi.ComponentResource):
             name=cluster_name(args.env),
             cluster_spec=s.cluster_spec,
             profile="Default",
-            version=s.kubernetes_version,
+            # "Do not specify [version] if cluster auto upgrade is enabled" (provider docs on `version`): with a
+            # channel ACK creates the cluster at the channel's version and moves it; `version` is Computed, so
+            # leaving it out shows no diff after an upgrade.
+            version=s.kubernetes_version if s.auto_upgrade_channel is None else None,
             # Control plane across the zones' node vSwitches; Terway gives pods VPC IPs from the pod vSwitches.
             vswitch_ids=list(args.vswitch_ids),
             pod_vswitch_ids=list(args.pod_vswitch_ids),
@@ -180,11 +183,9 @@ class AckCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=s.protect,
-                # With an auto-upgrade channel ACK moves the version itself; pinning it would make every
-                # `up` after an upgrade try a downgrade, which ACK refuses (provider docs on `version`).
                 # `addons` is create-only (the provider's update never reads it): a later edit would show a
                 # change that does nothing.
-                ignore_changes=(["version"] if s.auto_upgrade_channel is not None else []) + ["addons"],
+                ignore_changes=["addons"],
             ),
         )
 

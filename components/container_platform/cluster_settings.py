@@ -130,8 +130,9 @@ class ClusterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     kubernetes_version: str = Field(default="1.33.1-aliyun.1", pattern=_K8S_VERSION)
-    """The ACK Kubernetes version at creation, e.g. `1.33.1-aliyun.1`. With `auto_upgrade_channel` set, ACK
-    upgrades the cluster itself afterwards and later changes here are ignored."""
+    """The ACK Kubernetes version, e.g. `1.33.1-aliyun.1`: the version manifests are validated against, and,
+    with `auto_upgrade_channel` null, the version the cluster is created at and upgraded to (raise it to
+    upgrade). With a channel it is not sent: ACK creates the cluster at the channel's version and moves it."""
     cluster_spec: ClusterSpec = "ack.pro.small"
     """ACK Pro control-plane size: `ack.pro.small` (default) up to `ack.pro.4xlarge` for very large clusters."""
     api_server_public: bool = False

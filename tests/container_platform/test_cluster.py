@@ -89,8 +89,9 @@ def test_logs_maintenance_and_auto_upgrade():
     assert i["maintenanceWindow"] == {"enable": True, "maintenanceTime": "2024-01-01T03:30:00.000+08:00",
                                       "duration": "4h", "weeklyPeriod": "Tuesday,Thursday"}
     assert i["operationPolicy"] == {"clusterAutoUpgrade": {"enabled": True, "channel": "stable"}}
-    # ACK moves the version along the channel, so a pinned version must not fight it.
-    assert cluster["options"]["ignoreChanges"] == ["addons", "version"]
+    # "Do not specify version if cluster auto upgrade is enabled": ACK picks and moves the version.
+    assert "version" not in i
+    assert cluster["options"]["ignoreChanges"] == ["addons"]
 
 
 def test_without_a_channel_the_version_drives_upgrades():
