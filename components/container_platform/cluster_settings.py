@@ -152,6 +152,11 @@ class ClusterSettings(BaseModel):
     yearly rotation. Never delete or disable this key while the cluster lives."""
     kms_pending_window_days: int = Field(default=30, ge=7, le=366)
     """Days a created KMS key stays recoverable (PendingDeletion) after `pulumi destroy`."""
+    node_key_pair: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9._:-]{1,127}$")
+    """Name of an existing ECS key pair for SSH to the node pools' nodes (as `ecs-user`). Unset (default): the
+    stack declares a key pair whose private key ECS generates and nobody keeps, so no one can SSH in; operate
+    nodes through `kubectl debug node/...` or ECS Cloud Assistant. Managed pools take only a key pair, never a
+    password."""
     network_policy: bool = True
     """Kubernetes NetworkPolicy enforcement in the Terway network plug-in (the workloads' default-deny
     policies only take effect with it). Only applies when the cluster is created: Terway is installed through

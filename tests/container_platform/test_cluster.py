@@ -188,6 +188,13 @@ def test_every_stack_cluster_declares_its_network_plugin(plans):
         assert "terway-eniip" not in {a["inputs"]["name"] for a in of(plan, ADDON)}
 
 
+def test_every_stack_node_pool_has_a_login_key_pair(plans):
+    for plan in plans.values():
+        [key] = of(plan, "alicloud:ecs/ecsKeyPair:EcsKeyPair")
+        for pool in of(plan, NODE_POOL):
+            assert pool["inputs"]["keyName"] == key["inputs"]["keyPairName"]
+
+
 def test_prod_installs_the_architecture_addons(plans):
     names = {a["inputs"]["name"] for a in of(plans["prod"], ADDON)}
     assert {"ack-virtual-node", "ack-onepilot", "arms-prometheus", "ack-kubernetes-cronhpa-controller"} <= names
