@@ -108,8 +108,10 @@ def test_ecs_first_builds_a_resource_policy_ecs_unit_then_eci_unit():
 
 def test_ecs_first_without_cap_or_pool_leaves_max_and_node_selector_out():
     p = placement("ecs-first", node_pool_selector={}, ecs_max=None, eci=EciSettings())
-    units = p.resource_policy("web", "live", {"app": "web"})["spec"]["units"]
-    assert units[0] == {"resource": "ecs", "podLabels": {CAPACITY_LABEL: "ecs"}}
+    spec = p.resource_policy("web", "live", {"app": "web"})["spec"]
+    assert spec["units"][0] == {"resource": "ecs", "podLabels": {CAPACITY_LABEL: "ecs"}}
+    # ACK: matchLabelKeys "must be used with max in units"; without a max it would be a no-op.
+    assert "matchLabelKeys" not in spec
 
 
 def test_ecs_first_accepts_a_cap_of_zero_meaning_all_pods_burst_to_eci():
