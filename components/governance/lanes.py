@@ -22,7 +22,6 @@ from typing import Any
 
 import pulumi
 
-from components.container_platform.service_settings import ServiceSettings
 from components.governance import labels
 from components.governance.rules import (
     AuthRule,
@@ -41,6 +40,7 @@ from components.governance.rules import (
 )
 from components.governance.settings import (
     GovernanceSettings,
+    GovernedService,
     LaneSettings,
     app_id_list,
     governed_services,
@@ -63,6 +63,12 @@ def entry_rule(lane: LaneSettings) -> LaneEntryRule:
                          condition=lane.condition)
 
 
+#: The gateway route spells comparisons differently from the entry rules: `GatewaySwimmingLaneRouteJson.
+#: Conditions[].Cond` takes only PRE, EQUAL and ERGULAR (sic) (alibabacloud_mse20190531 6.24.0,
+#: `_create_or_update_swimming_lane_request.py:309-321`); `!=` has no gateway form (settings refuse it).
+GATEWAY_COND = {"==": "EQUAL", "prefix": "PRE", "regex": "ERGULAR"}
+
+
 def gateway_route(lane: LaneSettings, gateway_id: pulumi.Input[str]) -> dict[str, Any]:
     """The lane's `GatewaySwimmingLaneRouteJson`: the same conditions, evaluated at the cloud-native gateway
     (every route of the gateway; `RouteIdList` is left out)."""
@@ -70,7 +76,8 @@ def gateway_route(lane: LaneSettings, gateway_id: pulumi.Input[str]) -> dict[str
         "GatewayUniqueId": gateway_id,
         "CanaryModel": BY_CONTENT,
         "Condition": lane.condition,
-        "Conditions": [{"Type": m.type, "Name": m.name, "Cond": m.cond, "Value": m.value} for m in lane.match],
+        "Conditions": [{"Type": m.type, "Name": m.name, "Cond": GATEWAY_COND[m.cond], "Value": m.value}
+                       for m in lane.match],
     }
 
 
@@ -95,7 +102,7 @@ class GovernanceArgs:
     """The stack's MSE namespace (resolved `governance.namespace`)."""
     settings: GovernanceSettings
     """`livecommerce:platform.governance`."""
-    services: Sequence[ServiceSettings]
+    services: Sequence[GovernedService]
     """`livecommerce:platform.services`, with the MSE namespace resolved."""
     gateway_id: pulumi.Input[str]
     """The MSE cloud-native gateway's unique id, the lanes' entry."""
@@ -167,6 +174,6 @@ class Governance(pulumi.ComponentResource):
         self.register_outputs({"lane_group_id": self.lane_group_id, "lane_ids": self.lane_ids})
 
 
-def lane_summary(settings: GovernanceSettings, services: Sequence[ServiceSettings]) -> dict[str, Mapping[str, str]]:
+def lane_summary(settings: GovernanceSettings, services: Sequence[GovernedService]) -> dict[str, Mapping[str, str]]:
     """Per lane, the service -> version it reaches (for exports and docs)."""
     return {lane.name: lane_members(lane, services) for lane in settings.lanes}
