@@ -52,8 +52,8 @@ def test_a_number_pasted_as_a_phone_is_refused_too():
 
 def test_the_shipped_stacks_secrets_are_their_secret_refs_and_not_kubernetes_secret_names():
     prod = check_stack_config(config_of("prod"), "prod", "prod")
-    assert prod.secret_keys() == ["dingtalk-live-ops-webhook", "idc-shanghai-kubeconfig", "incident-bridge-webhook",
-                                  "oncall-primary-phone", "oncall-secondary-phone"]
+    assert prod.secret_keys() == ["dingtalk-live-ops-webhook", "incident-bridge-webhook", "oncall-primary-phone",
+                                  "oncall-secondary-phone"]
     # `order-db` is an existing Kubernetes Secret the order service reads (env_secrets[].kubernetes_secret).
     for name in ("dev", "staging", "prod"):
         cfg = check_stack_config(config_of(name), name, name)
