@@ -6,7 +6,8 @@
 * `model.py`: the `elastic` and `peak_sized` scenarios, line items, totals, assumptions;
 * `render.py`: text, JSON, and the one-liners the PR report and `compare` show;
 * `refresh.py`: ECS prices from the pricing API (`--refresh-prices`);
-* `settings.py`: the usage volumes a plan cannot hold (`livecommerce:platform.cost`).
+* `stacks/cost_settings.py`: the usage volumes a plan cannot hold (`livecommerce:platform.cost`), a part
+  of the stack config model (stacks/ never imports livecommerce/).
 
 `estimate(...)` below is what the CLI, the report and `compare` call. See docs/cost.md.
 """
@@ -23,7 +24,7 @@ from livecommerce.cost.calendar import Month
 from livecommerce.cost.facts import PlanFactError, region_of
 from livecommerce.cost.model import CostReport, MissingPrices, price_plan
 from livecommerce.cost.prices import LoadedTable, load_region, load_table, shown_path
-from livecommerce.cost.settings import CostSettings
+from stacks.cost_settings import CostSettings
 from livecommerce.errors import UserError
 
 __all__ = ["CostReport", "CostSettings", "Month", "MissingPrices", "Usage", "cost_summary", "default_month",
@@ -50,14 +51,17 @@ def usage_for(env: str, stacks_dir: Path | None = None, *, required: bool = Fals
     No such stack file: defaults (all volumes 0), unless `required`, then the engine's "no such stack" error.
     """
     from livecommerce import engine
-    from stacks.config import CONFIG_KEY, REGION_KEY, check_stack_config
+    from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, check_stack_config
 
     d = stacks_dir or engine.DEFAULT_STACKS_DIR
     if not (d / f"Pulumi.{env}.yaml").is_file() and not required:
         return Usage(CostSettings(), f"no stack file for {env!r}: usage volumes default to 0")
     sf = engine.read_stack_file(env, stacks_dir)
     shown = shown_path(sf.path)
-    cfg = check_stack_config(sf.config, env, shown)
+    try:
+        cfg = check_stack_config(sf.config, env, shown)
+    except ConfigError as exc:
+        raise UserError(*exc.lines) from None
     return Usage(cfg.cost, f"{shown}: {CONFIG_KEY}.cost", sf.config.get(REGION_KEY))
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from livecommerce.cost.calendar import Month, breakpoints, replica_steps, replicas_at
 from livecommerce.cost.facts import NodePool, PlanFacts, Shape, Workload, plan_facts
 from livecommerce.cost.prices import LoadedTable, PriceTable
-from livecommerce.cost.settings import CostSettings
+from stacks.cost_settings import CostSettings
 from livecommerce.errors import UserError
 
 COST_FORMAT = "livecommerce.cost/v1"

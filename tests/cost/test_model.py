@@ -11,7 +11,7 @@ from livecommerce.cost.calendar import Month
 from livecommerce.cost.facts import Shape
 from livecommerce.cost.model import eci_spec, price_plan
 from livecommerce.cost.prices import load_region
-from livecommerce.cost.settings import CostSettings
+from stacks.cost_settings import CostSettings
 from tests.cost.conftest import cron_hpa, deployment, hpa, node_pool, plan, preview, resource_policy
 
 NOV = Month(2027, 11)

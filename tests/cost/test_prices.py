@@ -11,7 +11,7 @@ import yaml
 from livecommerce.cost.calendar import Month
 from livecommerce.cost.model import MissingPrices, coverage_problems, instance_types_of, price_plan
 from livecommerce.cost.prices import PRICES_DIR, LoadedTable, PriceTable, dump_table, load_region, load_table
-from livecommerce.cost.settings import CostSettings
+from stacks.cost_settings import CostSettings
 from livecommerce.errors import UserError
 from tests.cost.conftest import deployment, hpa, node_pool, plan
 

@@ -6,7 +6,8 @@ volumes live here, per stack file, with conservative defaults of zero: an unset 
 the cost output says so in its assumptions. Nothing here creates a resource; only `livecommerce cost`,
 the PR report's cost line and `compare` read it.
 
-Pure data (pydantic): validated with the rest of the stack config, documented in the JSON Schema.
+Pure data (pydantic): validated with the rest of the stack config (stacks/config.py), documented in the JSON
+Schema; the cost model (livecommerce/cost/) reads it.
 """
 
 from __future__ import annotations
