@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import gc
 import json
+from contextlib import contextmanager
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -530,11 +532,32 @@ def _diagnostics(response: Any, default_urn: str) -> list[dict[str, Any]]:
     return out
 
 
+@contextmanager
+def _without_cyclic_gc() -> Any:
+    """Pause CPython's cycle collector while the analyzer runs. Every full collection rescans all live
+    containers, and here the plan and the stack rules' resources are all live, so collections grew with
+    the plan and the check went superlinear (benchmarks/bench_check.py: 0.68 -> 0.80 ms per resource
+    from 1k to 7k resources with it, 0.52 -> 0.56 without). Reference counting still frees everything
+    acyclic at once; the few cycles (exception tracebacks) go at the next collection after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def raw_diagnostics(plan: Mapping[str, Any], resolved: Mapping[str, ResolvedRule]) -> list[dict[str, Any]]:
     """Every diagnostic the analyzer reports for the plan, with its URN filled in (as the engine does).
 
     Same requests as the engine sends (one `Analyze` per custom resource, `AnalyzeStack` over the
     stack), dispatched so each rule only deserializes the resources it can judge (`_Dispatch`)."""
+    with _without_cyclic_gc():
+        return _raw_diagnostics(plan, resolved)
+
+
+def _raw_diagnostics(plan: Mapping[str, Any], resolved: Mapping[str, ResolvedRule]) -> list[dict[str, Any]]:
     from pulumi.runtime import proto
 
     dispatch = _Dispatch(resolved)
