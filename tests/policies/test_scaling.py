@@ -184,3 +184,12 @@ def test_each_resource_is_deserialized_only_by_the_rules_that_judge_it(counters)
     checking.raw_diagnostics(plan(cm), resolved)
     assert counters["deserialized"] == len(applicable) + len(stack_scoped)
     assert len(applicable) < len(checking._pack().POLICIES) / 10
+
+
+def test_dispatch_reports_what_the_whole_pack_reports_on_the_shipped_prod_stack():
+    from livecommerce.engine import preview_stack
+
+    resolved = resolved_all()
+    p = preview_stack("prod")
+    got = checking.raw_diagnostics(p, resolved)
+    assert got and canonical(got) == canonical(full_pack_diagnostics(p, resolved))
