@@ -141,8 +141,10 @@ def report(
             source = (base_dir / f"{env}.json").as_posix()
             base = load_plan(base_dir / f"{env}.json")
         cov, note = coverage_of(plan)
+        from livecommerce.contracts import check_plan
+
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
-                                         note or "not available"))
+                                         note or "not available", contracts=check_plan(plan).to_dict()))
     data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
     text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
     for name, content in sorted(report_mod.report_files(items).items()):
