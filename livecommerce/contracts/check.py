@@ -182,7 +182,9 @@ def _describe(rule: Mapping[str, Any]) -> str:
             body = f"{what} of at most {hi}{unit}"
         return ('"" or a decimal string of ' + body) if rule.get("nullable") else body
     if kind == "pattern":
-        return f"a value matching {rule['pattern']}" + (f" ({rule['message']})" if rule.get("message") else "")
+        message = rule.get("message", "")
+        message = message if len(message) <= 100 else message[:99] + "…"
+        return f"a value matching {rule['pattern']}" + (f" ({message})" if message else "")
     if kind == "not_pattern":
         return f"a value not matching {rule['pattern']}"
     if kind == "json":

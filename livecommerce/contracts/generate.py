@@ -40,6 +40,17 @@ MIN_OVERLAP = 0.5
 MIN_OVERLAP_EXPLICIT = 0.3
 
 
+#: Constants of the Go SDKs the provider imports (not in its own package), as those SDKs declare them.
+EXTERNAL_CONSTANTS: dict[str, str] = {
+    # github.com/aliyun/aliyun-oss-go-sdk oss/const.go (StorageClassType, DataRedundancyType)
+    "oss.StorageStandard": "Standard", "oss.StorageIA": "IA", "oss.StorageArchive": "Archive",
+    "oss.StorageColdArchive": "ColdArchive", "oss.StorageDeepColdArchive": "DeepColdArchive",
+    "oss.RedundancyLRS": "LRS", "oss.RedundancyZRS": "ZRS",
+    # github.com/denverdino/aliyungo common (InstanceChargeType)
+    "common.PrePaid": "PrePaid", "common.PostPaid": "PostPaid",
+}
+
+
 class GenerateError(Exception):
     """A problem that makes the generated data untrustworthy (one line, exit 2)."""
 
@@ -98,9 +109,9 @@ class Upstream:
 
     @cache  # noqa: B019
     def constants(self) -> dict[str, set[str]]:
-        """Every package-level ``Name [Type] = "value"`` declaration of the provider, by name."""
-        out = self.git("grep", "-h", "-E", r'^\s*[A-Z]\w*\s+(\w+\s+)?=\s*"[^"]*"\s*(//.*)?$', self.rev, "--",
-                       "alicloud/")
+        """Every package-level ``Name [Type] = "value"`` / ``Name = Type("value")`` declaration, by name."""
+        out = self.git("grep", "-h", "-E", r'^\s*(const\s+)?[A-Z]\w*\s+(\w+\s+)?=\s*(\w+\()?"[^"]*"\)?\s*(//.*)?$', self.rev,
+                       "--", "alicloud/")
         found: dict[str, set[str]] = {}
         for m in goschema._CONST.finditer(out):
             found.setdefault(m.group(1), set()).add(m.group(2))
@@ -108,7 +119,11 @@ class Upstream:
 
     def constant(self, name: str) -> str | None:
         """The string value of a Go constant (for StringInSlice([]string{string(X)})), if unambiguous."""
-        values = self.constants().get(name.rsplit(".", 1)[-1], set())
+        if name in EXTERNAL_CONSTANTS:
+            return EXTERNAL_CONSTANTS[name]
+        if "." in name:  # another package's constant we do not know
+            return None
+        values = self.constants().get(name, set())
         return next(iter(values)) if len(values) == 1 else None
 
 

@@ -325,6 +325,20 @@ def interpret(expr: Any, source: str, line: int) -> list[Validation]:
             for sub in a:
                 out += interpret(sub, source, line)
             return out
+        if name == "Any":
+            # Any(IntBetween(1, 9), IntInSlice([]int{12, 24})): one enum of the union when it is small and finite.
+            values: list[Any] = []
+            for sub in a:
+                parts = interpret(sub, source, line)
+                for v in parts:
+                    if v.kind == "enum":
+                        values += list(v.values)
+                    elif v.kind == "range" and isinstance(v.minimum, int) and isinstance(v.maximum, int) \
+                            and v.maximum - v.minimum <= 100:
+                        values += list(range(v.minimum, v.maximum + 1))
+                    else:
+                        return [Validation("custom", line, expr=source)]
+            return [Validation("enum", line, values=tuple(dict.fromkeys(values)))]
     except (IndexError, TypeError):
         pass
     return [Validation("custom", line, expr=source)]
@@ -462,9 +476,9 @@ class SchemaParser:
 # --------------------------------------------------------------------------------------------------
 # Constants across the package (for StringInSlice([]string{string(PostPaid), ...}))
 
-_CONST = re.compile(r'^\s*([A-Z]\w*)\s*(?:=|\w+\s*=)\s*"([^"\\]*)"\s*(?://.*)?$', re.MULTILINE)
+_CONST = re.compile(r'^\s*(?:const\s+)?([A-Z]\w*)\s*(?:=|\w+\s*=)\s*(?:\w+\()?"([^"\\]*)"\)?\s*(?://.*)?$', re.MULTILINE)
 
 
 def string_constants(src: str) -> dict[str, str]:
-    """``Name = "value"`` and ``Name Type = "value"`` declarations in a Go file (const/var blocks)."""
+    """``Name = "value"``, ``Name Type = "value"`` and ``Name = Type("value")`` declarations in a Go file."""
     return {m.group(1): m.group(2) for m in _CONST.finditer(src)}
