@@ -12,6 +12,7 @@ with its exact expected line, and record the fact in docs/provider-quirks.md.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -207,6 +208,82 @@ def robot_daily_noc(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
     if not isinstance(times, str) or not _TIMES.match(times):
         shown = "(not set)" if times is None else f'"{times}"'
         return [("dailyNocTime", shown, "comma-separated HH:MM times, required when dailyNoc is true")]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
+# VPC
+
+VPC = "alicloud:vpc/network:Network"
+VSWITCH = "alicloud:vpc/switch:Switch"
+_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def _network(value: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The network of a CIDR written as its own network address, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        net = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return None
+    return net if str(net) == value else None
+
+
+def _cidr_problem(value: Any, low: int, high: int) -> str | None:
+    net = _network(value)
+    if net is None:
+        return "a CIDR block written as its network address (e.g. 10.0.0.0/16)"
+    if not low <= net.prefixlen <= high:
+        return f"a prefix length from /{low} to /{high}"
+    return None
+
+
+@rule("vpc-cidr-block", VPC,
+      source="VPC CreateVpc CidrBlock (\"The subnet mask must be 8 to 28 bits\"), "
+             "https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-createvpc")
+def vpc_cidr(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
+    value = _inputs(res).get("cidrBlock")
+    if value is None or not _known(value):
+        return []
+    problem = _cidr_problem(value, 8, 28)
+    return [("cidrBlock", f'"{value}"', problem)] if problem else []
+
+
+@rule("vswitch-cidr-block", VSWITCH,
+      source="VPC CreateVSwitch CidrBlock (mask /16 to /29, inside the VPC's CIDR block), "
+             "https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-createvswitch")
+def vswitch_cidr(res: Mapping[str, Any], index: PlanIndex) -> list[Problem]:
+    value = _inputs(res).get("cidrBlock")
+    if value is None or not _known(value):
+        return []
+    problem = _cidr_problem(value, 16, 29)
+    if problem:
+        return [("cidrBlock", f'"{value}"', problem)]
+    vpc_urns = set((res.get("propertyDependencies") or {}).get("vpcId") or [])
+    for vpc in index.of(VPC):
+        parent = _network(_inputs(vpc).get("cidrBlock"))
+        if vpc.get("urn") in vpc_urns and parent is not None and not _network(value).subnet_of(parent):  # type: ignore[union-attr,arg-type]
+            return [("cidrBlock", f'"{value}"', f"a block inside its VPC's {parent}")]
+    return []
+
+
+@rule("ack-service-cidr", CLUSTER,
+      source="alibabacloud_cs20151215 7.2.3 CreateClusterRequest.service_cidr (10.0.0.0/16-24, "
+             "172.16-31.0.0/16-24, 192.168.0.0/16-24; no overlap with the VPC)")
+def service_cidr(res: Mapping[str, Any], index: PlanIndex) -> list[Problem]:
+    value = _inputs(res).get("serviceCidr")
+    if value is None or not _known(value):
+        return []
+    net = _network(value)
+    if net is None or net.version != 4 or not any(net.subnet_of(p) for p in _PRIVATE) \
+            or not 16 <= net.prefixlen <= 24:
+        return [("serviceCidr", f'"{value}"', "a private block from /16 to /24 in 10.0.0.0/8, 172.16.0.0/12 or "
+                 "192.168.0.0/16")]
+    for vpc in index.of(VPC):
+        other = _network(_inputs(vpc).get("cidrBlock"))
+        if other is not None and other.version == 4 and net.overlaps(other):
+            return [("serviceCidr", f'"{value}"', f"a block that does not overlap the VPC's {other}")]
     return []
 
 

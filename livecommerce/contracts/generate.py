@@ -110,8 +110,8 @@ class Upstream:
     @cache  # noqa: B019
     def constants(self) -> dict[str, set[str]]:
         """Every package-level ``Name [Type] = "value"`` / ``Name = Type("value")`` declaration, by name."""
-        out = self.git("grep", "-h", "-E", r'^\s*(const\s+)?[A-Z]\w*\s+(\w+\s+)?=\s*(\w+\()?"[^"]*"\)?\s*(//.*)?$', self.rev,
-                       "--", "alicloud/")
+        pattern = r'^\s*(const\s+)?[A-Z]\w*\s+(\w+\s+)?=\s*(\w+\()?"[^"]*"\)?\s*(//.*)?$'
+        out = self.git("grep", "-h", "-E", pattern, self.rev, "--", "alicloud/")
         found: dict[str, set[str]] = {}
         for m in goschema._CONST.finditer(out):
             found.setdefault(m.group(1), set()).add(m.group(2))

@@ -476,7 +476,8 @@ class SchemaParser:
 # --------------------------------------------------------------------------------------------------
 # Constants across the package (for StringInSlice([]string{string(PostPaid), ...}))
 
-_CONST = re.compile(r'^\s*(?:const\s+)?([A-Z]\w*)\s*(?:=|\w+\s*=)\s*(?:\w+\()?"([^"\\]*)"\)?\s*(?://.*)?$', re.MULTILINE)
+_CONST = re.compile(r'^\s*(?:const\s+)?([A-Z]\w*)\s*(?:=|\w+\s*=)\s*(?:\w+\()?"([^"\\]*)"\)?\s*(?://.*)?$',
+                    re.MULTILINE)
 
 
 def string_constants(src: str) -> dict[str, str]:
