@@ -13,6 +13,7 @@ with its exact expected line, and record the fact in docs/provider-quirks.md.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -108,12 +109,12 @@ def network_plugin(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
     """CreateCluster needs a network plug-in in `addons`: Terway with pod vSwitches, or Flannel with a pod CIDR."""
     i = _inputs(res)
     addons = i.get("addons")
-    if addons == UNKNOWN or (isinstance(addons, list) and any(not isinstance(a, dict) for a in addons)):
+    if addons in (UNKNOWN, SECRET) or (isinstance(addons, list) and any(not isinstance(a, dict) for a in addons)):
         return []
     names = [a.get("name") for a in addons or [] if isinstance(a, dict) and not a.get("disabled")]
     if any(n in (UNKNOWN, SECRET) for n in names):
         return []
-    shown = ", ".join(str(n) for n in names) if names else "(no network plug-in)"
+    shown = json.dumps(names) if names else "(no network plug-in)"
     if _set(i.get("podVswitchIds")) and not any(n in TERWAY for n in names):
         return [("addons", shown, "a Terway network plug-in (addons name terway-eniip) with podVswitchIds")]
     if _set(i.get("podCidr")) and not any(n in FLANNEL for n in names):
@@ -166,7 +167,7 @@ def node_pool_login(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
 def match_label_keys_need_max(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
     """`matchLabelKeys` "must be used with `max` in `units`"."""
     spec = _inputs(res).get("spec")
-    if not isinstance(spec, dict) or not spec.get("matchLabelKeys") or spec.get("matchLabelKeys") == UNKNOWN:
+    if not isinstance(spec, dict) or not spec.get("matchLabelKeys") or not _known(spec.get("matchLabelKeys")):
         return []
     units = spec.get("units") if isinstance(spec.get("units"), list) else []
     if any(isinstance(u, dict) and "max" in u for u in units):

@@ -108,6 +108,13 @@ def _shape(text: str, module: Any, seen: tuple[str, ...]) -> tuple[str, Prop | N
 
 @cache
 def _module(name: str) -> Any:
+    # pulumi_alicloud loads its modules lazily: touch the package's attribute first, or importing a submodule
+    # directly leaves `pulumi_alicloud.<module>` without its classes for the rest of the process.
+    parts = name.split(".")
+    if len(parts) > 1 and parts[0] == "pulumi_alicloud":
+        import pulumi_alicloud
+
+        getattr(getattr(pulumi_alicloud, parts[1]), "__livecommerce_load__", None)  # runs the lazy module
     return importlib.import_module(name)
 
 
