@@ -17,7 +17,8 @@ from components.governance.lanes import (
     gateway_route,
     resource_key,
 )
-from components.governance.settings import GovernanceSettings, LaneSettings, with_mse_namespace
+from components.governance.settings import GovernanceSettings, LaneSettings
+from components.workloads.service_settings import with_mse_namespace
 from livecommerce.engine import record
 from tests.governance.helpers import by_name, by_type, children, one
 from tests.workloads.conftest import IMAGE, service

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from components.container_platform.scheduling import (
+from components.workloads.scheduling import (
     CAPACITY_LABEL,
     PLACEMENT_LABEL,
     CronJob,
@@ -24,7 +24,7 @@ from components.container_platform.scheduling import (
     placement,
     scale_windows,
 )
-from components.container_platform.settings import AutoscalingSettings, EciSettings, LiveEvent
+from components.workloads.scheduling_settings import AutoscalingSettings, EciSettings, LiveEvent
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 
 UTC = UTC
@@ -565,7 +565,13 @@ def test_property_every_scale_down_follows_its_scale_up_and_windows_do_not_overl
 @settings(max_examples=300, deadline=None)
 @given(calendars(), st.sampled_from(["UTC", "Asia/Shanghai", "Asia/Kolkata", "Pacific/Chatham"]))
 def test_property_each_schedule_next_fires_at_its_intended_instant(events, controller_zone):
-    jobs = cron_jobs(events, now=BASE, baseline_min_replicas=2, controller_time_zone=controller_zone)
+    try:
+        jobs = cron_jobs(events, now=BASE, baseline_min_replicas=2, controller_time_zone=controller_zone)
+    except ScheduleError as exc:
+        # A zone with daylight saving (Chatham) can put an instant on a wall time that happens twice;
+        # cron_jobs must refuse exactly that, and nothing else.
+        assert all("a wall time that happens twice there" in line for line in exc.lines), exc.lines
+        assume(False)
     for j in jobs:
         assert next_fire(j.schedule, BASE, controller_zone) == j.fires_at, j
     obj = cron_hpa("web", "live", "web", jobs)
