@@ -413,13 +413,15 @@ def crd_violations(res: Mapping[str, Any]) -> list[tuple[str, str, str, str, str
     obj = {k: v for k, v in inputs.items() if k in ("apiVersion", "kind", "metadata", "spec")}
     if any(_placeholder(obj.get(k)) for k in ("apiVersion", "kind", "spec")):
         return []
-    schema = k8s_validate.CRD_SCHEMAS.get((obj.get("apiVersion"), obj.get("kind")))  # type: ignore[arg-type]
-    if schema is None:
+    where = k8s_validate.CRD_SCHEMAS.get((obj.get("apiVersion"), obj.get("kind")))  # type: ignore[arg-type]
+    if where is None:
         return [("apiVersion", show(obj.get("apiVersion")), f"a custom resource with a CRD schema; {obj.get('kind')} "
                  "has none in livecommerce.k8s_validate.CRD_SCHEMAS", "livecommerce/k8s_validate.py", "crd")]
-    src = f"components/container_platform/schemas/{schema}"
+    package, filename = where
+    src = f"{package.replace('.', '/')}/schemas/{filename}"
     out = []
-    errors = sorted(k8s_validate._crd_validator(schema).iter_errors(obj), key=lambda e: list(map(str, e.path)))
+    errors = sorted(k8s_validate._crd_validator(package, filename).iter_errors(obj),
+                    key=lambda e: list(map(str, e.path)))
     for error in errors:
         if _contains_placeholder(error.instance):
             continue

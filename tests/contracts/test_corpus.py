@@ -172,7 +172,7 @@ CASES = {
     # --- Kubernetes custom resources against their CRD schemas ---------------------------------------
     "crd": (plan(res(RP, "t-rp", {**RP_OBJ, "spec": {**RP_OBJ["spec"], "strategy": "sometimes"}})),
             [f"t-rp ({RP}) spec.strategy = \"sometimes\": 'sometimes' is not one of ['prefer'] "
-             "[components/container_platform/schemas/resourcepolicy.schema.json]"]),
+             "[components/workloads/schemas/resourcepolicy.schema.json]"]),
     # --- OpenAPI dynamic resources against the SDK request models --------------------------------------
     "openapi:enum": (
         plan(lane([{"Type": "cookie", "Name": "x", "Cond": "==", "Value": "gray"}])),
