@@ -149,3 +149,22 @@ def test_the_generator_cli_refuses_a_directory_that_is_not_a_git_repository(tmp_
     assert generate.main(["--upstream", str(tmp_path), "--out", str(tmp_path / "x.json")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_every_dynamic_resource_class_is_registered_with_its_provider():
+    import importlib
+    import re
+
+    from livecommerce.contracts import types
+
+    root = Path(__file__).resolve().parents[2] / "components"
+    declared = set()
+    for path in root.rglob("*.py"):
+        for module, name in re.findall(r'pulumi\.dynamic\.Resource,\s*module="(\w+)",\s*name="(\w+)"',
+                                       path.read_text(encoding="utf-8")):
+            declared.add(f"pulumi-python:dynamic/{module}:{name}")
+    assert declared and declared <= set(types.DYNAMIC_TYPES), "add them to livecommerce/contracts/types.py"
+    for token, target in types.DYNAMIC_TYPES.items():
+        module, attr = target.split(":")
+        provider = getattr(importlib.import_module(module), attr)
+        assert hasattr(provider, "create_remote") and hasattr(provider, "product"), token
