@@ -8,7 +8,8 @@ Four sources of rules, one report:
   (``api_rules.py``), each citing its source;
 * ``openapi``: the requests the project's dynamic resources would send, built by their own provider code
   offline, against the official SDK request models (unknown parameters, documented value sets, required);
-* ``crd``: Kubernetes custom resources against their CRD schemas (``livecommerce.k8s_validate``).
+* ``crd``: Kubernetes custom resources against their CRD schemas (``livecommerce.k8s_validate``);
+* ``kubernetes``: built-in Kubernetes objects against the API server's strict schemas for the cluster's version.
 
 A value that is unknown at preview (``[unknown]``) or secret (``[secret]``) is never judged: it counts as
 present for presence rules and is skipped by value rules. One pass over the resources, each rule looked up
@@ -35,7 +36,7 @@ REPORT_FORMAT = "livecommerce.contracts/v1"
 UNKNOWN = "[unknown]"
 SECRET = "[secret]"
 _MISSING = object()
-FAMILIES = ("provider", "api", "openapi", "crd")
+FAMILIES = ("provider", "api", "openapi", "crd", "kubernetes")
 
 
 @dataclass(frozen=True)
@@ -434,6 +435,53 @@ def crd_violations(res: Mapping[str, Any]) -> list[tuple[str, str, str, str, str
     return out
 
 
+def _builtin_kind(token: str) -> bool:
+    """A built-in Kubernetes kind (core, apps, ..., *.k8s.io), as opposed to a custom resource."""
+    if not token.startswith("kubernetes:") or token in types.CUSTOM_RESOURCES:
+        return False
+    group = token.split(":")[1].rsplit("/", 1)[0]
+    return "." not in group or group.endswith(".k8s.io")
+
+
+def cluster_version(resources: list[Mapping[str, Any]]) -> str:
+    """The Kubernetes version the plan's objects are held against: the ACK cluster's `version` when the plan
+    sends one, else the configured default (sent only without an auto-upgrade channel)."""
+    for r in resources:
+        version = (r.get("inputs") or {}).get("version")
+        if r["type"] == "alicloud:cs/managedKubernetes:ManagedKubernetes" and isinstance(version, str) \
+                and not _placeholder(version):
+            return version
+    from components.container_platform.cluster_settings import ClusterSettings
+
+    return str(ClusterSettings.model_fields["kubernetes_version"].default)
+
+
+def kubernetes_violations(res: Mapping[str, Any], k8s_version: str) -> list[tuple[str, str, str, str, str]]:
+    """A built-in object against the API server's own schema for the cluster's version (kubernetes-validate's
+    strict schemas: unknown fields are refused too)."""
+    from livecommerce import k8s_validate
+
+    inputs = res.get("inputs") or {}
+    obj = {k: v for k, v in inputs.items() if not k.startswith("__")}
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str) or _placeholder(api_version):
+        return []
+    version = k8s_validate.schema_version(k8s_version)
+    validator = k8s_validate._builtin_validator(version, kind, api_version)
+    src = f"kubernetes-validate {version} strict schema ({kind}, {api_version})"
+    if validator is None:
+        return [("apiVersion", show(api_version), f"an API version Kubernetes {version} serves {kind} in",
+                 f"kubernetes-validate {version}", "kubernetes")]
+    out = []
+    for error in sorted(validator.iter_errors(obj), key=lambda e: list(map(str, e.absolute_path))):
+        if _contains_placeholder(error.instance):
+            continue
+        where = ".".join(str(p) for p in error.absolute_path) or "(root)"
+        value = show(error.instance) if not isinstance(error.instance, dict) else "(object)"
+        out.append((where, value, error.message, src, "kubernetes"))
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # OpenAPI dynamic resources
 
@@ -558,6 +606,7 @@ def check_plan(plan: Mapping[str, Any], data: Mapping[str, Any] | None = None) -
     resources = [r for r in plan.get("resources", []) if r.get("custom") and not str(r["type"]).startswith("pulumi:")]
     index = api_rules.PlanIndex(resources)
     known = data["resources"]
+    k8s_version = cluster_version(resources) if any(_builtin_kind(r["type"]) for r in resources) else ""
     for res in resources:
         token = res["type"]
         found: list[tuple[str, str, str, str, str, str]] = []
@@ -569,6 +618,9 @@ def check_plan(plan: Mapping[str, Any], data: Mapping[str, Any] | None = None) -
         if token in types.CUSTOM_RESOURCES:
             checked = True
             found += [(*v, "crd") for v in crd_violations(res)]
+        elif _builtin_kind(token):
+            checked = True
+            found += [(*v, "kubernetes") for v in kubernetes_violations(res, k8s_version)]
         if token in types.DYNAMIC_TYPES:
             checked = True
             found += [(*v, "openapi") for v in openapi_violations(res, data)]

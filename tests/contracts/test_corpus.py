@@ -173,6 +173,12 @@ CASES = {
     "crd": (plan(res(RP, "t-rp", {**RP_OBJ, "spec": {**RP_OBJ["spec"], "strategy": "sometimes"}})),
             [f"t-rp ({RP}) spec.strategy = \"sometimes\": 'sometimes' is not one of ['prefer'] "
              "[components/workloads/schemas/resourcepolicy.schema.json]"]),
+    # --- built-in Kubernetes objects against the API server's strict schema ----------------------------
+    "kubernetes": (
+        plan(res("kubernetes:core/v1:Namespace", "t-ns",
+                 {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "live", "lables": {"a": "b"}}})),
+        ["t-ns (kubernetes:core/v1:Namespace) metadata = (object): Additional properties are not allowed ('lables' "
+         "was unexpected) [kubernetes-validate 1.33.0 strict schema (Namespace, v1)]"]),
     # --- OpenAPI dynamic resources against the SDK request models --------------------------------------
     "openapi:enum": (
         plan(lane([{"Type": "cookie", "Name": "x", "Cond": "==", "Value": "gray"}])),

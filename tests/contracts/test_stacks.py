@@ -163,6 +163,19 @@ def test_every_refusable_input_of_every_prod_resource_type_is_named_when_refused
     assert len(seen_types) >= 40 and tried > 300  # the prod stack's alicloud types, each mutated many ways
 
 
+def test_every_prod_kubernetes_kind_is_held_against_its_schema(prod):
+    kinds: dict[str, dict] = {}
+    for r in prod:
+        if r["type"].startswith("kubernetes:"):
+            kinds.setdefault(r["type"], r)
+    assert len(kinds) >= 10  # built-in kinds and the three custom resources
+    for token, resource in kinds.items():
+        mutated = copy.deepcopy(resource)
+        mutated["inputs"]["metadata"]["name"] = 42  # a name is a string everywhere
+        found = check_plan(plan(mutated)).violations
+        assert any(v.path == "metadata.name" and v.value == "42" for v in found), (token, [v.line() for v in found])
+
+
 def test_check_plan_refuses_one_mutated_prod_input_naming_the_property(prod, tmp_path, capsys):
     pool = next(r for r in prod if r["type"] == "alicloud:cs/nodePool:NodePool")
     path = tmp_path / "one.json"
