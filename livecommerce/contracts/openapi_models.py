@@ -70,12 +70,16 @@ def documented_values(doc: str) -> tuple[str, ...]:
         tail = ln.split(":", 1)[1].strip() if ":" in ln else ""
         values: list[str] = []
         if tail:
-            inline = [v.strip(" `.") for v in re.split(r",|\band\b|\bor\b", tail.split(".")[0]) if v.strip(" `.")]
+            sentence = re.split(r"\.(?:\s|$)", tail)[0]
+            inline = [v.strip(" `*") for v in re.split(r",?\s+(?:and|or)\s+|,\s*", sentence) if v.strip(" `*")]
             if inline and all(re.fullmatch(r"-?\d+", v) for v in inline):
                 values = inline
                 rest = " ".join(lines[i:])
                 values += re.findall(r"[Aa] value of (-?\d+) (?:indicates|means)", rest)
                 return tuple(dict.fromkeys(values))
+            # "Valid values: web, miniapp, ios, and android." (plain tokens only; prose is no value set)
+            if len(inline) > 1 and all(re.fullmatch(r"[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_-]+)*", v) for v in inline):
+                return tuple(dict.fromkeys(inline))
         for following in lines[i + 1 :]:
             if not following:
                 continue
@@ -165,7 +169,9 @@ def request_rules(package: str, action: str) -> list[dict[str, Any]]:
             src = f"{m.file}:{f.line}"
             if f.required:
                 rules.append({"path": path, "kind": "required", "src": src, "model": cls_name})
-            if f.values and f.nested is None:
+            # AcceptLanguage only picks the language of the response, and MSE documents it one way per action
+            # (zh/en here, zh-CN/en-US there): no value set to hold requests to.
+            if f.values and f.nested is None and wire != "AcceptLanguage":
                 values: list[Any] = [int(v) for v in f.values] if f.scalar == "int" else list(f.values)
                 rules.append({"path": path + ("[]" if f.is_list else ""), "kind": "enum", "values": values,
                               "src": src, "model": cls_name})

@@ -188,6 +188,11 @@ CASES = {
          't-lane (pulumi-python:dynamic/mse:Lane) CreateOrUpdateSwimmingLane.GatewaySwimmingLaneRouteJson.'
          'Conditions[0].Type = "cookie": one of "header", "param" '
          "[alibabacloud_mse20190531/models/_create_or_update_swimming_lane_request.py:329]"]),
+    "openapi:enum (inline value list)": (
+        plan(res("pulumi-python:dynamic/arms:RumApp", "t-h5", {"name": "t-h5", "region": "cn-hangzhou",
+                                                               "site_type": "desktop"})),
+        ['t-h5 (pulumi-python:dynamic/arms:RumApp) CreateRumApp.SiteType = "desktop": one of "web", "miniapp", '
+         '"ios", "android" [alibabacloud_arms20190808/models/_create_rum_app_request.py:51]']),
     "openapi:unknown_parameter": (
         plan(lane([{"Type": "header", "Name": "x", "Cond": "EQUAL", "Value": "gray", "Weight": 5}])),
         ["t-lane (pulumi-python:dynamic/mse:Lane) CreateOrUpdateSwimmingLane.GatewaySwimmingLaneRouteJson."

@@ -168,3 +168,17 @@ def test_every_dynamic_resource_class_is_registered_with_its_provider():
         module, attr = target.split(":")
         provider = getattr(importlib.import_module(module), attr)
         assert hasattr(provider, "create_remote") and hasattr(provider, "product"), token
+
+
+def test_documented_value_sets_are_read_only_where_they_are_clean():
+    from livecommerce.contracts.openapi_models import documented_values as values
+
+    assert values("Valid values: web, miniapp, ios, and android.\n\nThis parameter is required.") == (
+        "web", "miniapp", "ios", "android")
+    assert values("Valid values: 60, 90, 180, and 365. A value of 0 indicates no archive.") == (
+        "60", "90", "180", "365", "0")
+    assert values("Valid values:\n\n*   PRE: prefix\n*   EQUAL: exact\n*   ERGULAR: regular") == (
+        "PRE", "EQUAL", "ERGULAR")
+    assert values("Valid values: 1 to 100.") == ()  # a range in prose, not a set
+    assert values("Valid values:\n\n*   0\n\n    <!-- -->\n\n    :") == ()  # a garbled comment
+    assert values("Valid value: WEB") == ()  # one value is a description, not a set
