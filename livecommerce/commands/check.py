@@ -6,11 +6,16 @@
 
 Levels follow the stack's tier (stacks/tiers.py): `check prod-sg` uses policies/config/prod.json.
 
-Exit codes: 0 no mandatory violation, 1 a mandatory violation or an expired waiver, 2 unusable input.
+Provider contracts (livecommerce.contracts) are evaluated first and shown apart: a contract violation is
+something the provider or its API would refuse at `pulumi up`, whatever the policy levels.
+
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, an expired waiver or a contract violation,
+2 unusable input.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -60,12 +65,21 @@ def check(
         tier = plan["tier"]
     if tier not in known:
         raise UserError(f"policies/config/{tier}.json: unknown tier {tier!r}; use one of {', '.join(known)}")
+    from livecommerce.contracts import check_plan, render_contracts
+
+    # Provider contracts first: facts about what the providers accept, kept apart from the policy findings.
+    contracts = check_plan(plan)
     report = checking.evaluate(plan, tier, waivers_path=waivers or checking.WAIVERS_PATH)
     if as_json:
-        sys.stdout.write(checking.render_json(report))
+        data = report.to_dict()
+        data["contracts"] = contracts.to_dict()
+        data["passed"] = data["passed"] and contracts.passed
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        checking.render_text(report, make_console())
-    if report.failed:
+        console = make_console()
+        render_contracts(contracts, console)
+        checking.render_text(report, console)
+    if report.failed or not contracts.passed:
         raise typer.Exit(code=1)
 
 
