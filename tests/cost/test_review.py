@@ -44,7 +44,7 @@ def test_the_report_carries_one_cost_line_per_environment(clock, tmp_path, shipp
     base_dir = tmp_path / "before"
     write_plan(_smaller_steady_pool(shipped_plans["prod"]), base_dir / "prod.json")
     out = tmp_path / "report.md"
-    assert main(["report", "dev", "prod", "--base-dir", str(base_dir), "--out", str(out),
+    assert main(["report", "dev", "prod", "--base-dir", str(base_dir), "--no-base", "dev", "--out", str(out),
                  "--cost-month", "2027-11"]) == 0
     text = out.read_text()
     lines = [line for line in text.splitlines() if line.startswith("**Cost**")]
