@@ -412,7 +412,8 @@ def region_of(resources: Sequence[Mapping[str, Any]]) -> str | None:
 
 def plan_facts(plan: Mapping[str, Any]) -> PlanFacts:
     """The capacity facts of a plan (format v1)."""
-    resources = tuple(r for r in plan.get("resources") or [] if isinstance(r, Mapping))
+    raw = plan.get("resources")
+    resources = tuple(r for r in (raw if isinstance(raw, list) else []) if isinstance(r, Mapping))
     pools = tuple(sorted((_pool(r) for r in resources if r.get("type") == NODE_POOL), key=lambda p: p.name))
     return PlanFacts(stack=str(plan.get("stack") or "?"), region=region_of(resources), pools=pools,
                      workloads=tuple(_workloads(resources)), resources=resources)
