@@ -17,6 +17,13 @@ from livecommerce.console import make_console
 from livecommerce.errors import UserError
 
 DEFAULT_PLAN_ENV = "prod"
+PLATFORM_PROJECT = "livecommerce"
+
+
+def policy_env(plan: dict, stack: str) -> str:
+    """Whose enforcement levels a plan is held to: a platform stack its own; any other project's stack
+    (bootstrap: the account's state bucket, CI identities and runners) the strictest, prod's."""
+    return stack if plan.get("project", PLATFORM_PROJECT) == PLATFORM_PROJECT else DEFAULT_PLAN_ENV
 
 
 def check(
@@ -28,6 +35,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (livecommerce.check/v1)."),
     waivers: Path | None = typer.Option(None, "--waivers", help="Waivers file (default: policies/waivers.yaml)."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
+    project_dir: Path | None = typer.Option(
+        None, "--project-dir", help="Preview a stack of this Pulumi project (e.g. bootstrap), held to prod's levels."),
 ) -> None:
     """Evaluate the CrossGuard policy pack offline; exit 1 on any mandatory violation."""
     from livecommerce import checking
@@ -39,21 +48,27 @@ def check(
         )
     if plan_path is None and env is None:
         raise UserError("check: missing ENV; run `livecommerce check prod` or `livecommerce check --plan PLAN.json`")
-    if plan_path is not None and stacks_dir is not None:
-        raise UserError("check: --stacks-dir applies to ENV (a preview); a --plan is already built")
+    if plan_path is not None and (stacks_dir is not None or project_dir is not None):
+        raise UserError("check: --stacks-dir and --project-dir apply to ENV (a preview); a --plan is already built")
     if plan_path is None and plan_env is not None:
         raise UserError("check: --env only applies to --plan; the ENV argument already picks the levels")
     known = checking.environments()
-    target = env if env is not None else (plan_env or DEFAULT_PLAN_ENV)
-    if target not in known:
-        raise UserError(f"policies/config/{target}.json: unknown environment {target!r}; use one of {', '.join(known)}")
-
-    if plan_path is not None:
-        plan = load_plan(plan_path)
-    else:
+    if project_dir is not None and env is not None:
         from livecommerce.engine import preview_stack  # lazy: previewing loads the whole program
 
-        plan = preview_stack(target, stacks_dir)
+        plan = preview_stack(env, stacks_dir, project_dir)
+        target = policy_env(plan, env)
+    else:
+        target = env if env is not None else (plan_env or DEFAULT_PLAN_ENV)
+        if target not in known:
+            raise UserError(f"policies/config/{target}.json: unknown environment {target!r}; "
+                            f"use one of {', '.join(known)}")
+        if plan_path is not None:
+            plan = load_plan(plan_path)
+        else:
+            from livecommerce.engine import preview_stack  # lazy: previewing loads the whole program
+
+            plan = preview_stack(target, stacks_dir)
     report = checking.evaluate(plan, target, waivers_path=waivers or checking.WAIVERS_PATH)
     if as_json:
         sys.stdout.write(checking.render_json(report))
