@@ -194,3 +194,8 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://livecommerce.dev/schemas/bootstrap.schema.json"
     return schema
+
+
+def render_schema() -> str:
+    """bootstrap/bootstrap.schema.json as committed (`make schema` writes it)."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
