@@ -22,6 +22,7 @@ from livecommerce.review import compare as compare_mod
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import graph as graph_mod
 from livecommerce.review import report as report_mod
+from livecommerce.review import state as state_mod
 
 
 def _optional(module: str) -> Any | None:
@@ -89,14 +90,18 @@ def coverage_of(plan: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
 
 
 def diff(
-    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON)."),
+    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON), or a `pulumi stack export` "
+                                         "file: the state really recorded."),
     new: Path = typer.Argument(..., help="The plan after the change."),
     fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the diff as JSON to this file."),
 ) -> None:
     """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
-    old_plan, new_plan = load_plan(old), load_plan(new)
+    notes: list[str] = []
+    old_plan, new_plan = state_mod.load_plan_or_export(old, notes), load_plan(new)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     if old_plan.get("stack") != new_plan.get("stack"):
         # Resources match by URN, which embeds the stack: across stacks everything is a delete + create.
         print(f"note: {old} is stack {old_plan.get('stack')!r} and {new} is stack {new_plan.get('stack')!r}; "
@@ -118,7 +123,8 @@ def report(
     out: Path = typer.Option(..., "--out", help="Where to write the Markdown report."),
     base_dir: Path | None = typer.Option(
         None, "--base-dir", help="Base plans to diff against: DIR/<env>.json (e.g. built from the PR's base "
-                                 "commit with `livecommerce preview ENV --json before/ENV.json`)."),
+                                 "commit with `livecommerce preview ENV --json before/ENV.json`), or "
+                                 "`pulumi stack export` files of the same names."),
     plan_dir: Path | None = typer.Option(
         None, "--plan-dir", help="Read the new plans from DIR/<env>.json instead of building them."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
@@ -139,7 +145,10 @@ def report(
         base, source = None, ""
         if base_dir is not None and (base_dir / f"{env}.json").is_file():
             source = (base_dir / f"{env}.json").as_posix()
-            base = load_plan(base_dir / f"{env}.json")
+            notes: list[str] = []
+            base = state_mod.load_plan_or_export(base_dir / f"{env}.json", notes)
+            for note in notes:
+                typer.echo(f"note: {note}", err=True)
         cov, note = coverage_of(plan)
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
                                          note or "not available"))
