@@ -168,8 +168,8 @@ def load_plan_or_export(path: str | Path, notes: list[str] | None = None) -> dic
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UserError(f"{p}: no such file; build a plan with `livecommerce preview ENV --json {p}` or export "
-                        f"the state with `pulumi stack export --file {p}`") from None
+        raise UserError(f"{p}: no such plan file; build one with `livecommerce preview ENV --json {p}`, or export "
+                        f"a stack's state with `pulumi stack export --file {p}`") from None
     except OSError as exc:
         raise UserError(f"{p}: cannot read ({exc.strerror})") from None
     except json.JSONDecodeError as exc:
