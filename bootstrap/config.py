@@ -17,7 +17,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from components.delivery.settings import EnvironmentCiSettings, GithubSettings, StateBackendSettings
-from livecommerce.errors import UserError
 
 CONFIG_KEY = "livecommerce:bootstrap"
 REGION_KEY = "alicloud:region"
@@ -86,7 +85,8 @@ class BootstrapConfig(BaseModel):
 
 
 class ConfigError(Exception):
-    """Invalid bootstrap configuration; `lines` are `key: problem and fix` without the file name."""
+    """Invalid bootstrap configuration; `lines` are `key: problem and fix` (check_stack_config prefixes the
+    file). Not a CLI UserError: the program does not import the CLI; the engine converts."""
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -154,7 +154,8 @@ def parse_bootstrap(raw: Any) -> BootstrapConfig:
 
 def check_stack_config(config: dict[str, str], stack: str, source: str,
                        platform_stacks_dir: Path = PLATFORM_STACKS_DIR) -> BootstrapConfig:
-    """Validate one bootstrap stack file's whole config as the program reads it; UserError on problems."""
+    """Validate one bootstrap stack file's whole config as the program reads it; ConfigError on problems
+    (each line starts with `source`)."""
     lines: list[str] = []
     region = config.get(REGION_KEY)
     if not region:
@@ -164,7 +165,7 @@ def check_stack_config(config: dict[str, str], stack: str, source: str,
         lines.append(f"{REGION_KEY}: {region!r} is not a region id; e.g. cn-hangzhou, ap-southeast-1")
     if CONFIG_KEY not in config:
         lines.append(f"{CONFIG_KEY}: required; it holds every bootstrap setting (see bootstrap/bootstrap.schema.json)")
-        raise UserError(*[f"{source}: {line}" for line in lines])
+        raise ConfigError([f"{source}: {line}" for line in lines])
     cfg: BootstrapConfig | None = None
     try:
         cfg = parse_bootstrap(config[CONFIG_KEY])
@@ -184,7 +185,7 @@ def check_stack_config(config: dict[str, str], stack: str, source: str,
                     f"settings go inside {CONFIG_KEY}; a runner's token key is named by its token_secret"
                 lines.append(f"{key}: unknown key; {hint}")
     if lines or cfg is None:
-        raise UserError(*[f"{source}: {line}" for line in lines])
+        raise ConfigError([f"{source}: {line}" for line in lines])
     return cfg
 
 

@@ -270,7 +270,16 @@ class Project:
         if target is None:
             return None
         module, _, func = target.partition(":")
-        return getattr(importlib.import_module(module), func)(config, stack, source)
+        try:
+            return getattr(importlib.import_module(module), func)(config, stack, source)
+        except UserError:
+            raise
+        except Exception as exc:
+            # A program's ConfigError (stacks/, bootstrap/ do not import the CLI): one line per problem.
+            lines = getattr(exc, "lines", None)
+            if isinstance(lines, list) and lines:
+                raise UserError(*lines) from None
+            raise
 
     def run_program(self) -> None:
         """Execute the program's `__main__.py` as `pulumi up` would, in a fresh namespace."""

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bootstrap.config import check_stack_config, render_schema
+from bootstrap.config import ConfigError, check_stack_config, render_schema
 from livecommerce.engine import load_project, run_preview
-from livecommerce.errors import UserError
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP = ROOT / "bootstrap"
@@ -146,7 +145,7 @@ def test_check_stack_config_returns_the_model_and_its_secret_keys():
         yaml.safe_load((BOOTSTRAP / "Pulumi.main.yaml").read_text())["config"]["livecommerce:bootstrap"])},
         "main", "bootstrap/Pulumi.main.yaml")
     assert cfg.secret_keys() == ["ci-runner-token-dev", "ci-runner-token-prod", "ci-runner-token-staging"]
-    with pytest.raises(UserError):
+    with pytest.raises(ConfigError):
         check_stack_config({"alicloud:region": "cn-hangzhou"}, "main", "x")
 
 
