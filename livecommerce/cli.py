@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "schema",
     "check",
     "review",
+    "realcloud",
 ]
 
 app = typer.Typer(

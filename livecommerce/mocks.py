@@ -344,8 +344,8 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
         return {"clusters": clusters, "ids": [c["id"] for c in clusters],
                 "names": [c["clusterName"] for c in clusters], "id": "mse-clusters"}
     if token == "alicloud:ecs/getImages:getImages":
-        image = {"id": "ubuntu_24_04_x64_20G_alibase_20260101.vhd", "imageId": "ubuntu_24_04_x64_20G_alibase_20260101.vhd",
-                 "name": "ubuntu_24_04_x64_20G_alibase_20260101.vhd", "osType": "linux", "architecture": "x86_64",
+        name = "ubuntu_24_04_x64_20G_alibase_20260101.vhd"
+        image = {"id": name, "imageId": name, "name": name, "osType": "linux", "architecture": "x86_64",
                  "imageOwnerAlias": "system", "status": "Available"}
         return {"images": [image], "ids": [image["id"]], "id": "images"}
     if token == "alicloud:cs/getClusters:getClusters":

@@ -280,10 +280,6 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "constraints": "TF resource_alicloud_oos_secret_parameter.go: ForceNew",
         "dkmsInstanceId": "TF resource_alicloud_oos_secret_parameter.go: ForceNew",
     },
-    "alicloud:ecs/securityGroup:SecurityGroup": {
-        "vpcId": "TF resource_alicloud_security_group.go: a security group belongs to one VPC (ForceNew)",
-        "securityGroupType": "TF resource_alicloud_security_group.go: ForceNew",
-    },
     "alicloud:ecs/instance:Instance": {
         "availabilityZone": "TF resource_alicloud_instance.go: ForceNew",
         "systemDiskCategory": "TF resource_alicloud_instance.go: ForceNew",

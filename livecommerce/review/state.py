@@ -130,8 +130,8 @@ def plan_from_export(data: Any, source: str = "export") -> dict[str, Any]:
             "custom": bool(res.get("custom")), "protect": bool(res.get("protect")),
             "inputs": state_inputs(res.get("inputs")),
             "dependencies": sorted(set(res.get("dependencies") or [])),
-            "propertyDependencies": {k: sorted(set(v)) for k, v in sorted((res.get("propertyDependencies") or {}).items())
-                                     if v},
+            "propertyDependencies": {k: sorted(set(v))
+                                     for k, v in sorted((res.get("propertyDependencies") or {}).items()) if v},
         }
         if options:
             entry["options"] = options
