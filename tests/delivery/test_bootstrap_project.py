@@ -130,14 +130,15 @@ def test_an_environment_not_yet_deployed_gets_roles_but_no_runner(tmp_path):
     (lambda c: c.update({"livecommerce:ci-runner-token-prd": "x"}),
      "livecommerce:ci-runner-token-prd: unknown key; did you mean `livecommerce:ci-runner-token-prod`?"),
 ])
-def test_bad_config_is_one_line_naming_file_key_and_fix(tmp_path, mutate, expected):
+def test_bad_config_is_one_line_naming_file_key_and_fix(tmp_path, capsys, mutate, expected):
+    from livecommerce.cli import main
+
     project = _copy(tmp_path, mutate)
-    proc = subprocess.run([*LC, "preview", "main", "--project-dir", str(project), "-q"], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
-    assert any(expected in line and "Pulumi.main.yaml" in line for line in lines), proc.stderr
+    assert main(["preview", "main", "--project-dir", str(project), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert any(expected in line and "Pulumi.main.yaml" in line for line in lines), err
 
 
 def test_check_stack_config_returns_the_model_and_its_secret_keys():
@@ -149,14 +150,15 @@ def test_check_stack_config_returns_the_model_and_its_secret_keys():
         check_stack_config({"alicloud:region": "cn-hangzhou"}, "main", "x")
 
 
-def test_project_dir_errors_are_one_line(tmp_path):
-    proc = subprocess.run([*LC, "preview", "main", "--project-dir", str(tmp_path)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
-    assert proc.returncode == 2 and "no Pulumi.yaml" in proc.stderr and "Traceback" not in proc.stderr
+def test_project_dir_errors_are_one_line(tmp_path, capsys):
+    from livecommerce.cli import main
+
+    assert main(["preview", "main", "--project-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no Pulumi.yaml" in err and "Traceback" not in err
     (tmp_path / "Pulumi.yaml").write_text("runtime: python\n")
-    proc = subprocess.run([*LC, "preview", "main", "--project-dir", str(tmp_path)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
-    assert proc.returncode == 2 and "name: required" in proc.stderr
+    assert main(["preview", "main", "--project-dir", str(tmp_path)]) == 2
+    assert "name: required" in capsys.readouterr().err
 
 
 def test_the_committed_schema_is_current():

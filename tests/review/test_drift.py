@@ -96,11 +96,13 @@ def test_cli_writes_markdown_and_json_and_fails_on_drift_when_asked(tmp_path):
     ("not json", "invalid JSON"), ('{"steps": {}}', "not the JSON of `pulumi refresh"),
     ('{"steps": [{"op": "update"}]}', "steps[0] has no urn"),
 ])
-def test_bad_refresh_files_are_one_error(tmp_path, content, message):
+def test_bad_refresh_files_are_one_error(tmp_path, capsys, content, message):
+    from livecommerce.cli import main
+
     path = tmp_path / "r.json"
     path.write_text(content)
     with pytest.raises(UserError, match=message.replace("[", r"\[")):
         drift.load_refresh(path, "prod")
-    proc = subprocess.run([*LC, "drift", str(path), "--env", "prod"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
-    assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+    assert main(["drift", str(path), "--env", "prod"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err

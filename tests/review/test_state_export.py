@@ -118,10 +118,13 @@ def test_report_takes_exports_from_the_base_dir(prod_plan, tmp_path):
     ({"version": 3, "deployment": {"resources": [{"urn": "x", "type": "t"}]}}, "'x' is not a Pulumi URN"),
     ({"version": 3, "deployment": {"resources": {}}}, "deployment.resources must be a list"),
 ])
-def test_bad_exports_are_one_clear_error(tmp_path, document, message):
+def test_bad_exports_are_one_clear_error(tmp_path, capsys, document, message):
+    from livecommerce.cli import main
+
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(document))
     with pytest.raises(UserError, match=message):
         state.load_plan_or_export(path)
-    proc = subprocess.run([*LC, "diff", str(path), str(path)], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert main(["diff", str(path), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
