@@ -181,3 +181,13 @@ def test_every_cloud_type_of_the_bootstrap_plan_has_replace_knowledge(plan):
     missing = sorted(t for t in used if t not in replace_table.REPLACE and t not in replace_table.NO_REPLACE)
     assert not missing, f"add these types to livecommerce/review/replace_table.py: {missing}"
     assert replace_table.danger_of("alicloud:ims/oidcProvider:OidcProvider")
+
+
+def test_validate_checks_the_bootstrap_stack_files(tmp_path, capsys):
+    from livecommerce.cli import main
+
+    assert main(["validate", "--project-dir", str(BOOTSTRAP)]) == 0
+    assert "Pulumi.main.yaml" in capsys.readouterr().out
+    project = _copy(tmp_path, lambda c: _settings(c)["github"].update(repository="x"))
+    assert main(["validate", "--project-dir", str(project)]) == 2
+    assert "github.repository" in capsys.readouterr().err
