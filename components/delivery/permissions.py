@@ -288,4 +288,4 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 # The RAM services the platform's stacks call (services_of the resource types of every stack's plan;
 # tests/delivery/test_permissions.py fails when a stack starts using a service missing here).
-PLATFORM_SERVICES = ("adcp", "arms", "cs", "fc", "kms", "log", "mns", "mse", "oss", "ram", "vpc")
+PLATFORM_SERVICES = ("adcp", "arms", "cs", "ecs", "fc", "kms", "log", "mns", "mse", "oss", "ram", "vpc")
