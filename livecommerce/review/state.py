@@ -163,17 +163,24 @@ def load_plan_or_export(path: str | Path, notes: list[str] | None = None) -> dic
     Notes about an export (export_notes) are appended to `notes` when given.
     """
     from livecommerce.plan import load_plan
+    from livecommerce.userfiles import decode_utf8
 
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{p}: no such plan file; build one with `livecommerce preview ENV --json {p}`, or export "
                         f"a stack's state with `pulumi stack export --file {p}`") from None
+    except IsADirectoryError:
+        raise UserError(f"{p}: is a directory, not a plan or stack export file") from None
     except OSError as exc:
-        raise UserError(f"{p}: cannot read ({exc.strerror})") from None
+        raise UserError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(decode_utf8(raw, str(p)))
     except json.JSONDecodeError as exc:
         raise UserError(f"{p}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise UserError(f"{p}: JSON nested too deeply to be a plan or a stack export") from None
     if is_stack_export(data):
         if notes is not None:
             notes.extend(export_notes(data, str(p)))
