@@ -297,12 +297,7 @@ def load_project(project_dir: Path | None = None) -> Project:
     if not path.is_file():
         raise UserError(f"{shown}: no Pulumi.yaml; --project-dir must name a Pulumi project folder "
                         "(the repository root or bootstrap/)")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        raise UserError(f"{shown}: invalid YAML{where}") from None
+    data = load_yaml_file(path, shown, what="Pulumi project file") or {}
     name = data.get("name") if isinstance(data, dict) else None
     if not isinstance(name, str) or not name:
         raise UserError(f"{shown}: name: required; every Pulumi project names itself (`name: my-project`)")
