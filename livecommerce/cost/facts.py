@@ -167,6 +167,16 @@ class PlanFacts:
         return [r for r in self.resources if r.get("type") == type_]
 
 
+
+def _m(value: Any) -> Mapping[str, Any]:
+    """A plan value read as an object; any other shape (a hand-edited plan) reads as empty."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _l(value: Any) -> list[Any]:
+    """A plan value read as a list; any other shape reads as empty."""
+    return value if isinstance(value, list) else []
+
 def _name(res: Mapping[str, Any]) -> str:
     return str(res.get("name") or res.get("urn") or "?")
 
@@ -178,18 +188,18 @@ def _int(res: Mapping[str, Any], path: str, value: Any) -> int:
 
 
 def _pool(res: Mapping[str, Any]) -> NodePool:
-    inputs = res.get("inputs") or {}
-    types = inputs.get("instanceTypes") or []
+    inputs = _m(res.get("inputs"))
+    types = _l(inputs.get("instanceTypes"))
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
         raise PlanFactError(f"{_name(res)}: instanceTypes: expected a list of ECS instance types, got {types!r}")
-    scaling = inputs.get("scalingConfig") or {}
+    scaling = _m(inputs.get("scalingConfig"))
     if scaling.get("enable"):
         low = _int(res, "scalingConfig.minSize", scaling.get("minSize", 0))
         high = _int(res, "scalingConfig.maxSize", scaling.get("maxSize", low))
     else:
         low = high = _int(res, "desiredSize", inputs.get("desiredSize", 0))
     labels = {}
-    for label in inputs.get("labels") or []:
+    for label in _l(inputs.get("labels")):
         if isinstance(label, Mapping) and "key" in label:
             labels[str(label["key"])] = str(label.get("value", ""))
     spot = str(inputs.get("spotStrategy") or "NoSpot") not in ("NoSpot", "")
@@ -202,9 +212,9 @@ def _containers_shape(res: Mapping[str, Any], containers: Sequence[Mapping[str, 
     req_cpu = req_mem = lim_cpu = lim_mem = 0.0
     any_lim_cpu = any_lim_mem = False
     for c in containers:
-        resources = c.get("resources") or {}
-        requests = resources.get("requests") or {}
-        limits = resources.get("limits") or {}
+        resources = _m(c.get("resources"))
+        requests = _m(resources.get("requests"))
+        limits = _m(resources.get("limits"))
         cname = c.get("name", "?")
         try:
             r_cpu = quantity(requests["cpu"]) if "cpu" in requests else 0.0
@@ -233,7 +243,7 @@ def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
 
 
 def _tolerates_vk(spec: Mapping[str, Any]) -> bool:
-    for t in spec.get("tolerations") or []:
+    for t in _l(spec.get("tolerations")):
         if not isinstance(t, Mapping):
             continue
         if t.get("key") == VK_TAINT_KEY and t.get("effect") in (None, "", "NoSchedule"):
@@ -247,21 +257,21 @@ def _placement(res: Mapping[str, Any], namespace: str, pod_labels: Mapping[str, 
                policies: Sequence[Mapping[str, Any]]) -> tuple[str, int | None, dict[str, str]]:
     if any(str(pod_labels.get(k, "")).lower() == "true" for k in ECI_LABELS):
         return "eci-only", None, {}
-    node_selector = {str(k): str(v) for k, v in (spec.get("nodeSelector") or {}).items()}
+    node_selector = {str(k): str(v) for k, v in _m(spec.get("nodeSelector")).items()}
     for policy in policies:
-        p_inputs = policy.get("inputs") or {}
-        meta, p_spec = p_inputs.get("metadata") or {}, p_inputs.get("spec") or {}
+        p_inputs = _m(policy.get("inputs"))
+        meta, p_spec = _m(p_inputs.get("metadata")), _m(p_inputs.get("spec"))
         if meta.get("namespace", "default") != namespace:
             continue
-        if not _matches(p_spec.get("selector") or {}, pod_labels):
+        if not _matches(_m(p_spec.get("selector")), pod_labels):
             continue
-        units = [u for u in p_spec.get("units") or [] if isinstance(u, Mapping)]
+        units = [u for u in _l(p_spec.get("units")) if isinstance(u, Mapping)]
         ecs = [u for u in units if u.get("resource") == "ecs"]
         has_eci = any(u.get("resource") in ("eci", "elastic") for u in units)
         if not ecs:
             return ("eci-only", None, {}) if has_eci else ("ecs-only", None, node_selector)
         first = ecs[0]
-        selector = {str(k): str(v) for k, v in (first.get("nodeSelector") or {}).items()} or node_selector
+        selector = {str(k): str(v) for k, v in _m(first.get("nodeSelector")).items()} or node_selector
         cap = first.get("max")
         cap = None if cap is None else _int(res, "ResourcePolicy units[0].max", cap)
         return ("ecs-first" if has_eci else "ecs-only"), cap, selector
@@ -277,27 +287,27 @@ def _workloads(resources: Sequence[Mapping[str, Any]]) -> list[Workload]:
     hpas: dict[tuple[str, str], Mapping[str, Any]] = {}
     for r in resources:
         if r.get("type") == HPA:
-            i = r.get("inputs") or {}
-            ref = (i.get("spec") or {}).get("scaleTargetRef") or {}
+            i = _m(r.get("inputs"))
+            ref = _m(_m(i.get("spec")).get("scaleTargetRef"))
             if ref.get("kind", "Deployment") == "Deployment":
-                hpas[((i.get("metadata") or {}).get("namespace", "default"), str(ref.get("name")))] = r
+                hpas[(_m(i.get("metadata")).get("namespace", "default"), str(ref.get("name")))] = r
     crons: dict[tuple[str, str], Mapping[str, Any]] = {}
     for r in resources:
         if r.get("type") == CRON_HPA:
-            i = r.get("inputs") or {}
-            ref = (i.get("spec") or {}).get("scaleTargetRef") or {}
-            crons[((i.get("metadata") or {}).get("namespace", "default"),
+            i = _m(r.get("inputs"))
+            ref = _m(_m(i.get("spec")).get("scaleTargetRef"))
+            crons[(_m(i.get("metadata")).get("namespace", "default"),
                    f"{ref.get('kind', '')}/{ref.get('name')}")] = r
     out = []
     for res in sorted((r for r in resources if r.get("type") == DEPLOYMENT), key=_name):
-        inputs = res.get("inputs") or {}
-        meta, spec = inputs.get("metadata") or {}, inputs.get("spec") or {}
+        inputs = _m(res.get("inputs"))
+        meta, spec = _m(inputs.get("metadata")), _m(inputs.get("spec"))
         namespace, dname = meta.get("namespace", "default"), str(meta.get("name") or _name(res))
-        template = spec.get("template") or {}
-        pod_meta, pod_spec = template.get("metadata") or {}, template.get("spec") or {}
-        pod_labels = {str(k): str(v) for k, v in (pod_meta.get("labels") or {}).items()}
-        annotations = {str(k): str(v) for k, v in (pod_meta.get("annotations") or {}).items()}
-        containers = [c for c in pod_spec.get("containers") or [] if isinstance(c, Mapping)]
+        template = _m(spec.get("template"))
+        pod_meta, pod_spec = _m(template.get("metadata")), _m(template.get("spec"))
+        pod_labels = {str(k): str(v) for k, v in _m(pod_meta.get("labels")).items()}
+        annotations = {str(k): str(v) for k, v in _m(pod_meta.get("annotations")).items()}
+        containers = [c for c in _l(pod_spec.get("containers")) if isinstance(c, Mapping)]
         requests, limits = _containers_shape(res, containers)
         placement, cap, selector = _placement(res, namespace, pod_labels, pod_spec, policies)
         fixed = spec.get("replicas")
@@ -306,11 +316,11 @@ def _workloads(resources: Sequence[Mapping[str, Any]]) -> list[Workload]:
         hpa_min = hpa_max = None
         jobs: tuple[CronJobFact, ...] = ()
         if hpa is not None and fixed is None:
-            h_inputs = hpa.get("inputs") or {}
-            h_spec = h_inputs.get("spec") or {}
+            h_inputs = _m(hpa.get("inputs"))
+            h_spec = _m(h_inputs.get("spec"))
             hpa_min = _int(hpa, "spec.minReplicas", h_spec.get("minReplicas", 1))
             hpa_max = _int(hpa, "spec.maxReplicas", h_spec.get("maxReplicas", hpa_min))
-            hpa_name = (h_inputs.get("metadata") or {}).get("name")
+            hpa_name = _m(h_inputs.get("metadata")).get("name")
             # HPA-compatible mode targets the HPA; a CronHPA on the Deployment itself is read the same way.
             cron = crons.get((namespace, f"HorizontalPodAutoscaler/{hpa_name}")) or \
                 crons.get((namespace, f"Deployment/{dname}"))
@@ -328,7 +338,7 @@ def _workloads(resources: Sequence[Mapping[str, Any]]) -> list[Workload]:
 
 def _jobs(cron: Mapping[str, Any]) -> list[CronJobFact]:
     out = []
-    for i, job in enumerate(((cron.get("inputs") or {}).get("spec") or {}).get("jobs") or []):
+    for i, job in enumerate(_l(_m(_m(cron.get("inputs")).get("spec")).get("jobs"))):
         if not isinstance(job, Mapping):
             raise PlanFactError(f"{_name(cron)}: spec.jobs[{i}]: expected a mapping")
         schedule = str(job.get("schedule", ""))
@@ -342,14 +352,14 @@ def _jobs(cron: Mapping[str, Any]) -> list[CronJobFact]:
 
 def region_of(resources: Sequence[Mapping[str, Any]]) -> str | None:
     """The alicloud provider's region (every stack builds one explicit provider)."""
-    regions = sorted({str((r.get("inputs") or {}).get("region")) for r in resources
-                      if r.get("type") == "pulumi:providers:alicloud" and (r.get("inputs") or {}).get("region")})
+    regions = sorted({str(_m(r.get("inputs")).get("region")) for r in resources
+                      if r.get("type") == "pulumi:providers:alicloud" and _m(r.get("inputs")).get("region")})
     return regions[0] if len(regions) == 1 else None
 
 
 def plan_facts(plan: Mapping[str, Any]) -> PlanFacts:
     """The capacity facts of a plan (format v1)."""
-    resources = tuple(r for r in plan.get("resources") or [] if isinstance(r, Mapping))
+    resources = tuple(r for r in _l(plan.get("resources")) if isinstance(r, Mapping))
     pools = tuple(sorted((_pool(r) for r in resources if r.get("type") == NODE_POOL), key=lambda p: p.name))
     return PlanFacts(stack=str(plan.get("stack") or "?"), region=region_of(resources), pools=pools,
                      workloads=tuple(_workloads(resources)), resources=resources)
