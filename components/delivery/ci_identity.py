@@ -91,15 +91,18 @@ class CiRoles(pulumi.ComponentResource):
         documents = pulumi.Output.all(a.account_id, a.state_bucket).apply(
             lambda v: {"deploy": permissions.deploy_policies(account_id=v[0], state_bucket=v[1], **scope),
                        "read": permissions.read_policy(account_id=v[0], state_bucket=v[1], **scope)})
-        deploy = self._role(name, "deploy", a.env, a, documents.apply(lambda d: d["deploy"]["services"]),
-                            documents.apply(lambda d: d["deploy"]["identity"]))
-        read = self._role(name, "read", read_environment(a.env), a, documents.apply(lambda d: d["read"]))
+        # How many deploy documents RAM's size limit needs does not depend on the Outputs (account ids
+        # have 16 digits; the state bucket is in `identity` alone), so the policies exist at program time.
+        parts = list(permissions.deploy_policies(account_id="0" * 16, state_bucket="state", **scope))
+        deploy = self._role(name, "deploy", a.env, a, {
+            part: documents.apply(lambda d, part=part: d["deploy"][part]) for part in parts})
+        read = self._role(name, "read", read_environment(a.env), a, {"": documents.apply(lambda d: d["read"])})
         self.deploy_role_arn = deploy.arn
         self.read_role_arn = read.arn
         self.register_outputs({"deploy_role_arn": self.deploy_role_arn, "read_role_arn": self.read_role_arn})
 
     def _role(self, name: str, kind: str, github_environment: str, a: CiRolesArgs,
-              *documents: pulumi.Output[dict]) -> alicloud.ram.Role:
+              documents: dict[str, pulumi.Output[dict]]) -> alicloud.ram.Role:
         child = pulumi.ResourceOptions(parent=self)
         role_name = ci_role_name(a.env, kind)
         subject = permissions.oidc_subject(a.github.repository, github_environment)
@@ -112,8 +115,7 @@ class CiRoles(pulumi.ComponentResource):
             description=f"livecommerce {a.env}: GitHub Actions of {a.github.repository} in environment "
                         f"{github_environment} ({'pulumi up' if kind == 'deploy' else 'read-only: previews, drift'})",
             tags=dict(a.tags), opts=child)
-        parts = ["services", "identity"] if len(documents) > 1 else [None]
-        for part, document in zip(parts, documents, strict=True):
+        for part, document in documents.items():
             suffix = f"-{part}" if part else ""
             policy = alicloud.ram.Policy(
                 f"{name}-{kind}{suffix}-policy", policy_name=f"{role_name}{suffix}",

@@ -62,40 +62,164 @@ TYPE_SERVICE: Mapping[str, str] = {
 # The OpenAPI dynamic resources of components/openapi call these services.
 DYNAMIC_SERVICE: Mapping[str, str] = {"arms": "arms", "mse": "mse"}
 
-# The verbs each regional service's create/read/update/delete and tagging APIs start with. A verb
-# prefix (`vpc:Create*`) is the narrowest pattern that survives API additions between provider versions
-# without granting a whole service.
-WRITE_VERBS: Mapping[str, tuple[str, ...]] = {
-    "vpc": ("Create", "Delete", "Modify", "Describe", "List", "Get", "Allocate", "Release", "Associate",
-            "Unassociate", "TagResources", "UnTagResources"),
-    "ecs": ("Create", "Delete", "Modify", "Describe", "List", "Authorize", "Revoke", "Run", "Start", "Stop",
-            "Attach", "Detach", "TagResources", "UntagResources"),
-    "cs": ("Create", "Delete", "Modify", "Describe", "List", "Get", "Install", "UnInstall", "Upgrade", "Scale",
-           "Update", "Remove", "Attach", "Grant", "TagResources", "UntagResources"),
-    "adcp": ("Create", "Delete", "Update", "Describe", "Attach", "Detach", "Get", "List"),
-    "arms": ("Create", "Delete", "Update", "Describe", "List", "Get", "Search", "Save", "Add", "Install",
-             "Uninstall", "Change", "Open", "Bind", "Unbind", "Start", "Stop", "TagResources", "UntagResources"),
-    "fc": ("Create", "Delete", "Update", "Get", "List", "Put", "Publish", "TagResources", "UntagResources"),
-    "kms": ("Create", "Describe", "List", "Get", "Enable", "Disable", "ScheduleKeyDeletion", "CancelKeyDeletion",
-            "Update", "Set", "TagResource", "UntagResource"),
-    "log": ("Create", "Delete", "Update", "Get", "List", "TagResources", "UntagResources"),
-    "mns": ("Create", "Delete", "Set", "Get", "List", "TagResources", "UntagResources"),
-    "mse": ("Create", "Delete", "Update", "Modify", "Query", "List", "Get", "Add", "Remove", "Apply", "Bind",
-            "Unbind", "TagResources", "UntagResources"),
+def _actions(service: str, names: str) -> tuple[str, ...]:
+    return tuple(f"{service}:{n}" for n in names.split())
+
+
+# The exact RAM actions each resource type's create, read, update and delete call. No pattern: RAM matches
+# `*`/`?` inside action names, and the pack's `alicloud-ram-policy-disallow-wildcard-actions` refuses them.
+# Sources: RPC APIs, the `action` strings of terraform-provider-alicloud alicloud/resource_alicloud_<type>.go
+# and of the service_alicloud_*.go Describe functions it calls (commit 81c43b6, extracted mechanically);
+# ROA APIs (CS, FC 3.0, SLS, OSS), the OpenAPI operation names of the endpoints those resources call; the
+# dynamic resources, the actions components/governance/rules.py and components/observability/rum.py send.
+TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
+    "alicloud:vpc/network:Network": _actions("vpc", "CreateVpc DeleteVpc DescribeVpcAttribute DescribeVpcs "
+                                            "ModifyVpcAttribute DescribeRouteTableList ModifyRouteTableAttributes "
+                                            "AssociateVpcCidrBlock UnassociateVpcCidrBlock MoveResourceGroup "
+                                            "TagResources UnTagResources ListTagResources"),
+    "alicloud:vpc/switch:Switch": _actions("vpc", "CreateVSwitch DeleteVSwitch DescribeVSwitchAttributes "
+                                          "DescribeVSwitches ModifyVSwitchAttribute TagResources UnTagResources"),
+    "alicloud:vpc/natGateway:NatGateway": _actions("vpc", "CreateNatGateway DeleteNatGateway DescribeNatGateways "
+                                                  "ModifyNatGatewayAttribute ModifyNatGatewaySpec "
+                                                  "UpdateNatGatewayNatType DeletionProtection TagResources "
+                                                  "UnTagResources ListTagResources"),
+    "alicloud:vpc/snatEntry:SnatEntry": _actions("vpc", "CreateSnatEntry DeleteSnatEntry DescribeSnatTableEntries "
+                                                "ModifySnatEntry"),
+    "alicloud:ecs/eipAddress:EipAddress": _actions("vpc", "AllocateEipAddress ReleaseEipAddress DescribeEipAddresses "
+                                                  "ModifyEipAddressAttribute DeletionProtection MoveResourceGroup "
+                                                  "TagResources UnTagResources"),
+    "alicloud:ecs/eipAssociation:EipAssociation": _actions("vpc", "AssociateEipAddress UnassociateEipAddress "
+                                                          "DescribeEipAddresses"),
+    "alicloud:ecs/ecsKeyPair:EcsKeyPair": _actions("ecs", "CreateKeyPair ImportKeyPair DeleteKeyPairs DescribeKeyPairs "
+                                                  "JoinResourceGroup TagResources UntagResources"),
+    "alicloud:cs/managedKubernetes:ManagedKubernetes": _actions(
+        "cs", "CreateCluster DeleteCluster ModifyCluster DescribeClusterDetail DescribeClustersV1 "
+              "DescribeClusterUserKubeconfig DescribeTaskInfo DescribeClusterResources UpgradeCluster "
+              "ModifyClusterTags UpdateControlPlaneLog TagResources UntagResources ListTagResources"),
+    "alicloud:cs/nodePool:NodePool": _actions(
+        "cs", "CreateClusterNodePool DeleteClusterNodepool ModifyClusterNodePool DescribeClusterNodePoolDetail "
+              "DescribeClusterNodePools ScaleClusterNodePool UpgradeClusterNodepool DescribeClusterNodes "
+              "RemoveNodePoolNodes AttachInstancesToNodePool DescribeTaskInfo"),
+    "alicloud:cs/kubernetesAddon:KubernetesAddon": _actions(
+        "cs", "InstallClusterAddons UnInstallClusterAddons ModifyClusterAddon UpgradeClusterAddons "
+              "DescribeClusterAddonInstance ListClusterAddonInstances DescribeClusterAddonsVersion "
+              "DescribeClusterAddonsUpgradeStatus DescribeTaskInfo"),
+    "alicloud:ackone/cluster:Cluster": _actions("adcp", "CreateHubCluster DeleteHubCluster DescribeHubClusterDetails "
+                                                "UpdateHubClusterFeature"),
+    "alicloud:ackone/membershipAttachment:MembershipAttachment": _actions(
+        "adcp", "AttachClusterToHub DetachClusterFromHub DescribeManagedClusters"),
+    "alicloud:kms/key:Key": _actions("kms", "CreateKey DescribeKey EnableKey DisableKey ScheduleKeyDeletion "
+                                    "SetDeletionProtection GetKeyPolicy SetKeyPolicy UpdateKeyDescription "
+                                    "UpdateRotationPolicy TagResources UntagResources ListTagResources"),
+    "alicloud:message/serviceQueue:ServiceQueue": _actions("mns", "CreateQueue DeleteQueue GetQueueAttributes "
+                                                          "SetQueueAttributes TagResources UntagResources"),
+    "alicloud:mse/cluster:Cluster": _actions("mse", "CreateCluster DeleteCluster QueryClusterDetail ListClusters "
+                                            "UpdateCluster UpdateClusterSpec UpdateAcl UpdateImage "
+                                            "UpdateClusterNetwork ChangeResourceGroup TagResources UntagResources"),
+    "alicloud:mse/engineNamespace:EngineNamespace": _actions("mse", "CreateEngineNamespace DeleteEngineNamespace "
+                                                            "ListEngineNamespaces UpdateEngineNamespace "
+                                                            "QueryClusterDetail"),
+    "alicloud:mse/gateway:Gateway": _actions("mse", "AddGateway DeleteGateway GetGateway ListGatewaySlb "
+                                            "UpdateGatewayName"),
+    "alicloud:arms/alertContact:AlertContact": _actions("arms", "CreateAlertContact DeleteAlertContact "
+                                                       "SearchAlertContact UpdateAlertContact"),
+    "alicloud:arms/alertContactGroup:AlertContactGroup": _actions("arms", "CreateAlertContactGroup "
+                                                                 "DeleteAlertContactGroup SearchAlertContactGroup "
+                                                                 "UpdateAlertContactGroup"),
+    "alicloud:arms/alertRobot:AlertRobot": _actions("arms", "CreateOrUpdateIMRobot DeleteIMRobot DescribeIMRobots"),
+    "alicloud:arms/dispatchRule:DispatchRule": _actions("arms", "CreateDispatchRule DeleteDispatchRule "
+                                                       "DescribeDispatchRule UpdateDispatchRule "
+                                                       "ListNotificationPolicies"),
+    "alicloud:arms/environment:Environment": _actions("arms", "CreateEnvironment DeleteEnvironment DescribeEnvironment "
+                                                     "InitEnvironment UpdateEnvironment ChangeResourceGroup "
+                                                     "TagResources UntagResources"),
+    "alicloud:arms/envFeature:EnvFeature": _actions("arms", "InstallEnvironmentFeature DeleteEnvironmentFeature "
+                                                   "DescribeEnvironmentFeature UpgradeEnvironmentFeature"),
+    "alicloud:arms/prometheus:Prometheus": _actions("arms", "CreatePrometheusInstance GetPrometheusInstance "
+                                                   "UpdatePrometheusInstance UninstallPromCluster "
+                                                   "BindPrometheusGrafanaInstance UpdatePrometheusGlobalView "
+                                                   "ChangeResourceGroup TagResources UntagResources ListTagResources"),
+    "alicloud:arms/prometheusAlertRule:PrometheusAlertRule": _actions("arms", "CreatePrometheusAlertRule "
+                                                                     "DeletePrometheusAlertRule "
+                                                                     "ListPrometheusAlertRules "
+                                                                     "UpdatePrometheusAlertRule"),
+    "alicloud:arms/syntheticTask:SyntheticTask": _actions("arms", "CreateTimingSyntheticTask DeleteTimingSyntheticTask "
+                                                         "GetTimingSyntheticTask UpdateTimingSyntheticTask "
+                                                         "StartTimingSyntheticTask StopTimingSyntheticTask "
+                                                         "ChangeResourceGroup TagResources UntagResources"),
+    "alicloud:fc/v3Function:V3Function": _actions("fc", "CreateFunction DeleteFunction UpdateFunction GetFunction "
+                                                 "ListFunctions EnableFunctionInvocation DisableFunctionInvocation "
+                                                 "TagResources UntagResources ListTagResources"),
+    "alicloud:fc/v3Trigger:V3Trigger": _actions("fc", "CreateTrigger DeleteTrigger UpdateTrigger GetTrigger"),
+    "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig": _actions("fc", "PutAsyncInvokeConfig GetAsyncInvokeConfig "
+                                                                   "DeleteAsyncInvokeConfig"),
+    "alicloud:fc/v3ConcurrencyConfig:V3ConcurrencyConfig": _actions("fc", "PutConcurrencyConfig GetConcurrencyConfig "
+                                                                   "DeleteConcurrencyConfig"),
+    "alicloud:fc/v3LayerVersion:V3LayerVersion": _actions("fc", "CreateLayerVersion GetLayerVersion "
+                                                         "DeleteLayerVersion ListLayerVersions"),
+    "alicloud:log/project:Project": _actions("log", "CreateProject DeleteProject UpdateProject GetProject "
+                                            "TagResources UntagResources ListTagResources"),
+    "alicloud:log/store:Store": _actions("log", "CreateLogStore DeleteLogStore UpdateLogStore GetLogStore ListShards "
+                                        "GetLogStoreMeteringMode UpdateLogStoreMeteringMode"),
+    "alicloud:log/storeIndex:StoreIndex": _actions("log", "CreateIndex UpdateIndex DeleteIndex GetIndex"),
+    "alicloud:oss/bucket:Bucket": _actions("oss", "PutBucket DeleteBucket GetBucketInfo GetBucketStat "
+                                          "GetBucketLocation PutBucketLifecycle GetBucketLifecycle "
+                                          "DeleteBucketLifecycle PutBucketTagging GetBucketTagging "
+                                          "DeleteBucketTagging"),
+    "alicloud:oss/bucketAcl:BucketAcl": _actions("oss", "PutBucketAcl GetBucketAcl"),
+    "alicloud:oss/bucketVersioning:BucketVersioning": _actions("oss", "PutBucketVersioning GetBucketVersioning"),
+    "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption": _actions(
+        "oss", "PutBucketEncryption GetBucketEncryption DeleteBucketEncryption"),
+    "alicloud:oss/bucketLogging:BucketLogging": _actions("oss", "PutBucketLogging GetBucketLogging "
+                                                        "DeleteBucketLogging"),
+    "alicloud:oss/bucketPolicy:BucketPolicy": _actions("oss", "PutBucketPolicy GetBucketPolicy DeleteBucketPolicy"),
+    "alicloud:oss/bucketPublicAccessBlock:BucketPublicAccessBlock": _actions(
+        "oss", "PutBucketPublicAccessBlock GetBucketPublicAccessBlock DeleteBucketPublicAccessBlock"),
+    "alicloud:oss/bucketHttpsConfig:BucketHttpsConfig": _actions("oss", "PutBucketHttpsConfig GetBucketHttpsConfig"),
+    "alicloud:ram/role:Role": _actions("ram", "CreateRole DeleteRole GetRole UpdateRole TagResources UntagResources "
+                                      "ListTagResources"),
+    "alicloud:ram/policy:Policy": _actions("ram", "CreatePolicy DeletePolicy GetPolicy GetPolicyVersion "
+                                          "CreatePolicyVersion DeletePolicyVersion ListPolicyVersions "
+                                          "SetDefaultPolicyVersion UpdatePolicyDescription ListEntitiesForPolicy "
+                                          "TagResources UntagResources ListTagResources"),
+    "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment": _actions("ram", "AttachPolicyToRole "
+                                                                      "DetachPolicyFromRole ListPoliciesForRole"),
+    "pulumi-python:dynamic/arms:RumApp": _actions("arms", "CreateRumApp DeleteRumApp UpdateRumApp GetRumAppInfo "
+                                                 "GetRumApps TagResources UntagResources"),
+    "pulumi-python:dynamic/arms:WebhookContact": _actions("arms", "CreateOrUpdateWebhookContact DeleteWebhookContact "
+                                                         "DescribeWebhookContacts"),
+    "pulumi-python:dynamic/mse:LaneGroup": _actions("mse", "CreateOrUpdateSwimmingLaneGroup DeleteSwimmingLaneGroup "
+                                                   "QueryAllSwimmingLaneGroup"),
+    "pulumi-python:dynamic/mse:Lane": _actions("mse", "CreateOrUpdateSwimmingLane DeleteSwimmingLane "
+                                              "QueryAllSwimmingLane"),
+    "pulumi-python:dynamic/mse:ServiceAuthRule": _actions("mse", "AddAuthPolicy UpdateAuthPolicy RemoveAuthPolicy "
+                                                         "ListAuthPolicy"),
+    "pulumi-python:dynamic/mse:DegradationRule": _actions("mse", "CreateCircuitBreakerRule UpdateCircuitBreakerRule "
+                                                         "DeleteCircuitBreakerRules ListCircuitBreakerRules "
+                                                         "EnableRules"),
+    "pulumi-python:dynamic/mse:FlowRule": _actions("mse", "CreateFlowRule UpdateFlowRule DeleteFlowRules "
+                                                  "ListFlowRules EnableRules"),
 }
-READ_VERBS: Mapping[str, tuple[str, ...]] = {
-    svc: tuple(v for v in ("Describe", "List", "Get", "Query", "Search") if any(w.startswith(v) for w in verbs))
-    for svc, verbs in WRITE_VERBS.items()
-}
-# RAM actions the platform's own roles and policies need (FC execution/invocation roles, RRSA roles).
-RAM_ROLE_ACTIONS = ("ram:CreateRole", "ram:DeleteRole", "ram:GetRole", "ram:UpdateRole", "ram:ListPoliciesForRole",
-                    "ram:AttachPolicyToRole", "ram:DetachPolicyFromRole", "ram:PassRole", "ram:TagResources",
-                    "ram:UntagResources", "ram:ListTagResources")
-RAM_POLICY_ACTIONS = ("ram:CreatePolicy", "ram:DeletePolicy", "ram:GetPolicy", "ram:GetPolicyVersion",
-                      "ram:CreatePolicyVersion", "ram:DeletePolicyVersion", "ram:ListPolicyVersions",
-                      "ram:SetDefaultPolicyVersion", "ram:ListEntitiesForPolicy", "ram:AttachPolicyToRole",
-                      "ram:DetachPolicyFromRole")
-OSS_BUCKET_ACTIONS = ("oss:PutBucket*", "oss:GetBucket*", "oss:DeleteBucket*", "oss:ListObjects")
+READ_PREFIXES = ("Describe", "List", "Get", "Query", "Search")
+# RAM actions beyond the types' own: passing the platform's roles to FC and ACK, and the service-linked roles
+# services create on first use.
+PASS_ROLE = "ram:PassRole"
+SERVICE_LINKED_ROLE = "ram:CreateServiceLinkedRole"
+
+
+def actions_by_service(types: Iterable[str] = ()) -> dict[str, list[str]]:
+    """The exact actions of `types` (default: every type in TYPE_ACTIONS), grouped by RAM service, sorted."""
+    chosen = list(types) or list(TYPE_ACTIONS)
+    out: dict[str, set[str]] = {}
+    for t in chosen:
+        for action in TYPE_ACTIONS.get(t, ()):
+            out.setdefault(action.split(":")[0], set()).add(action)
+    return {svc: sorted(acts) for svc, acts in sorted(out.items())}
+
+
+def read_only(actions: Iterable[str]) -> list[str]:
+    """The actions among `actions` that only read."""
+    return sorted(a for a in actions if a.split(":", 1)[1].startswith(READ_PREFIXES))
 
 
 def service_of(type_token: str) -> str | None:
@@ -189,72 +313,79 @@ def _regional(service: str, region: str, account_id: str) -> str:
     return f"acs:{service}:{region}:{account_id}:*"
 
 
+# Services whose resources are named by the environment's prefix (scoped by name, not by region).
+NAMED = ("ram", "oss")
+
+
+def _chunks(statements: list[dict[str, Any]], limit: int) -> list[list[dict[str, Any]]]:
+    """Statements split into as few documents as fit RAM's size limit each (in order)."""
+    docs: list[list[dict[str, Any]]] = [[]]
+    for st in statements:
+        trial = docs[-1] + [st]
+        if docs[-1] and len(dumps({"Version": POLICY_VERSION, "Statement": trial})) > limit:
+            docs.append([st])
+        else:
+            docs[-1] = trial
+    return docs
+
+
 def deploy_policies(*, account_id: str, region: str, name_prefix: str, services: Sequence[str],
                     state_bucket: str, project: str, stack: str) -> dict[str, dict[str, Any]]:
-    """The deploy role's policies by role (`services`, `identity`): everything `pulumi up` of one stack needs.
+    """The deploy role's policies by name suffix: everything `pulumi up` of one stack needs, action by action.
 
-    Two documents because one would pass RAM's 6144-character limit; `identity` carries RAM, OSS and the
-    stack's state, `services` the regional platform services.
+    Regional services on `acs:<service>:<region>:<account>:*`; RAM and OSS only on names under the
+    environment's prefix; the stack's own state. As many documents as RAM's 6144-character limit needs.
     """
-    regional = [s for s in services if s in WRITE_VERBS]
-    service_statements = [
-        {"Sid": f"Platform{svc.capitalize()}", "Effect": "Allow",
-         "Action": [f"{svc}:{verb}*" for verb in WRITE_VERBS[svc]],
-         "Resource": [_regional(svc, region, account_id)]}
-        for svc in regional
-    ]
     prefix = name_prefix.lower()
+    by_service = actions_by_service()
+    statements: list[dict[str, Any]] = [
+        {"Sid": f"Platform{svc.capitalize()}", "Effect": "Allow", "Action": by_service[svc],
+         "Resource": [_regional(svc, region, account_id)]}
+        for svc in services if svc in by_service and svc not in NAMED
+    ]
     identity: list[dict[str, Any]] = []
     if "ram" in services:
         identity += [
-            {"Sid": "PlatformRoles", "Effect": "Allow", "Action": list(RAM_ROLE_ACTIONS),
-             "Resource": [f"acs:ram::{account_id}:role/{prefix}-*"]},
-            {"Sid": "PlatformPolicies", "Effect": "Allow", "Action": list(RAM_POLICY_ACTIONS),
-             "Resource": [f"acs:ram::{account_id}:policy/{prefix}-*"]},
+            {"Sid": "PlatformIdentity", "Effect": "Allow", "Action": [*by_service["ram"], PASS_ROLE],
+             "Resource": [f"acs:ram::{account_id}:role/{prefix}-*", f"acs:ram::{account_id}:policy/{prefix}-*"]},
             # ACK creates the cluster with its default roles (AliyunCS*), which the caller passes.
-            {"Sid": "PassContainerServiceRoles", "Effect": "Allow", "Action": ["ram:PassRole"],
+            {"Sid": "PassContainerServiceRoles", "Effect": "Allow", "Action": [PASS_ROLE],
              "Resource": [f"acs:ram::{account_id}:role/aliyuncs*"]},
             # NAT, MSE, ARMS, ... create their service-linked role on first use in an account.
-            {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": ["ram:CreateServiceLinkedRole"],
-             "Resource": ["*"]},
+            {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": [SERVICE_LINKED_ROLE], "Resource": ["*"]},
         ]
     if "oss" in services:
         identity += [
-            {"Sid": "PlatformBuckets", "Effect": "Allow", "Action": list(OSS_BUCKET_ACTIONS),
+            {"Sid": "PlatformBuckets", "Effect": "Allow", "Action": by_service["oss"],
              "Resource": [f"acs:oss:*:{account_id}:{prefix}-*"]},
             {"Sid": "FindBuckets", "Effect": "Allow", "Action": ["oss:ListBuckets"],
              "Resource": [f"acs:oss:*:{account_id}:*"]},
         ]
     identity += state_statements(account_id, state_bucket, project, stack, write=True)
-    return {
-        "services": {"Version": POLICY_VERSION, "Statement": service_statements},
-        "identity": {"Version": POLICY_VERSION, "Statement": identity},
-    }
+    docs = {"identity": {"Version": POLICY_VERSION, "Statement": identity}}
+    for i, chunk in enumerate(_chunks(statements, MAX_POLICY_CHARS), start=1):
+        docs[f"services-{i}"] = {"Version": POLICY_VERSION, "Statement": chunk}
+    return docs
 
 
 def read_policy(*, account_id: str, region: str, name_prefix: str, services: Sequence[str], state_bucket: str,
                 project: str, stack: str) -> dict[str, Any]:
-    """The read-only role: describe what the stack owns and read its state; nothing that changes anything.
-
-    OSS gets bucket-level reads only (`oss:GetBucket*` never matches `oss:GetObject`): a preview needs
-    the buckets' configuration, never the media in them.
-    """
+    """The read-only role: the read actions of what the stack owns and its state; nothing that changes
+    anything. OSS gets bucket-level reads only (never `oss:GetObject` on data): a preview needs the
+    buckets' configuration, not the media in them."""
     prefix = name_prefix.lower()
+    by_service = actions_by_service()
     statements: list[dict[str, Any]] = [
-        {"Sid": f"Read{svc.capitalize()}", "Effect": "Allow",
-         "Action": [f"{svc}:{verb}*" for verb in READ_VERBS[svc]],
+        {"Sid": f"Read{svc.capitalize()}", "Effect": "Allow", "Action": read_only(by_service[svc]),
          "Resource": [_regional(svc, region, account_id)]}
-        for svc in services if svc in READ_VERBS
+        for svc in services if svc in by_service and svc not in NAMED and read_only(by_service[svc])
     ]
     if "ram" in services:
-        statements.append({"Sid": "ReadPlatformIdentity", "Effect": "Allow",
-                           "Action": ["ram:GetRole", "ram:GetPolicy", "ram:GetPolicyVersion",
-                                      "ram:ListPoliciesForRole", "ram:ListPolicyVersions",
-                                      "ram:ListEntitiesForPolicy", "ram:ListTagResources"],
+        statements.append({"Sid": "ReadPlatformIdentity", "Effect": "Allow", "Action": read_only(by_service["ram"]),
                            "Resource": [f"acs:ram::{account_id}:role/{prefix}-*",
                                         f"acs:ram::{account_id}:policy/{prefix}-*"]})
     if "oss" in services:
-        statements.append({"Sid": "ReadPlatformBuckets", "Effect": "Allow", "Action": ["oss:GetBucket*"],
+        statements.append({"Sid": "ReadPlatformBuckets", "Effect": "Allow", "Action": read_only(by_service["oss"]),
                            "Resource": [f"acs:oss:*:{account_id}:{prefix}-*"]})
     statements += state_statements(account_id, state_bucket, project, stack, write=False)
     return {"Version": POLICY_VERSION, "Statement": statements}

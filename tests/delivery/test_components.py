@@ -107,9 +107,13 @@ def test_ci_roles_trust_one_github_environment_each():
 def test_ci_roles_attach_their_own_custom_policies():
     kids = children_of(_roles_plan(), "c")
     attachments = {k: v["inputs"] for k, v in kids.items() if v["type"].endswith("RolePolicyAttachment")}
+    from components.delivery import permissions
+
+    parts = permissions.deploy_policies(account_id="1" * 16, region="cn-hangzhou", name_prefix="livecommerce-prod",
+                                        services=PLATFORM_SERVICES, state_bucket="acme-state",
+                                        project="livecommerce", stack="prod")
     assert {(a["roleName"], a["policyName"], a["policyType"]) for a in attachments.values()} == {
-        ("livecommerce-ci-prod-deploy", "livecommerce-ci-prod-deploy-services", "Custom"),
-        ("livecommerce-ci-prod-deploy", "livecommerce-ci-prod-deploy-identity", "Custom"),
+        *(("livecommerce-ci-prod-deploy", f"livecommerce-ci-prod-deploy-{part}", "Custom") for part in parts),
         ("livecommerce-ci-prod-read", "livecommerce-ci-prod-read", "Custom"),
     }
     read_doc = json.loads(kids["c-read-policy"]["inputs"]["policyDocument"])
