@@ -14,7 +14,7 @@ from rich.tree import Tree
 
 from livecommerce.console import make_console
 from livecommerce.engine import run_preview
-from livecommerce.plan import SECRET, write_plan
+from livecommerce.plan import SECRET, check_output_path, write_plan
 
 
 def short_type(token: str) -> str:
@@ -89,6 +89,8 @@ def preview(
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
 ) -> None:
     """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
+    if json_path is not None:
+        check_output_path(json_path, "--json")
     out = make_console()
     err = make_console(stderr=True)
     result = _run_with_progress(env, err, stacks_dir)

@@ -17,7 +17,7 @@ from typing import Any
 import typer
 
 from livecommerce.errors import UserError
-from livecommerce.plan import load_plan, write_text_atomic
+from livecommerce.plan import check_output_path, load_plan, write_text_atomic
 from livecommerce.review import compare as compare_mod
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import graph as graph_mod
@@ -106,6 +106,8 @@ def diff(
 ) -> None:
     """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
+    if json_path is not None:
+        check_output_path(json_path, "--json")
     old_plan, new_plan = load_plan(old), load_plan(new)
     if old_plan["project"] != new_plan["project"]:
         print(f"note: {old} is project {old_plan['project']!r} and {new} is project {new_plan['project']!r}; "
@@ -153,8 +155,7 @@ def report(
     if stray:
         raise UserError(f"--no-base {stray[0]}: {stray[0]!r} is not one of the reported environments "
                         f"({' '.join(envs)})")
-    if out.is_dir():
-        raise UserError(f"--out {out}: is a directory; give a file path such as {out / 'report.md'}")
+    check_output_path(out, "--out")
     if data_dir is None and _is_special(out):
         raise UserError(f"--out {out}: is not a regular file, so there is no folder beside it for the full "
                         "JSON; give --data-dir DIR too")
@@ -238,6 +239,8 @@ def graph(
     _choice(detail, graph_mod.DETAILS, "--detail")
     if plan is not None and env:
         raise UserError("graph: give an environment or --plan FILE, not both")
+    if out is not None:
+        check_output_path(out, "--out")
     if plan is not None:
         p = load_plan(plan)
     elif env:
