@@ -212,14 +212,23 @@ def check_secure_transport(resources: list[Any], cfg: Mapping[str, Any]) -> list
     return out
 
 
+def is_log_target(resources: list[Any], bucket: Any) -> bool:
+    """Whether another bucket writes its access logs into `bucket` (a BucketLogging's `targetBucket`, by
+    reference or literal name). Such a bucket is exempt from logging itself: it would need yet another
+    log bucket or log into itself, which is why the shipped stacks once carried a dated waiver for it."""
+    return any(refers_to(lg, "targetBucket", bucket, _bucket_name(bucket)) and not belongs_to(lg, bucket)
+               for lg in of_type(resources, BUCKET_LOGGING))
+
+
 def check_access_logging(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """OSS-06: access logs go to another bucket (inline `logging` or BucketLogging)."""
+    """OSS-06: access logs go to another bucket (inline `logging` or BucketLogging); the log bucket itself
+    is exempt."""
     out = []
     for bucket in of_type(resources, BUCKET):
         targets = [get(bucket.props, "logging", "targetBucket")] + [
             get(lg.props, "targetBucket") for lg in _subresources(resources, bucket, BUCKET_LOGGING)
         ]
-        if not any(targets):
+        if not any(targets) and not is_log_target(resources, bucket):
             out.append((bucket.urn, "access logging is not configured"))
     return out
 
