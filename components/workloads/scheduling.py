@@ -53,6 +53,10 @@ PLACEMENT_LABEL = "livecommerce.io/placement"
 #: The label a ResourcePolicy unit patches onto each pod it places: ``ecs`` or ``eci`` (cost dashboards).
 CAPACITY_LABEL = "livecommerce.io/capacity"
 
+#: The HPA annotation naming the one-off live events that are over (history: they schedule nothing). The
+#: policy `kubernetes-autoscaling-hpa-disallow-past-live-events` reads it and asks for their removal.
+PAST_LIVE_EVENTS_ANNOTATION = "livecommerce.io/past-live-events"
+
 RESOURCE_POLICY_API_VERSION = "scheduling.alibabacloud.com/v1alpha1"
 CRON_HPA_API_VERSION = "autoscaling.alibabacloud.com/v1beta1"
 
@@ -265,6 +269,7 @@ def hpa(
     *,
     min_replicas: int | None = None,
     labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
 ) -> dict:
     """The ``autoscaling/v2`` HPA of Deployment ``deployment_name``.
 
@@ -283,6 +288,8 @@ def hpa(
     metadata: dict = {"name": name, "namespace": namespace}
     if labels:
         metadata["labels"] = dict(labels)
+    if annotations:
+        metadata["annotations"] = dict(annotations)
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",

@@ -138,3 +138,5 @@ def test_past_events_are_history_not_an_error() -> None:
     assert not [r for r in resources if r["type"].endswith(":CronHorizontalPodAutoscaler")]
     hpa = next(r for r in resources if r["type"] == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
     assert hpa["inputs"]["spec"]["minReplicas"] == service().scheduling.autoscaling.min_replicas
+    # ... and the HPA names it, for the policy that asks to remove stale calendar entries.
+    assert hpa["inputs"]["metadata"]["annotations"] == {"livecommerce.io/past-live-events": "last-year"}
