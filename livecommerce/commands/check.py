@@ -14,6 +14,7 @@ from pathlib import Path
 import typer
 from livecommerce.console import make_console
 
+from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
 
 DEFAULT_PLAN_ENV = "prod"
@@ -43,6 +44,7 @@ def check(
         raise UserError("check: --stacks-dir applies to ENV (a preview); a --plan is already built")
     if plan_path is None and plan_env is not None:
         raise UserError("check: --env only applies to --plan; the ENV argument already picks the levels")
+    moment = cli_now()  # waivers expire against it (LIVECOMMERCE_NOW rehearses a date)
     known = checking.environments()
     target = env if env is not None else (plan_env or DEFAULT_PLAN_ENV)
     if target not in known:
@@ -54,7 +56,7 @@ def check(
         from livecommerce.engine import preview_stack  # lazy: previewing loads the whole program
 
         plan = preview_stack(target, stacks_dir)
-    report = checking.evaluate(plan, target, waivers_path=waivers or checking.WAIVERS_PATH)
+    report = checking.evaluate(plan, target, waivers_path=waivers or checking.WAIVERS_PATH, today=moment.date())
     if as_json:
         sys.stdout.write(checking.render_json(report))
     else:

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from livecommerce.commands.clock import cli_now
 from livecommerce.console import make_console
 from livecommerce.engine import run_preview
 from livecommerce.plan import SECRET, check_output_path, write_plan
@@ -91,6 +92,7 @@ def preview(
     """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
     if json_path is not None:
         check_output_path(json_path, "--json")
+    moment = cli_now()
     out = make_console()
     err = make_console(stderr=True)
     result = _run_with_progress(env, err, stacks_dir)
@@ -110,7 +112,7 @@ def preview(
     from livecommerce import checking, coverage, manifests as manifest_writer
 
     if policies:
-        checking.render_text(checking.evaluate(plan, env), out)
+        checking.render_text(checking.evaluate(plan, env, today=moment.date()), out)
     cov = coverage.coverage(plan)
     coverage.render_text(cov, out)
     if json_path is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 
+from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
 from livecommerce.plan import check_output_path, load_plan, write_text_atomic
 from livecommerce.review import compare as compare_mod
@@ -67,7 +68,7 @@ def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
     if checking is None or not hasattr(checking, "evaluate"):
         return report_mod.PolicyResult(False, (), "livecommerce.checking is not available in this checkout")
     try:
-        result = checking.evaluate(plan, env)
+        result = checking.evaluate(plan, env, today=cli_now().date())
     except UserError as err:  # e.g. no policy configuration for this environment
         return report_mod.PolicyResult(False, (), "; ".join(err.lines))
     return report_mod.adapt_policy_report(result)
