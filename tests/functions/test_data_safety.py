@@ -16,6 +16,7 @@ from functions.transcoder.handler import SourceRejected, handler
 from functions.transcoder.storage import LocalStorage
 
 from .conftest import BUCKET, make_event, object_keys, put_source
+from datetime import UTC
 
 KEY = "replays/show.mp4"
 NS = "transcoded/show.mp4~/"
@@ -242,13 +243,13 @@ def test_commit_failure_that_reached_storage_is_not_undone(clip_factory, storage
 
 def test_playback_urls_are_written_and_signed_at_the_injected_time(clip_factory, storage, small, transcoder_env,
                                                                    monkeypatch):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from functions.transcoder import playback
 
     transcoder_env(PLAYBACK_BASE_URL="https://replay.example.com", PLAYBACK_URL_TTL_SECONDS="3600")
     monkeypatch.setenv("PLAYBACK_AUTH_KEY", "local-cdn-key")
-    signed_at = datetime(2030, 1, 1, 8, 0, tzinfo=timezone.utc)
+    signed_at = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
     put_source(storage, KEY, clip_factory(320, 180, 2.0))
     json.loads(handler(make_event(KEY), CONTEXT, storage=storage, now=lambda: signed_at))
     doc = assert_published_and_whole(storage)

@@ -46,8 +46,8 @@ def gop_clip(tools, tmp_path_factory):
 
 @pytest.fixture
 def split_env(transcoder_env):
-    transcoder_env(LADDER="180p:300k,144p:200k", MP4_RUNG="180p", SEGMENT_SECONDS="2", SPLIT_SEGMENT_SECONDS="6",
-                   MAX_PARALLEL_PARTS="2", POSTER_AT_SECONDS="7")  # fmt: skip
+    transcoder_env(LADDER="180p:300k,144p:200k", MP4_RUNG="180p", SEGMENT_SECONDS="2", SPLIT_SEGMENT_SECONDS="4",
+                   MAX_PARALLEL_PARTS="2", POSTER_AT_SECONDS="5")  # fmt: skip
 
 
 def cli(storage, workers=2):
@@ -74,12 +74,12 @@ def stream_starts(tools, path):
 
 
 def test_split_job_gives_a_continuous_ladder_and_an_idempotent_rerun(tools, gop_clip, storage, split_env, capsys):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     assert cli(storage) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["results"][0]["status"] == "done" and out["invocations"]["failed"] == 0
     doc = published(storage)
-    assert doc["parts"] == 4  # cuts at the keyframes at 6, 12 and 18 s
+    assert doc["parts"] == 4  # cuts at the keyframes at 4, 8 and 12 s: the last part is 0.5 s
     assert set(doc["timings"]) == {"split_s", "segments_s", "merge_s"} and len(doc["timings"]["segments_s"]) == 4
     source_seconds = doc["source"]["durationSeconds"]
     lists = {}
@@ -102,8 +102,8 @@ def test_split_job_gives_a_continuous_ladder_and_an_idempotent_rerun(tools, gop_
     mp4 = next(r for r in doc["renditions"] if r["type"] == "mp4")
     assert abs(mp4["durationSeconds"] - source_seconds) <= 0.3
     assert storage.head(BUCKET, doc["poster"]["key"]).size == doc["poster"]["sizeBytes"]
-    # The job's work files are gone once the manifest is committed.
-    assert storage.list_keys(BUCKET, NS + "jobs/") == [NS + "jobs/" + doc["source"]["etag"] + ".json"]
+    # The job's record and work files are gone once the manifest is committed.
+    assert storage.list_keys(BUCKET, NS + "jobs/") == []
 
     assert cli(storage) == 0
     again = json.loads(capsys.readouterr().out)["results"][0]
@@ -111,7 +111,7 @@ def test_split_job_gives_a_continuous_ladder_and_an_idempotent_rerun(tools, gop_
 
 
 def test_audio_and_video_stay_in_sync_across_part_boundaries(tools, gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     assert cli(storage) == 0
     doc = published(storage)
     hls = next(r for r in doc["renditions"] if r["name"] == "180p")
@@ -127,21 +127,21 @@ def test_audio_and_video_stay_in_sync_across_part_boundaries(tools, gop_clip, st
 
 
 def test_a_last_part_of_half_a_second(tools, gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(18.5))
+    put_source(storage, KEY, gop_clip(12.5))
     assert cli(storage) == 0
     doc = published(storage)
     assert doc["parts"] == 4
     last = [(d, u) for d, u in playlist(storage, doc["renditions"][0]["key"]) if u.startswith("p00003_")]
     assert abs(sum(d for d, _ in last) - 0.5) < 0.1
-    assert abs(sum(d for d, _ in playlist(storage, doc["renditions"][0]["key"])) - 18.5) <= 0.3
+    assert abs(sum(d for d, _ in playlist(storage, doc["renditions"][0]["key"])) - 12.5) <= 0.3
 
 
 def test_sparse_keyframes_make_longer_parts(tools, gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(25, gop=250))  # keyframes at 0, 10, 20 s only
+    put_source(storage, KEY, gop_clip(15, gop=125))  # keyframes at 0, 5, 10 s only
     assert cli(storage) == 0
     doc = published(storage)
-    assert doc["parts"] == 3
-    assert abs(sum(d for d, _ in playlist(storage, doc["renditions"][0]["key"])) - 25) <= 0.3
+    assert doc["parts"] == 3  # cuts at 5 and 10 s, not at 4, 8, 12
+    assert abs(sum(d for d, _ in playlist(storage, doc["renditions"][0]["key"])) - 15) <= 0.3
 
 
 def test_split_plan_is_keyframe_aligned():
@@ -177,7 +177,7 @@ def dispatch(storage, factory, **kw):
 
 
 def test_a_failed_part_is_retried_and_the_replay_completes(gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     outcomes = dispatch(storage, functools.partial(FlakyPart, storage.root, 1, 1))
     part1 = [o for o in outcomes if o.kind == "worker" and o.payload["transcoderPart"]["part"] == 1]
     assert [o.attempts for o in part1 if o.error is None] == [2]
@@ -185,7 +185,7 @@ def test_a_failed_part_is_retried_and_the_replay_completes(gop_clip, storage, sp
 
 
 def test_a_part_that_keeps_failing_fails_the_replay_cleanly(gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     outcomes = dispatch(storage, functools.partial(FlakyPart, storage.root, 2, 99), max_retries=1)
     assert any(o.error and "simulated OSS outage" in o.error for o in outcomes)
     assert storage.get_bytes(BUCKET, NS + m.MANIFEST_NAME) is None  # nothing partial is visible
@@ -193,7 +193,7 @@ def test_a_part_that_keeps_failing_fails_the_replay_cleanly(gop_clip, storage, s
 
 
 def test_a_crash_between_parts_resumes_from_completed_parts(gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     invoker = RecordingInvoker()
     assert json.loads(handler(make_event(KEY), CONTEXT, storage=storage, invoker=invoker))["results"][0]["status"] \
         == "dispatched"
@@ -219,7 +219,7 @@ def test_a_crash_between_parts_resumes_from_completed_parts(gop_clip, storage, s
 
 
 def test_a_duplicated_part_and_merge_make_no_second_copy(gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     invoker = RecordingInvoker()
     handler(make_event(KEY), CONTEXT, storage=storage, invoker=invoker)
     part0 = json.dumps(invoker.calls[0][1])
@@ -241,8 +241,8 @@ def test_a_duplicated_part_and_merge_make_no_second_copy(gop_clip, storage, spli
 
 
 def test_split_off_or_short_sources_take_one_pass(gop_clip, storage, transcoder_env, capsys):
-    transcoder_env(LADDER="180p:300k", MP4_RUNG="180p", SEGMENT_SECONDS="2", SPLIT_SEGMENT_SECONDS="6")
-    put_source(storage, KEY, gop_clip(10))  # shorter than two parts
+    transcoder_env(LADDER="180p:300k", MP4_RUNG="180p", SEGMENT_SECONDS="2", SPLIT_SEGMENT_SECONDS="4")
+    put_source(storage, KEY, gop_clip(7.5))  # shorter than two parts
     assert cli(storage) == 0
     doc = published(storage)
     assert doc["parts"] == 1 and doc["timings"]["split_s"] == 0.0 and len(doc["timings"]["segments_s"]) == 1
@@ -254,7 +254,7 @@ def test_workers_option_is_validated(tmp_path, capsys):
 
 
 def test_cli_runs_split_jobs_as_a_module(gop_clip, storage, split_env):
-    put_source(storage, KEY, gop_clip(20.5))
+    put_source(storage, KEY, gop_clip(12.5))
     event = storage.root / "event.json"
     event.write_bytes(make_event(KEY))
     from pathlib import Path
