@@ -44,6 +44,7 @@ from components.network.cidr import CidrPlanError, plan_cidrs
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.observability.targets import gateway_endpoints
+from stacks.cost_settings import CostSettings
 
 CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
@@ -93,6 +94,9 @@ class PlatformConfig(BaseModel):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     """MSE microservice governance: the Nacos registry, the cloud-native gateway, the stack's MSE namespace,
     end-to-end canary lanes and the service authentication, degradation and flow-control rules."""
+    cost: CostSettings = Field(default_factory=CostSettings)
+    """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
+    `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
 
     @field_validator("tags")
     @classmethod

@@ -223,6 +223,13 @@ class Media(pulumi.ComponentResource):
             # One transcode per instance: FFmpeg uses every vCPU, a second request would halve both.
             instance_concurrency=1,
             layers=[layer_arn], role=exec_role.arn,
+            # No internet: OSS is read and written over its in-region internal endpoint, and the parts are
+            # invoked over FC's (`<uid>.<region>-internal.fc.aliyuncs.com`), which the FC function network
+            # reaches with internet access off (help.aliyun.com/document_detail/2513536.html); FC's default
+            # is on (rule alicloud-fc-v3function-restrict-internet-access). Signed playback URLs are the
+            # exception: KMS Secrets Manager has no internal endpoint outside a VPC, so reading the URL-auth
+            # key needs internet access (list the function in the rule's allowInternetAccess).
+            internet_access=bool(auth_secret),
             environment_variables=environment,
             log_config=alicloud.fc.V3FunctionLogConfigArgs(
                 project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
@@ -260,6 +267,8 @@ class Media(pulumi.ComponentResource):
             code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
             memory_size=w.memory_mib, cpu=w.vcpu, disk_size=w.disk_mib, timeout=w.timeout_seconds,
             instance_concurrency=1, layers=[layer_arn], role=exec_role.arn, environment_variables=environment,
+            # Parts read and write OSS and invoke FC over internal endpoints only (see the transcoder above).
+            internet_access=False,
             log_config=alicloud.fc.V3FunctionLogConfigArgs(
                 project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
                 enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
