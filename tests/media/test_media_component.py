@@ -303,6 +303,7 @@ def test_fan_out_worker_shares_the_zip_and_is_bounded(prod):
     assert (worker["functionName"], worker["handler"]) == ("livecommerce-prod-transcoder-worker", "index.worker")
     assert worker["code"] == fn["code"] and worker["environmentVariables"] == fn["environmentVariables"]
     assert worker["role"] == fn["role"] and worker["layers"] == fn["layers"]
+    assert worker["internetAccess"] is False and fn["internetAccess"] is False
     assert (worker["memorySize"], worker["cpu"], worker["diskSize"], worker["timeout"], worker["instanceConcurrency"]) \
         == (8192, 4, 10240, 900, 1)
     env = fn["environmentVariables"]
@@ -351,6 +352,9 @@ def test_playback_settings_reach_the_function_and_the_key_goes_to_kms():
     env = res["prod-media-transcoder"]["inputs"]["environmentVariables"]
     assert env["PLAYBACK_BASE_URL"] == "https://replay.example.com" and env["PLAYBACK_URL_TTL_SECONDS"] == "7200"
     assert env["PLAYBACK_AUTH_SECRET_NAME"] == "livecommerce-prod-replay-url-auth"
+    # KMS Secrets Manager has no internal endpoint outside a VPC: the signing function needs the internet.
+    assert res["prod-media-transcoder"]["inputs"]["internetAccess"] is True
+    assert res["prod-media-transcoder-worker"]["inputs"]["internetAccess"] is False
     assert "the-cdn-key" not in json.dumps(env)
     secret = res["prod-media-playback-auth-key"]
     assert secret["type"] == "alicloud:kms/secret:Secret"
