@@ -21,6 +21,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.media import policies
+from components.naming import Naming
 from components.media.settings import (
     MediaSettings,
     auth_key_secret_name,
@@ -29,6 +30,7 @@ from components.media.settings import (
     function_names,
     layer_zip_path,
     locations,
+    success_topic_name,
 )
 from functions.transcoder.packaging import HANDLER, WORKER_HANDLER, package_code
 
@@ -46,8 +48,8 @@ TLS_VERSIONS = ("TLSv1.2", "TLSv1.3")
 class MediaArgs:
     """Inputs of the Media component."""
 
-    env: str
-    region: str
+    naming: Naming
+    """How the stack names its objects (`livecommerce-<stack>-transcoder`, `<bucket_prefix>-<stack>-media`, ...)."""
     account_id: pulumi.Input[str]
     """The Alibaba Cloud account id (ARNs of buckets, logstore, queue and function)."""
     settings: MediaSettings
@@ -120,15 +122,15 @@ class Media(pulumi.ComponentResource):
     def __init__(self, name: str, args: MediaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:media:Media", name, None, opts)
         s = args.settings
-        env = args.env
+        n = args.naming
+        region = n.region
         tags = dict(args.tags)
         if len(tags) + 1 > MAX_BUCKET_TAGS:
             raise ValueError(f"media: buckets accept at most {MAX_BUCKET_TAGS} tags and the stack's tags plus the "
                              f"role tag are {len(tags) + 1}; remove some entries of `tags`")
         child = pulumi.ResourceOptions(parent=self)
-        physical = f"livecommerce-{env}"
-        loc = locations(s, env)
-        names = bucket_names(s.bucket_prefix, env, s.buckets, access_logging=s.access_logging)
+        loc = locations(s, n)
+        names = bucket_names(s.bucket_prefix, n, s.buckets, access_logging=s.access_logging)
 
         # ---- storage ------------------------------------------------------------------------
         # The log bucket first: the other buckets' access logging points at it.
@@ -138,27 +140,27 @@ class Media(pulumi.ComponentResource):
                                          log_bucket=buckets.get("access-logs"))
 
         # ---- identity -----------------------------------------------------------------------
-        queue_name = f"{physical}-transcoder-dlq"
-        topic_name = f"{physical}-transcoder-done" if s.async_invoke.notify_success else None
-        fn_names = function_names(env)
-        auth_secret = auth_key_secret_name(env) if s.playback.url_auth_key_secret else None
+        queue_name = n.physical("transcoder-dlq")
+        topic_name = success_topic_name(n) if s.async_invoke.notify_success else None
+        fn_names = function_names(n)
+        auth_secret = auth_key_secret_name(n) if s.playback.url_auth_key_secret else None
         exec_role = alicloud.ram.Role(
-            f"{name}-execution-role", role_name=f"{physical}-transcoder",
+            f"{name}-execution-role", role_name=n.physical("transcoder"),
             assume_role_policy_document=policies.dumps(policies.trust_policy("fc.aliyuncs.com")),
-            description=f"livecommerce {env}: the replay transcoder function runs as this role",
+            description=f"{n.title}: the replay transcoder function runs as this role",
             tags=tags, opts=child)
         exec_policy = alicloud.ram.Policy(
-            f"{name}-execution-policy", policy_name=f"{physical}-transcoder-exec",
+            f"{name}-execution-policy", policy_name=n.physical("transcoder-exec"),
             policy_document=pulumi.Output.all(args.account_id, args.log_project, args.log_store).apply(
                 lambda v: policies.dumps(policies.execution_policy(
-                    account_id=v[0], region=args.region, input_bucket=loc.input_bucket,
+                    account_id=v[0], region=region, input_bucket=loc.input_bucket,
                     input_prefix=loc.input_prefix, output_bucket=loc.output_bucket,
                     output_prefix=loc.output_prefix, log_project=v[1], log_store=v[2],
                     dead_letter_queue=queue_name, kms_key_id=s.kms_key_id,
                     # The split pipeline invokes the worker per part and the transcoder for the merge.
                     invoke_functions=(fn_names["worker"], fn_names["transcoder"]), success_topic=topic_name,
                     auth_key_secret=auth_secret))),
-            description=f"livecommerce {env}: read raw replays, publish media, write logs, dead-letter, fan out",
+            description=f"{n.title}: read raw replays, publish media, write logs, dead-letter, fan out",
             rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
         exec_attachment = alicloud.ram.RolePolicyAttachment(
             f"{name}-execution-policy-attachment", role_name=exec_role.role_name,
@@ -189,7 +191,7 @@ class Media(pulumi.ComponentResource):
                 f"{name}-playback-auth-key", secret_name=auth_secret,
                 secret_data=pulumi.Output.secret(args.playback_auth_key), version_id="v1",
                 dkms_instance_id=s.playback.kms_instance_id,
-                description=f"livecommerce {env}: replay CDN URL-auth (type A) key for signed playback URLs",
+                description=f"{n.title}: replay CDN URL-auth (type A) key for signed playback URLs",
                 tags=tags, opts=child)
 
         # ---- FFmpeg layer --------------------------------------------------------------------
@@ -201,21 +203,21 @@ class Media(pulumi.ComponentResource):
                 code = alicloud.fc.V3LayerVersionCodeArgs(oss_bucket_name=s.ffmpeg.own_oss_bucket,
                                                           oss_object_name=s.ffmpeg.own_oss_object)
             layer = alicloud.fc.V3LayerVersion(
-                f"{name}-ffmpeg-layer", layer_name=f"{physical}-ffmpeg", code=code,
+                f"{name}-ffmpeg-layer", layer_name=n.physical("ffmpeg"), code=code,
                 compatible_runtimes=[s.function.runtime], acl="0",
-                description=f"livecommerce {env}: the team's FFmpeg build (bin/ffmpeg, bin/ffprobe)", opts=child)
+                description=f"{n.title}: the team's FFmpeg build (bin/ffmpeg, bin/ffprobe)", opts=child)
             layer_arn: pulumi.Input[str] = layer.layer_version_arn
         else:
-            layer_arn = s.ffmpeg.official_arn(args.region)
+            layer_arn = s.ffmpeg.official_arn(region)
 
         # ---- function ------------------------------------------------------------------------
         zip_bytes = package_code(args.code_dir)
         self.code_sha256 = hashlib.sha256(zip_bytes).hexdigest()
         fn_settings = s.function
-        environment = function_environment(s, env, self.code_sha256)
+        environment = function_environment(s, n, self.code_sha256)
         function = alicloud.fc.V3Function(
             f"{name}-transcoder", function_name=fn_names["transcoder"],
-            description=f"livecommerce {env} replay transcoder; code sha256 {self.code_sha256}",
+            description=f"{n.title} replay transcoder; code sha256 {self.code_sha256}",
             runtime=fn_settings.runtime, handler=HANDLER,
             code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
             memory_size=fn_settings.memory_mib, cpu=fn_settings.vcpu, disk_size=fn_settings.disk_mib,
@@ -241,7 +243,7 @@ class Media(pulumi.ComponentResource):
             f"{name}-transcoder-concurrency", function_name=function.function_name,
             reserved_concurrency=fn_settings.reserved_concurrency, opts=child)
         dead_letter_arn = pulumi.Output.all(args.account_id, queue.queue_name).apply(
-            lambda v: policies.mns_queue_arn(args.region, v[0], v[1]))
+            lambda v: policies.mns_queue_arn(region, v[0], v[1]))
         async_config = alicloud.fc.V3AsyncInvokeConfig(
             f"{name}-transcoder-async", function_name=function.function_name, qualifier=QUALIFIER,
             max_async_retry_attempts=s.async_invoke.max_retries,
@@ -251,7 +253,7 @@ class Media(pulumi.ComponentResource):
                 on_failure=alicloud.fc.V3AsyncInvokeConfigDestinationConfigOnFailureArgs(destination=dead_letter_arn),
                 on_success=alicloud.fc.V3AsyncInvokeConfigDestinationConfigOnSuccessArgs(
                     destination=pulumi.Output.all(args.account_id, topic.topic_name).apply(
-                        lambda v: policies.mns_topic_arn(args.region, v[0], v[1]))) if topic else None),
+                        lambda v: policies.mns_topic_arn(region, v[0], v[1]))) if topic else None),
             # FC sends to the queue and the topic with the execution role, so its grant must exist first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
 
@@ -262,7 +264,7 @@ class Media(pulumi.ComponentResource):
         w = s.fan_out.worker
         worker = alicloud.fc.V3Function(
             f"{name}-transcoder-worker", function_name=fn_names["worker"],
-            description=f"livecommerce {env} replay transcoder worker (one part); code sha256 {self.code_sha256}",
+            description=f"{n.title} replay transcoder worker (one part); code sha256 {self.code_sha256}",
             runtime=fn_settings.runtime, handler=WORKER_HANDLER,
             code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
             memory_size=w.memory_mib, cpu=w.vcpu, disk_size=w.disk_mib, timeout=w.timeout_seconds,
@@ -289,14 +291,14 @@ class Media(pulumi.ComponentResource):
 
         # ---- trigger -------------------------------------------------------------------------
         invoke_role = alicloud.ram.Role(
-            f"{name}-invocation-role", role_name=f"{physical}-transcoder-oss-invoke",
+            f"{name}-invocation-role", role_name=n.physical("transcoder-oss-invoke"),
             assume_role_policy_document=policies.dumps(policies.trust_policy("oss.aliyuncs.com")),
-            description=f"livecommerce {env}: OSS assumes this role to invoke the replay transcoder",
+            description=f"{n.title}: OSS assumes this role to invoke the replay transcoder",
             tags=tags, opts=child)
         invoke_policy = alicloud.ram.Policy(
-            f"{name}-invocation-policy", policy_name=f"{physical}-transcoder-invoke",
+            f"{name}-invocation-policy", policy_name=n.physical("transcoder-invoke"),
             policy_document=function.function_arn.apply(lambda arn: policies.dumps(policies.invocation_policy(arn))),
-            description=f"livecommerce {env}: invoke the replay transcoder only",
+            description=f"{n.title}: invoke the replay transcoder only",
             rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
         invoke_attachment = alicloud.ram.RolePolicyAttachment(
             f"{name}-invocation-policy-attachment", role_name=invoke_role.role_name,
@@ -305,7 +307,7 @@ class Media(pulumi.ComponentResource):
         trigger = alicloud.fc.V3Trigger(
             f"{name}-replay-trigger", function_name=function.function_name, trigger_name="oss-replay-upload",
             trigger_type="oss", qualifier=QUALIFIER,
-            source_arn=pulumi.Output.concat("acs:oss:", args.region, ":", args.account_id, ":", input_bucket.bucket),
+            source_arn=pulumi.Output.concat("acs:oss:", region, ":", args.account_id, ":", input_bucket.bucket),
             invocation_role=invoke_role.arn,
             trigger_config=policies.trigger_config(s.input_prefix, s.input_suffix),
             description=f"replays uploaded under {s.input_prefix}",

@@ -106,7 +106,11 @@ def preview(
 
     # Imported here so `livecommerce --help` and the other commands stay fast.
     from livecommerce import checking, coverage, manifests as manifest_writer
+    from livecommerce.contracts import check_plan, render_contracts
 
+    # Provider contracts: facts about what the providers and APIs accept, apart from the policy choices.
+    contracts = check_plan(plan)
+    render_contracts(contracts, out)
     if policies:
         checking.render_text(checking.evaluate(plan, env), out)
     cov = coverage.coverage(plan)
@@ -118,6 +122,9 @@ def preview(
     if manifests is not None:
         written = manifest_writer.write_manifests(plan, manifests)
         out.print(f"{len(written)} Kubernetes manifests written to {manifests}")
+    if not contracts.passed:
+        # The plan and manifests are still written (to inspect), but this preview would fail at `pulumi up`.
+        raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:

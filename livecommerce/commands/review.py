@@ -189,9 +189,12 @@ def report(
                 source = path.as_posix()
                 base = plan_for(load_plan(path), env, path, project=plan["project"])
         cov, note = coverage_of(plan)
+        from livecommerce.contracts import check_plan
+
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
                                          note or "not available",
-                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base)))
+                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base),
+                                         contracts=check_plan(plan).to_dict()))
     data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
     text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
     for name, content in sorted(report_mod.report_files(items).items()):
