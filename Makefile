@@ -17,7 +17,7 @@ help:
 	@echo "make check                            policy checks on every stack"
 	@echo "make bench                            benchmarks (preview vs import floor, scaling, transcoding)"
 	@echo "make lint                             ruff"
-	@echo "make schema                           regenerate stacks/platform.schema.json"
+	@echo "make schema                           regenerate stacks/platform.schema.json and bootstrap/bootstrap.schema.json"
 	@echo "make docs                             regenerate the policy rule lists (docs/policies.md, README.md)"
 	@echo "make contracts UPSTREAM=DIR           regenerate livecommerce/contracts/provider_rules.json from a"
 	@echo "                                      terraform-provider-alicloud clone (docs/contracts.md)"
@@ -36,6 +36,7 @@ test: $(STAMP)
 
 check: $(STAMP)
 	@for env in dev staging prod; do $(LC) check $$env || exit $$?; done
+	$(LC) check main --project-dir bootstrap
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
@@ -45,6 +46,7 @@ lint: $(STAMP)
 
 schema: $(STAMP)
 	$(LC) schema --out stacks/platform.schema.json
+	$(PY) -c 'from pathlib import Path; from bootstrap.config import render_schema; Path("bootstrap/bootstrap.schema.json").write_text(render_schema())'
 
 docs: $(STAMP)
 	$(PY) -c 'from pathlib import Path; from livecommerce.checking import rules_markdown, sync_readme; Path("docs/policies.md").write_text(rules_markdown()); Path("README.md").write_text(sync_readme(Path("README.md"))); from stacks import tiers; Path("README.md").write_text(tiers.sync_readme(Path("README.md").read_text()))'

@@ -25,6 +25,7 @@ from livecommerce.console import make_console
 from livecommerce.errors import UserError
 
 DEFAULT_PLAN_TIER = "prod"
+PLATFORM_PROJECT = "livecommerce"
 
 
 def check(
@@ -36,6 +37,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (livecommerce.check/v1)."),
     waivers: Path | None = typer.Option(None, "--waivers", help="Waivers file (default: policies/waivers.yaml)."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
+    project_dir: Path | None = typer.Option(
+        None, "--project-dir", help="Preview a stack of this Pulumi project (e.g. bootstrap), held to prod's levels."),
 ) -> None:
     """Evaluate the CrossGuard policy pack offline; exit 1 on any mandatory violation."""
     from livecommerce import checking
@@ -47,8 +50,8 @@ def check(
         )
     if plan_path is None and env is None:
         raise UserError("check: missing STACK; run `livecommerce check prod` or `livecommerce check --plan PLAN.json`")
-    if plan_path is not None and stacks_dir is not None:
-        raise UserError("check: --stacks-dir applies to STACK (a preview); a --plan is already built")
+    if plan_path is not None and (stacks_dir is not None or project_dir is not None):
+        raise UserError("check: --stacks-dir and --project-dir apply to STACK (a preview); a --plan is already built")
     if plan_path is None and plan_env is not None:
         raise UserError("check: --tier only applies to --plan; a stack's own tier picks its levels")
     known = checking.environments()
@@ -61,7 +64,7 @@ def check(
     else:
         from livecommerce.engine import preview_stack  # lazy: previewing loads the whole program
 
-        plan = preview_stack(env, stacks_dir)  # type: ignore[arg-type]
+        plan = preview_stack(env, stacks_dir, project_dir)  # type: ignore[arg-type]
         tier = plan["tier"]
     if tier not in known:
         raise UserError(f"policies/config/{tier}.json: unknown tier {tier!r}; use one of {', '.join(known)}")
