@@ -117,9 +117,11 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "alicloud:message/serviceTopic:ServiceTopic": _actions("mns", "CreateTopic DeleteTopic GetTopicAttributes "
                                                           "SetTopicAttributes TagResources UntagResources"),
     # resource_alicloud_kms_secret.go + service_alicloud_kms.go (the replay CDN URL-auth key, when configured).
-    "alicloud:kms/secret:Secret": _actions("kms", "CreateSecret DeleteSecret DescribeSecret GetSecretValue "
-                                           "PutSecretValue UpdateSecret UpdateSecretRotationPolicy GetSecretPolicy "
-                                           "SetSecretPolicy TagResources UntagResources ListTagResources"),
+    # No GetSecretValue: CI writes the value (PutSecretValue) but never reads it back (rule
+    # alicloud-ram-policy-restrict-secret-access).
+    "alicloud:kms/secret:Secret": _actions("kms", "CreateSecret DeleteSecret DescribeSecret PutSecretValue "
+                                           "UpdateSecret UpdateSecretRotationPolicy GetSecretPolicy SetSecretPolicy "
+                                           "TagResources UntagResources ListTagResources"),
     "alicloud:mse/cluster:Cluster": _actions("mse", "CreateCluster DeleteCluster QueryClusterDetail ListClusters "
                                             "UpdateCluster UpdateClusterSpec UpdateAcl UpdateImage "
                                             "UpdateClusterNetwork ChangeResourceGroup TagResources UntagResources"),
