@@ -22,6 +22,7 @@ from pathlib import Path
 import typer
 from livecommerce.console import make_console
 
+from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
 
 DEFAULT_PLAN_TIER = "prod"
@@ -54,6 +55,7 @@ def check(
         raise UserError("check: --stacks-dir and --project-dir apply to STACK (a preview); a --plan is already built")
     if plan_path is None and plan_env is not None:
         raise UserError("check: --tier only applies to --plan; a stack's own tier picks its levels")
+    moment = cli_now()  # waivers expire against it (LIVECOMMERCE_NOW rehearses a date)
     known = checking.environments()
     if plan_env is not None and plan_env not in known:
         raise UserError(f"policies/config/{plan_env}.json: unknown tier {plan_env!r}; use one of {', '.join(known)}")
@@ -72,7 +74,8 @@ def check(
 
     # Provider contracts first: facts about what the providers accept, kept apart from the policy findings.
     contracts = check_plan(plan)
-    report = checking.evaluate(plan, tier, waivers_path=waivers or checking.WAIVERS_PATH)
+    report = checking.evaluate(plan, tier, waivers_path=waivers or checking.WAIVERS_PATH,
+                               today=moment.date())
     if as_json:
         data = report.to_dict()
         data["contracts"] = contracts.to_dict()

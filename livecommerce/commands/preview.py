@@ -13,9 +13,10 @@ from rich.table import Table
 from rich.tree import Tree
 
 from livecommerce.commands.check import PLATFORM_PROJECT
+from livecommerce.commands.clock import cli_now
 from livecommerce.console import make_console
 from livecommerce.engine import run_preview
-from livecommerce.plan import SECRET, write_plan
+from livecommerce.plan import SECRET, check_output_path, write_plan
 
 
 def short_type(token: str) -> str:
@@ -94,6 +95,9 @@ def preview(
                                     "platform at the repository root."),
 ) -> None:
     """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
+    if json_path is not None:
+        check_output_path(json_path, "--json")
+    moment = cli_now()
     out = make_console()
     err = make_console(stderr=True)
     result = _run_with_progress(env, err, stacks_dir, project_dir)
@@ -117,7 +121,7 @@ def preview(
     contracts = check_plan(plan)
     render_contracts(contracts, out)
     if policies:
-        checking.render_text(checking.evaluate(plan, plan.get("tier") or "prod"), out)
+        checking.render_text(checking.evaluate(plan, plan.get("tier") or "prod", today=moment.date()), out)
     # Observability coverage is about the platform's workloads; other projects (bootstrap) have none.
     cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None
     if cov is not None:

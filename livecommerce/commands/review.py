@@ -16,8 +16,9 @@ from typing import Any
 
 import typer
 
+from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
-from livecommerce.plan import load_plan, write_text_atomic
+from livecommerce.plan import check_output_path, load_plan, write_text_atomic
 from livecommerce.review import compare as compare_mod
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import graph as graph_mod
@@ -68,7 +69,7 @@ def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
     if checking is None or not hasattr(checking, "evaluate"):
         return report_mod.PolicyResult(False, (), "livecommerce.checking is not available in this checkout")
     try:
-        result = checking.evaluate(plan, env)
+        result = checking.evaluate(plan, env, today=cli_now().date())
     except UserError as err:  # e.g. no policy configuration for this environment
         return report_mod.PolicyResult(False, (), "; ".join(err.lines))
     return report_mod.adapt_policy_report(result)
@@ -119,6 +120,8 @@ def diff(
 ) -> None:
     """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
+    if json_path is not None:
+        check_output_path(json_path, "--json")
     notes: list[str] = []
     old_plan, new_plan = state_mod.load_plan_or_export(old, notes), load_plan(new)
     for note in notes:
@@ -172,8 +175,7 @@ def report(
     if stray:
         raise UserError(f"--no-base {stray[0]}: {stray[0]!r} is not one of the reported environments "
                         f"({' '.join(envs)})")
-    if out.is_dir():
-        raise UserError(f"--out {out}: is a directory; give a file path such as {out / 'report.md'}")
+    check_output_path(out, "--out")
     if data_dir is None and _is_special(out):
         raise UserError(f"--out {out}: is not a regular file, so there is no folder beside it for the full "
                         "JSON; give --data-dir DIR too")
@@ -281,6 +283,8 @@ def graph(
     _choice(detail, graph_mod.DETAILS, "--detail")
     if plan is not None and env:
         raise UserError("graph: give an environment or --plan FILE, not both")
+    if out is not None:
+        check_output_path(out, "--out")
     if plan is not None:
         p = load_plan(plan)
     elif env:

@@ -144,6 +144,16 @@ def adapt_policy_report(report: Any) -> PolicyResult:
             message=(f"{message.rstrip('. ')}. Fix: {fix}" if fix and fix not in message else message),
             waived=bool(_get(f, "waived", default=False)) or status == "waived",
         ))
+    # An expired waiver waives nothing and is itself worth a look: an advisory finding on its resources.
+    expired = [] if isinstance(report, (list, tuple)) else _get(report, "expired_waivers", default=None) or []
+    for w in expired:
+        findings.append(Finding(
+            rule=_text(_get(w, "rule", default="?")), severity="low", enforcement="advisory",
+            resource=_text(_get(w, "resource", default="")),
+            message=(f"the waiver (owner {_text(_get(w, 'owner', default='?'))}) expired on "
+                     f"{_text(_get(w, 'expires', default='?'))} and waives nothing. Fix: fix the resource, or renew "
+                     "the waiver in policies/waivers.yaml with a new expiry and reason"),
+        ))
     findings.sort(key=lambda f: (f.enforcement, f.rule, f.resource, f.message))
     return PolicyResult(True, tuple(findings))
 

@@ -663,6 +663,11 @@ CASES: dict[str, tuple[list[dict], list[dict], str]] = {
         [DEPLOY, mutate(PDB, lambda i: i["spec"].update(maxUnavailable=0))],
         "shop-pdb",
     ),
+    "kubernetes-autoscaling-hpa-disallow-past-live-events": (
+        [HPA],
+        [mutate(HPA, setv(("metadata", "annotations"), {"livecommerce.io/past-live-events": "summer-618-gala"}))],
+        "shop-hpa",
+    ),
     "kubernetes-autoscaling-hpa-configure-bounds": (
         [DEPLOY, HPA],
         [DEPLOY, mutate(HPA, setv(("spec", "maxReplicas"), 3))],
