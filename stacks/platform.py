@@ -91,11 +91,13 @@ def program() -> None:
     workloads = build_workloads(ctx, platform, governance, kubernetes)
     governance.govern(workloads.pod_contract, after=[workloads])
 
-    # Media: replay buckets, the FC 3.0 transcoder fired by OSS uploads, a dead-letter queue for failures.
+    # Media: replay buckets, the FC 3.0 transcoder fired by OSS uploads (long replays fanned out to workers),
+    # a dead-letter queue for failures.
     account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     media = Media(f"{ctx.stack}-media", MediaArgs(
         naming=naming, account_id=account.id, settings=cfg.media, log_project=observability.log_project,
-        log_store=observability.logstores["transcoder"], tags=tags), opts=cloud)
+        log_store=observability.logstores["transcoder"], tags=tags,
+        playback_auth_key=ctx.secrets.get(cfg.media.playback.url_auth_key_secret or "")), opts=cloud)
 
     # Observability watches everything above, from the targets each block publishes.
     observability.watch(WatchArgs(
@@ -194,6 +196,9 @@ def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatf
     pulumi.export("mediaOutputBucket", media.output_bucket)
     pulumi.export("transcoderFunctionName", media.function_name)
     pulumi.export("transcoderDeadLetterQueue", media.dead_letter_queue)
+    pulumi.export("transcoderWorkerFunctionName", media.worker_function_name)
+    if media.success_topic is not None:
+        pulumi.export("transcoderSuccessTopic", media.success_topic)
     if platform.external.fleet_id is not None:
         pulumi.export("fleetId", platform.external.fleet_id)
     pulumi.export("logProject", observability.log_project)
