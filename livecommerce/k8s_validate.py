@@ -29,6 +29,9 @@ CRD_SCHEMAS: dict[tuple[str, str], str] = {
     ("scheduling.alibabacloud.com/v1alpha1", "ResourcePolicy"): "resourcepolicy.schema.json",
     ("autoscaling.alibabacloud.com/v1beta1", "CronHorizontalPodAutoscaler"): "cronhpa.schema.json",
     ("mse.alibabacloud.com/v1alpha1", "MseIngressConfig"): "mseingressconfig.schema.json",
+    # ack-secret-manager's CRDs live with the data block that emits them (`<package>:<file>`).
+    ("alibabacloud.com/v1alpha1", "ExternalSecret"): "components.data:externalsecret.schema.json",
+    ("alibabacloud.com/v1alpha1", "SecretStore"): "components.data:secretstore.schema.json",
 }
 
 # (lowest, highest) value of each 6-field cron field: seconds, minutes, hours, day of month, month, weekday.
@@ -110,7 +113,8 @@ def validate_builtin(obj: dict, k8s_version: str) -> list[str]:
 def _crd_validator(filename: str) -> Any:
     import jsonschema
 
-    text = resources.files("components.container_platform").joinpath("schemas", filename).read_text("utf-8")
+    package, _, name = filename.rpartition(":")
+    text = resources.files(package or "components.container_platform").joinpath("schemas", name).read_text("utf-8")
     schema = json.loads(text)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
