@@ -438,9 +438,12 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
     """
     stack_file = read_stack_file(env, stacks_dir)
     if program is None:
-        from stacks.config import check_stack_config
+        from stacks.config import ConfigError, check_stack_config
 
-        cfg = check_stack_config(stack_file.config, env, _display(stack_file.path))
+        try:
+            cfg = check_stack_config(stack_file.config, env, _display(stack_file.path))
+        except ConfigError as exc:
+            raise UserError(*exc.lines) from None
         stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
         program = _default_program
 

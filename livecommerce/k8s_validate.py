@@ -6,7 +6,8 @@
   silently dropped by the API server.
 * ``validate_crd(obj)``: the Alibaba Cloud CRDs we emit (``ResourcePolicy``, ``CronHorizontalPodAutoscaler``,
   ``MseIngressConfig``)
-  against the schemas in ``components/container_platform/schemas/``, written from the documented shapes,
+  against the schemas beside the code that emits them (``components/workloads/schemas/``,
+  ``components/governance/schemas/``), written from the documented shapes,
   plus the checks a JSON Schema cannot express (unique job names, cron field ranges).
 
 Both return every problem as ``"<path>: <message>"`` lines; an empty list means valid.
@@ -24,14 +25,15 @@ from typing import Any
 
 _VERSION = re.compile(r"^v?(\d+)\.(\d+)")
 
-#: (apiVersion, kind) -> schema file under components/container_platform/schemas/.
-CRD_SCHEMAS: dict[tuple[str, str], str] = {
-    ("scheduling.alibabacloud.com/v1alpha1", "ResourcePolicy"): "resourcepolicy.schema.json",
-    ("autoscaling.alibabacloud.com/v1beta1", "CronHorizontalPodAutoscaler"): "cronhpa.schema.json",
-    ("mse.alibabacloud.com/v1alpha1", "MseIngressConfig"): "mseingressconfig.schema.json",
-    # ack-secret-manager's CRDs live with the data block that emits them (`<package>:<file>`).
-    ("alibabacloud.com/v1alpha1", "ExternalSecret"): "components.data:externalsecret.schema.json",
-    ("alibabacloud.com/v1alpha1", "SecretStore"): "components.data:secretstore.schema.json",
+#: (apiVersion, kind) -> (package, schema file under the package's schemas/).
+CRD_SCHEMAS: dict[tuple[str, str], tuple[str, str]] = {
+    ("scheduling.alibabacloud.com/v1alpha1", "ResourcePolicy"): ("components.workloads", "resourcepolicy.schema.json"),
+    ("autoscaling.alibabacloud.com/v1beta1", "CronHorizontalPodAutoscaler"): ("components.workloads",
+                                                                             "cronhpa.schema.json"),
+    ("mse.alibabacloud.com/v1alpha1", "MseIngressConfig"): ("components.governance", "mseingressconfig.schema.json"),
+    # ack-secret-manager's CRDs, beside the data block that emits them.
+    ("alibabacloud.com/v1alpha1", "ExternalSecret"): ("components.data", "externalsecret.schema.json"),
+    ("alibabacloud.com/v1alpha1", "SecretStore"): ("components.data", "secretstore.schema.json"),
 }
 
 # (lowest, highest) value of each 6-field cron field: seconds, minutes, hours, day of month, month, weekday.
@@ -110,11 +112,10 @@ def validate_builtin(obj: dict, k8s_version: str) -> list[str]:
 
 
 @cache
-def _crd_validator(filename: str) -> Any:
+def _crd_validator(package: str, filename: str) -> Any:
     import jsonschema
 
-    package, _, name = filename.rpartition(":")
-    text = resources.files(package or "components.container_platform").joinpath("schemas", name).read_text("utf-8")
+    text = resources.files(package).joinpath("schemas", filename).read_text("utf-8")
     schema = json.loads(text)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
@@ -122,11 +123,11 @@ def _crd_validator(filename: str) -> Any:
 def validate_crd(obj: dict) -> list[str]:
     """Problems with a ``ResourcePolicy``, ``CronHorizontalPodAutoscaler`` or ``MseIngressConfig`` (``[]`` = valid)."""
     key = (obj.get("apiVersion"), obj.get("kind"))
-    filename = CRD_SCHEMAS.get(key)  # type: ignore[arg-type]
-    if filename is None:
+    where = CRD_SCHEMAS.get(key)  # type: ignore[arg-type]
+    if where is None:
         known = ", ".join(f"{k} ({a})" for a, k in CRD_SCHEMAS)
         return [f"(root): no schema for kind {key[1]!r} in {key[0]!r}; known: {known}"]
-    problems = _errors(_crd_validator(filename), obj)
+    problems = _errors(_crd_validator(*where), obj)
     if key[1] == "CronHorizontalPodAutoscaler" and not problems:
         problems += _cronhpa_semantics(obj)
     return problems

@@ -33,17 +33,17 @@ from components.container_platform.cluster_settings import (
     NodePoolSettings,
     check_pool_capacity,
 )
-from components.container_platform.service_settings import (
+from components.workloads.service_settings import (
     LiveEventSettings,
     ServiceSettings,
     workload_problems,
 )
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
-from components.network import CidrPlanError, NetworkSettings, plan_cidrs
+from components.network.cidr import CidrPlanError, plan_cidrs
+from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.observability.targets import gateway_endpoints
-from livecommerce.errors import UserError
 
 CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
@@ -279,7 +279,9 @@ def parse_platform(raw: Any, *, env: str, region: str | None = None) -> Platform
 
 
 class ConfigError(Exception):
-    """Invalid stack configuration; `lines` are `key: problem and fix` without the file name."""
+    """Invalid stack configuration; `lines` are `key: problem and fix` (`check_stack_config` prefixes the file).
+
+    Not a `livecommerce.errors.UserError`: the program (stacks/) does not import the CLI; the CLI converts."""
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -290,7 +292,8 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
 
 
 def check_stack_config(config: dict[str, str], env: str, source: str) -> PlatformConfig:
-    """Validate the whole config of one stack file as the program will read it; UserError on problems.
+    """Validate the whole config of one stack file as the program will read it; ConfigError on problems
+    (each line starts with `source`; the CLI shows them as one-line errors, exit 2).
 
     `config` maps `namespace:key` to the string Pulumi hands the program (objects as JSON).
     """
@@ -302,7 +305,7 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
         lines.append(f"{REGION_KEY}: {region!r} is not a region id; e.g. cn-hangzhou, cn-shanghai, ap-southeast-1")
     if CONFIG_KEY not in config:
         lines.append(f"{CONFIG_KEY}: required; it holds every platform setting (see stacks/platform.schema.json)")
-        raise UserError(*[f"{source}: {line}" for line in lines])
+        raise ConfigError([f"{source}: {line}" for line in lines])
     cfg: PlatformConfig | None = None
     try:
         cfg = parse_platform(config[CONFIG_KEY], env=env, region=region)
@@ -320,7 +323,7 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
                 f"settings go inside {CONFIG_KEY}; secrets are named by a *_secret field"
             lines.append(f"{key}: unknown key; {hint}")
     if lines or cfg is None:
-        raise UserError(*[f"{source}: {line}" for line in lines])
+        raise ConfigError([f"{source}: {line}" for line in lines])
     return cfg
 
 

@@ -20,22 +20,17 @@ from components.container_platform.addons import ClusterAddons, ClusterAddonsArg
 from components.container_platform.cluster import AckCluster, AckClusterArgs
 from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
-from components.container_platform.scheduling import ScheduleError
-from components.container_platform.service_settings import ServiceSettings
-from components.container_platform.workloads import (
-    MANAGED_BY_LABEL,
-    PART_OF_LABEL,
-    Workloads,
-    WorkloadsArgs,
-    label_value,
-)
+from components.workloads.scheduling import ScheduleError
+from components.workloads.service_settings import ServiceSettings, with_mse_namespace
+from components.workloads.manifests import MANAGED_BY_LABEL, PART_OF_LABEL, label_value
+from components.workloads.microservices import Workloads, WorkloadsArgs
 from components.governance.gateway import Gateway, GatewayArgs
 from components.governance.ingress import MseIngress, MseIngressArgs
 from components.governance.lanes import Governance, GovernanceArgs, lane_summary
 from components.governance.registry import Registry, RegistryArgs
-from components.governance.settings import mse_namespace, with_mse_namespace
+from components.governance.settings import mse_namespace
 from components.media.transcoding import Media, MediaArgs
-from components.network import Network, NetworkArgs
+from components.network.vpc import Network, NetworkArgs
 from components.observability.logs import LogProject, LogProjectArgs
 from components.observability.monitoring import Monitoring, MonitoringArgs
 from components.observability.targets import (

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.governance.canary import INGRESS_CLASS
-
+#: The IngressClass the workloads' entry Ingresses name (`components/workloads/canary.py`).
+INGRESS_CLASS = "mse"
 #: The MseIngressConfig CRD (installed with the `mse-ingress-controller` addon).
 MSE_INGRESS_API_VERSION = "mse.alibabacloud.com/v1alpha1"
 MSE_INGRESS_KIND = "MseIngressConfig"

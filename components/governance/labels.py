@@ -12,11 +12,7 @@ Pure functions, no Pulumi: `workloads.py` merges their output into each version'
 
 from __future__ import annotations
 
-from components.container_platform.service_settings import (
-    MSE_READINESS_PATH,
-    MSE_READINESS_PORT,
-    ServiceGovernance,
-)
+from components.governance.settings import ServiceGovernance
 
 # MSE microservice governance (4.1).
 MSE_ENABLE = "msePilotAutoEnable"
@@ -33,6 +29,9 @@ SERVICE_TAG = "alicloud.service.tag"
 LOSSLESS_ENABLE = "mse.lossless.enable"
 LOSSLESS_DELAY = "mse.lossless.delayTime"
 LOSSLESS_WARMUP = "mse.lossless.warmupTime"
+#: The MSE agent's readiness endpoint (lossless start, 4.3): ready only once the pod is registered.
+MSE_READINESS_PORT = 55199
+MSE_READINESS_PATH = "/readiness"
 #: The name of the container port the MSE agent's readiness endpoint listens on (kube-linter wants every
 #: probed port declared).
 MSE_READINESS_PORT_NAME = "mse-readiness"

@@ -22,7 +22,6 @@ from typing import Any
 
 import pulumi
 
-from components.container_platform.service_settings import ServiceSettings
 from components.governance import labels
 from components.governance.rules import (
     AuthRule,
@@ -41,6 +40,7 @@ from components.governance.rules import (
 )
 from components.governance.settings import (
     GovernanceSettings,
+    GovernedService,
     LaneSettings,
     app_id_list,
     governed_services,
@@ -95,7 +95,7 @@ class GovernanceArgs:
     """The stack's MSE namespace (resolved `governance.namespace`)."""
     settings: GovernanceSettings
     """`livecommerce:platform.governance`."""
-    services: Sequence[ServiceSettings]
+    services: Sequence[GovernedService]
     """`livecommerce:platform.services`, with the MSE namespace resolved."""
     gateway_id: pulumi.Input[str]
     """The MSE cloud-native gateway's unique id, the lanes' entry."""
@@ -167,6 +167,6 @@ class Governance(pulumi.ComponentResource):
         self.register_outputs({"lane_group_id": self.lane_group_id, "lane_ids": self.lane_ids})
 
 
-def lane_summary(settings: GovernanceSettings, services: Sequence[ServiceSettings]) -> dict[str, Mapping[str, str]]:
+def lane_summary(settings: GovernanceSettings, services: Sequence[GovernedService]) -> dict[str, Mapping[str, str]]:
     """Per lane, the service -> version it reaches (for exports and docs)."""
     return {lane.name: lane_members(lane, services) for lane in settings.lanes}

@@ -12,7 +12,8 @@ Four parts, one per thing MSE gives the architecture:
 
 `namespace` is the one MSE namespace of the stack: the Nacos engine namespace, the `mseNamespace` pod
 label the workloads write (services leave `governance.mse_namespace` unset and inherit it through
-`with_mse_namespace`), and the namespace of the lanes and rules. One value, so they cannot drift.
+`components.workloads.service_settings.with_mse_namespace`), and the namespace of the lanes and rules.
+One value, so they cannot drift.
 
 Pure data and functions (pydantic, no Pulumi). Defaults are the production choice; dev overrides downward.
 """
@@ -20,11 +21,9 @@ Pure data and functions (pydantic, no Pulumi). Defaults are the production choic
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from components.container_platform.service_settings import ServiceSettings
 
 _NAME = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 _LABEL_VALUE = r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
@@ -77,6 +76,81 @@ def registry_problems(r: RegistrySettings) -> list[str]:
         problems.append(f"instance_count: the pro edition needs an odd quorum of at least 3 nodes, got "
                         f"{r.instance_count}")
     return problems
+
+
+class LosslessSettings(BaseModel):
+    """MSE graceful (lossless) start and shutdown, set by pod labels (platform facts 4.3)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    enabled: bool = True
+    """Turn on graceful start (`mse.lossless.enable`); shutdown notification comes with the agent."""
+    registration_delay_seconds: int = Field(default=0, ge=0, le=3600)
+    """Seconds the agent waits after start before registering the pod (`mse.lossless.delayTime`)."""
+    warmup_seconds: int = Field(default=120, ge=0, le=3600)
+    """Seconds over which a new pod's traffic share ramps up to full (`mse.lossless.warmupTime`,
+    MSE's default 120)."""
+    mse_readiness_probe: bool = True
+    """Probe the agent's readiness endpoint (port 55199, `/readiness`) instead of the app's: it turns ready
+    only once the pod is registered, so a release never drops traffic to zero (MSE lossless FAQ). Java only."""
+
+
+class ServiceGovernance(BaseModel):
+    """How ack-onepilot enrols the service in MSE governance and ARMS application monitoring."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    mse: bool = True
+    """Enrol in MSE microservice governance (`msePilotAutoEnable: "on"`); false writes `"off"`."""
+    arms: bool = True
+    """Enrol in ARMS application monitoring (`armsPilotAutoEnable: "on"`); false writes `"off"`."""
+    app_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", max_length=63)
+    """App name in MSE and ARMS; null (default) means `<env>-<service>`, so environments sharing an account
+    never mix their metrics. Every version shares it: versions differ only by tag."""
+    mse_namespace: str | None = Field(default=None, pattern=_LABEL_VALUE, max_length=63)
+    """The MSE microservice namespace (`mseNamespace`; not a Kubernetes namespace). Null (default) means the
+    stack's `governance.namespace`, where the registry, lanes and rules live; a different value is rejected."""
+    language: Literal["java", "golang", "python"] = "java"
+    """The app's language: ack-onepilot injects the Java agent itself; Go and Python apps are built with
+    the agent and say so with `aliyun.com/app-language`."""
+    lossless: LosslessSettings = LosslessSettings()
+    """Graceful start and shutdown."""
+
+    @model_validator(mode="after")
+    def _lossless_needs_java(self) -> ServiceGovernance:
+        if self.lossless.mse_readiness_probe and self.lossless.enabled and self.mse and self.language != "java":
+            raise ValueError(
+                f"lossless.mse_readiness_probe: the port-55199 readiness endpoint is served by the "
+                f"Java agent, and this service is {self.language}; set it to false"
+            )
+        return self
+
+
+class TaggedVersion(Protocol):
+    """A version of a governed service: its name and its `alicloud.service.tag` (None for the base)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tag(self) -> str | None: ...
+
+
+class GovernedService(Protocol):
+    """The pod contract governance relies on: what a workload declares about its pods to MSE.
+
+    The workloads' service model (`components.workloads.service_settings.ServiceSettings`) provides it;
+    governance never imports the workloads (dependencies run workloads -> governance -> openapi).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def governance(self) -> ServiceGovernance: ...
+
+    @property
+    def versions(self) -> Sequence[TaggedVersion]: ...
 
 
 class GatewaySettings(BaseModel):
@@ -222,20 +296,6 @@ def mse_namespace(settings: GovernanceSettings, env: str) -> str:
     return settings.namespace or env
 
 
-def with_mse_namespace(services: Sequence[ServiceSettings], namespace: str) -> list[ServiceSettings]:
-    """The services with `governance.mse_namespace` filled in from the stack's namespace where unset.
-
-    The workloads write it as the `mseNamespace` pod label; resolving it here keeps one source of truth.
-    """
-    out = []
-    for s in services:
-        if s.governance.mse_namespace is None:
-            gov = s.governance.model_copy(update={"mse_namespace": namespace})
-            s = s.model_copy(update={"governance": gov})
-        out.append(s)
-    return out
-
-
 def gateway_vswitches(vswitch_ids: Sequence[object], backup_zone: bool | None) -> tuple[object, object | None]:
     """(primary, backup) vSwitch of the gateway: the first two zones' node vSwitches, or no backup.
 
@@ -250,7 +310,7 @@ def gateway_vswitches(vswitch_ids: Sequence[object], backup_zone: bool | None) -
     return vswitch_ids[0], (vswitch_ids[1] if backup_zone else None)
 
 
-def lane_members(lane: LaneSettings, services: Sequence[ServiceSettings]) -> dict[str, str]:
+def lane_members(lane: LaneSettings, services: Sequence[GovernedService]) -> dict[str, str]:
     """Per service that has a version tagged for the lane, that version's name (sorted by service)."""
     out = {}
     for s in sorted(services, key=lambda s: s.name):
@@ -260,12 +320,12 @@ def lane_members(lane: LaneSettings, services: Sequence[ServiceSettings]) -> dic
     return out
 
 
-def governed_services(services: Sequence[ServiceSettings]) -> list[str]:
+def governed_services(services: Sequence[GovernedService]) -> list[str]:
     """Names of the services enrolled in MSE governance (sorted)."""
     return sorted(s.name for s in services if s.governance.mse)
 
 
-def governance_problems(g: GovernanceSettings, services: Sequence[ServiceSettings], zones: Sequence[str],
+def governance_problems(g: GovernanceSettings, services: Sequence[GovernedService], zones: Sequence[str],
                         env: str | None) -> list[str]:
     """Cross-section rules, each `governance.<key>: problem; fix` (stacks/config.py adds the file and prefix)."""
     errors: list[str] = []

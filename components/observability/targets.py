@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from components.container_platform.service_settings import ServiceSettings
-from components.container_platform.workloads import deployment_name
+from components.workloads.service_settings import ServiceSettings
+from components.workloads.manifests import deployment_name
 from components.governance.labels import app_name
 from components.observability.alert_rules import (
     CacheTarget,

@@ -16,7 +16,7 @@ def validate(
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml files."),
 ) -> None:
     """Validate stack files: one line per error naming the file, the key and the fix; exit 2 on errors."""
-    from stacks.config import check_stack_config
+    from stacks.config import ConfigError, check_stack_config
 
     targets = envs or list_stacks(stacks_dir)
     if not targets:
@@ -27,7 +27,7 @@ def validate(
         try:
             sf = read_stack_file(env, stacks_dir)
             check_stack_config(sf.config, env, _display(sf.path))
-        except UserError as exc:
+        except (UserError, ConfigError) as exc:
             errors.extend(exc.lines)
             continue
         console.print(f"[green]ok[/green] {_display(sf.path)}")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components.data.settings import DataSettings
-from components.network import CidrPlan, plan_cidrs
+from components.network.cidr import CidrPlan, plan_cidrs
 
 ZONES = ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"]
 SERVICES = ["live-interaction", "shop", "product", "order", "merchant"]

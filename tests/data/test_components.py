@@ -9,7 +9,7 @@ import pytest
 from components.data.block import Data, DataArgs
 from components.data.sync import SecretSync, SecretSyncArgs, read_policy, trust_policy
 from components.data.settings import SecretSyncSettings
-from components.network import check_whitelist, client_cidrs
+from components.network.cidr import check_whitelist, client_cidrs
 from livecommerce.engine import record
 from livecommerce.mocks import MOCK_PASSWORD_PREFIX
 from policies.livecommerce_guard.ram import check_trust_policy, check_wildcard_policy

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.network import CidrPlanError, WhitelistError, check_whitelist, client_cidrs, plan_cidrs
+from components.network.cidr import CidrPlanError, WhitelistError, check_whitelist, client_cidrs, plan_cidrs
 
 from .conftest import ZONES, prod_plan
 

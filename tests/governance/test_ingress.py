@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from components.container_platform.cluster_settings import DEFAULT_ADDONS, REQUIRED_ADDONS
-from components.governance.canary import INGRESS_CLASS
+from components.workloads.canary import INGRESS_CLASS
 from components.governance.ingress import (
     CONTROLLER,
     MseIngress,

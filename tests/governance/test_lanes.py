@@ -8,7 +8,8 @@ import pickle
 import pulumi
 
 from components.governance.lanes import Governance, GovernanceArgs, entry_app, resource_key
-from components.governance.settings import GovernanceSettings, with_mse_namespace
+from components.governance.settings import GovernanceSettings
+from components.workloads.service_settings import with_mse_namespace
 from livecommerce.engine import record
 from tests.governance.helpers import by_name, by_type, children, one
 from tests.workloads.conftest import IMAGE, service

@@ -23,11 +23,10 @@ from components.governance.settings import (
     lane_members,
     mse_namespace,
     registry_problems,
-    with_mse_namespace,
 )
+from components.workloads.service_settings import with_mse_namespace
 from livecommerce.engine import read_stack_file
-from livecommerce.errors import UserError
-from stacks.config import CONFIG_KEY, check_stack_config
+from stacks.config import CONFIG_KEY, ConfigError, check_stack_config
 from tests.workloads.conftest import service, service_dict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,13 +155,13 @@ def test_bad_stack_config_names_file_key_and_fix():
     raw["governance"]["gateway"]["replicas"] = 1
     raw["governance"]["lanes"][0]["tag"] = "blue"
     raw["governance"]["registry"]["instance_count"] = 2
-    with pytest.raises(UserError) as err:
+    with pytest.raises(ConfigError) as err:
         check_stack_config({**sf.config, CONFIG_KEY: json.dumps(raw)}, "prod", "stacks/Pulumi.prod.yaml")
     text = "\n".join(err.value.lines)
     assert ("stacks/Pulumi.prod.yaml: livecommerce:platform.governance.registry: instance_count: the pro edition "
             "needs an odd quorum of at least 3 nodes, got 2") in text
     raw["governance"]["registry"]["instance_count"] = 3
-    with pytest.raises(UserError) as err:
+    with pytest.raises(ConfigError) as err:
         check_stack_config({**sf.config, CONFIG_KEY: json.dumps(raw)}, "prod", "stacks/Pulumi.prod.yaml")
     text = "\n".join(err.value.lines)
     assert ("stacks/Pulumi.prod.yaml: livecommerce:platform.governance.gateway.replicas: prod needs at least 2 "
@@ -174,7 +173,7 @@ def test_unknown_key_gets_a_suggestion():
     sf = read_stack_file("dev")
     raw = json.loads(sf.config[CONFIG_KEY])
     raw["governance"]["gateway"]["replica"] = 2
-    with pytest.raises(UserError) as err:
+    with pytest.raises(ConfigError) as err:
         check_stack_config({**sf.config, CONFIG_KEY: json.dumps(raw)}, "dev", "stacks/Pulumi.dev.yaml")
     text = "\n".join(err.value.lines)
     assert "livecommerce:platform.governance.gateway.replica: unknown key; did you mean `replicas`?" in text

@@ -22,8 +22,7 @@ from components.media.settings import (
 )
 from functions.transcoder.settings import ENV_VARS, Settings
 from livecommerce.engine import REPO_ROOT
-from livecommerce.errors import UserError
-from stacks.config import check_stack_config
+from stacks.config import ConfigError, check_stack_config
 
 SOURCE = "stacks/Pulumi.prod.yaml"
 
@@ -39,7 +38,7 @@ def errors_for(env: str, **media: object) -> list[str]:
     platform = json.loads(config["livecommerce:platform"])
     platform["media"] = {**copy.deepcopy(platform.get("media", {})), **media}
     config["livecommerce:platform"] = json.dumps(platform)
-    with pytest.raises(UserError) as info:
+    with pytest.raises(ConfigError) as info:
         check_stack_config(config, env, SOURCE)
     return info.value.lines
 

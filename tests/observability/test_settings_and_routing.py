@@ -11,8 +11,7 @@ from pydantic import ValidationError
 from components.observability.routing import routes, unrouted_severities
 from components.observability.settings import ContactSettings, ObservabilitySettings, SyntheticSettings
 from components.observability.targets import gateway_endpoints, service_targets
-from livecommerce.errors import UserError
-from stacks.config import check_stack_config
+from stacks.config import ConfigError, check_stack_config
 from tests.observability.helpers import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +73,7 @@ def _check(mutate, env="prod"):
     data = _prod()
     mutate(data["config"]["livecommerce:platform"])
     config = {k: v if isinstance(v, str) else __import__("json").dumps(v) for k, v in data["config"].items()}
-    with pytest.raises(UserError) as err:
+    with pytest.raises(ConfigError) as err:
         check_stack_config(config, env, f"stacks/Pulumi.{env}.yaml")
     return list(err.value.lines)
 
@@ -110,7 +109,7 @@ def test_an_unknown_secret_key_is_refused_only_when_not_referenced():
     config["livecommerce:oncall-primary-phone"] = "secure-value"
     check_stack_config(config, "prod", "p")  # referenced by a contact: allowed
     config["livecommerce:oncall-primry-phone"] = "x"
-    with pytest.raises(UserError, match="did you mean `livecommerce:oncall-primary-phone`"):
+    with pytest.raises(ConfigError, match="did you mean `livecommerce:oncall-primary-phone`"):
         check_stack_config(config, "prod", "p")
 
 

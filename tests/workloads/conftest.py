@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.container_platform.service_settings import LiveEventSettings, ServiceSettings
+from components.workloads.service_settings import LiveEventSettings, ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository root (stack files are read from ROOT / "stacks")."""

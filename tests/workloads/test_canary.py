@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.governance import canary
-from components.container_platform.service_settings import CanaryRoute
+from components.workloads import canary
+from components.workloads.service_settings import CanaryRoute
 from livecommerce.k8s_validate import validate_builtin
 from tests.workloads.conftest import IMAGE, K8S_VERSION, service
 

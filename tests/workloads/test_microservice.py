@@ -8,7 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from components.container_platform.workloads import Workloads, WorkloadsArgs
+from components.workloads.microservices import Workloads, WorkloadsArgs
 from livecommerce.engine import record
 from tests.workloads.conftest import IMAGE, NOW, event, service
 

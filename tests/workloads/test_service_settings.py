@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from components.container_platform.service_settings import (
+from components.workloads.service_settings import (
     ServiceSettings,
     check_image,
     events_for,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.container_platform import workloads as wl
-from components.container_platform.service_settings import ServiceSettings, events_for
+from components.workloads import manifests as wl
+from components.workloads.service_settings import ServiceSettings, events_for
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 from tests.workloads.conftest import IMAGE, K8S_VERSION, NOW, event, service
 

@@ -9,9 +9,8 @@ import pytest
 import yaml
 
 from livecommerce.engine import run_preview
-from livecommerce.errors import UserError
 from livecommerce.k8s_validate import validate_builtin, validate_crd
-from stacks.config import CONFIG_KEY, check_stack_config
+from stacks.config import CONFIG_KEY, ConfigError, check_stack_config
 from tests.workloads.conftest import IMAGE, ROOT
 
 ENVS = ("dev", "staging", "prod")
@@ -138,7 +137,7 @@ def test_bad_image_in_a_stack_file_names_file_key_and_fix() -> None:
     def latest(platform: dict) -> None:
         platform["services"][1]["versions"][0]["image"] = "registry.cn-hangzhou.aliyuncs.com/livecommerce/shop:latest"
 
-    with pytest.raises(UserError) as info:
+    with pytest.raises(ConfigError) as info:
         check_stack_config(_stack_config("prod", latest), "prod", "stacks/Pulumi.prod.yaml")
     assert info.value.lines == [
         "stacks/Pulumi.prod.yaml: livecommerce:platform.services[1].versions[0].image: image "
@@ -151,7 +150,7 @@ def test_prod_single_replica_is_rejected_with_the_key() -> None:
     def single(platform: dict) -> None:
         platform["services"][1]["scheduling"]["autoscaling"]["min_replicas"] = 1
 
-    with pytest.raises(UserError) as info:
+    with pytest.raises(ConfigError) as info:
         check_stack_config(_stack_config("prod", single), "prod", "stacks/Pulumi.prod.yaml")
     assert info.value.lines == [
         "stacks/Pulumi.prod.yaml: livecommerce:platform.services[1].scheduling.autoscaling.min_replicas: shop: "
@@ -162,7 +161,7 @@ def test_unknown_service_key_suggests_the_right_one() -> None:
     def typo(platform: dict) -> None:
         platform["services"][0]["live_facng"] = True
 
-    with pytest.raises(UserError) as info:
+    with pytest.raises(ConfigError) as info:
         check_stack_config(_stack_config("dev", typo), "dev", "stacks/Pulumi.dev.yaml")
     assert info.value.lines == ["stacks/Pulumi.dev.yaml: livecommerce:platform.services[0].live_facng: unknown key; "
                                 "did you mean `live_facing`?"]
@@ -172,7 +171,7 @@ def test_untagged_image_error() -> None:
     def untagged(platform: dict) -> None:
         platform["services"][0]["versions"][0]["image"] = IMAGE.split(":")[0]
 
-    with pytest.raises(UserError) as info:
+    with pytest.raises(ConfigError) as info:
         check_stack_config(_stack_config("dev", untagged), "dev", "stacks/Pulumi.dev.yaml")
     (line,) = info.value.lines
     assert line.startswith("stacks/Pulumi.dev.yaml: livecommerce:platform.services[0].versions[0].image: ")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.container_platform.scheduling import (
+from components.workloads.scheduling import (
     CAPACITY_LABEL,
     PLACEMENT_LABEL,
     CronJob,
@@ -24,7 +24,7 @@ from components.container_platform.scheduling import (
     placement,
     scale_windows,
 )
-from components.container_platform.settings import AutoscalingSettings, EciSettings, LiveEvent
+from components.workloads.scheduling_settings import AutoscalingSettings, EciSettings, LiveEvent
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 
 UTC = UTC

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.container_platform.service_settings import ServiceGovernance
+from components.workloads.service_settings import ServiceGovernance
 from components.governance import labels as gl
 
 

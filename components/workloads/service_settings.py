@@ -5,7 +5,7 @@ A service is a business back end (`shop`, `order`, ...) that runs one Deployment
 version (no tag) carries the everyday traffic and is sized by its HPA; tagged versions (`gray`, ...) are
 fixed-size canaries that MSE tag routing and the entry's canary rules send chosen requests to.
 
-Pure data (pydantic, no Pulumi): the component `components/container_platform/workloads.py` turns it into
+Pure data (pydantic, no Pulumi): the component `components/workloads/microservices.py` turns it into
 Kubernetes objects. Every field has a docstring: it is the config reference and the JSON Schema
 description. Defaults are the production choice; dev stacks override downward.
 """
@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from components.container_platform.settings import LiveEvent, SchedulingSettings
+from components.governance.labels import MSE_READINESS_PATH, MSE_READINESS_PORT
+from components.governance.settings import LosslessSettings, ServiceGovernance
+from components.workloads.scheduling_settings import LiveEvent, SchedulingSettings
 
 # Kubernetes names built from these (Deployment, Service, HPA...) must be DNS-1123/1035 labels.
 _DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
@@ -34,8 +35,6 @@ _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 _REPOSITORY = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
 _REGISTRY = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?$")
 # Ports the pod must keep free: the MSE agent's lossless readiness endpoint (platform facts 4.3).
-MSE_READINESS_PORT = 55199
-MSE_READINESS_PATH = "/readiness"
 
 
 def check_image(image: str) -> str:
@@ -181,54 +180,6 @@ class SecretEnv(BaseModel):
             )
         if self.kubernetes_secret_key is not None and self.kubernetes_secret is None:
             raise ValueError(f"env_secrets {self.name}: kubernetes_secret_key needs kubernetes_secret")
-        return self
-
-
-class LosslessSettings(BaseModel):
-    """MSE graceful (lossless) start and shutdown, set by pod labels (platform facts 4.3)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-    enabled: bool = True
-    """Turn on graceful start (`mse.lossless.enable`); shutdown notification comes with the agent."""
-    registration_delay_seconds: int = Field(default=0, ge=0, le=3600)
-    """Seconds the agent waits after start before registering the pod (`mse.lossless.delayTime`)."""
-    warmup_seconds: int = Field(default=120, ge=0, le=3600)
-    """Seconds over which a new pod's traffic share ramps up to full (`mse.lossless.warmupTime`,
-    MSE's default 120)."""
-    mse_readiness_probe: bool = True
-    """Probe the agent's readiness endpoint (port 55199, `/readiness`) instead of the app's: it turns ready
-    only once the pod is registered, so a release never drops traffic to zero (MSE lossless FAQ). Java only."""
-
-
-class ServiceGovernance(BaseModel):
-    """How ack-onepilot enrols the service in MSE governance and ARMS application monitoring."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
-
-    mse: bool = True
-    """Enrol in MSE microservice governance (`msePilotAutoEnable: "on"`); false writes `"off"`."""
-    arms: bool = True
-    """Enrol in ARMS application monitoring (`armsPilotAutoEnable: "on"`); false writes `"off"`."""
-    app_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", max_length=63)
-    """App name in MSE and ARMS; null (default) means `<env>-<service>`, so environments sharing an account
-    never mix their metrics. Every version shares it: versions differ only by tag."""
-    mse_namespace: str | None = Field(default=None, pattern=_LABEL_VALUE, max_length=63)
-    """The MSE microservice namespace (`mseNamespace`; not a Kubernetes namespace). Null (default) means the
-    stack's `governance.namespace`, where the registry, lanes and rules live; a different value is rejected."""
-    language: Literal["java", "golang", "python"] = "java"
-    """The app's language: ack-onepilot injects the Java agent itself; Go and Python apps are built with
-    the agent and say so with `aliyun.com/app-language`."""
-    lossless: LosslessSettings = LosslessSettings()
-    """Graceful start and shutdown."""
-
-    @model_validator(mode="after")
-    def _lossless_needs_java(self) -> ServiceGovernance:
-        if self.lossless.mse_readiness_probe and self.lossless.enabled and self.mse and self.language != "java":
-            raise ValueError(
-                f"lossless.mse_readiness_probe: the port-55199 readiness endpoint is served by the "
-                f"Java agent, and this service is {self.language}; set it to false"
-            )
         return self
 
 
@@ -475,6 +426,20 @@ def workload_problems(
     return errors
 
 
+def with_mse_namespace(services: Sequence[ServiceSettings], namespace: str) -> list[ServiceSettings]:
+    """The services with `governance.mse_namespace` filled in from the stack's namespace where unset.
+
+    The workloads write it as the `mseNamespace` pod label; resolving it here keeps one source of truth.
+    """
+    out = []
+    for s in services:
+        if s.governance.mse_namespace is None:
+            gov = s.governance.model_copy(update={"mse_namespace": namespace})
+            s = s.model_copy(update={"governance": gov})
+        out.append(s)
+    return out
+
+
 __all__ = [
     "CanaryRoute",
     "ContainerResources",
@@ -491,5 +456,6 @@ __all__ = [
     "check_image",
     "events_for",
     "version_slug",
+    "with_mse_namespace",
     "workload_problems",
 ]

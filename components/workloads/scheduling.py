@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from components.container_platform.settings import (
+from components.workloads.scheduling_settings import (
     AutoscalingSettings,
     EciSettings,
     LiveEvent,

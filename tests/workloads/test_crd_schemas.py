@@ -59,9 +59,11 @@ spec:
 """
 
 
-@pytest.mark.parametrize("name", ["resourcepolicy.schema.json", "cronhpa.schema.json"])
-def test_schemas_are_valid_draft_2020_12(name):
-    text = resources.files("components.container_platform").joinpath("schemas", name).read_text("utf-8")
+@pytest.mark.parametrize(("package", "name"), [("components.workloads", "resourcepolicy.schema.json"),
+                                             ("components.workloads", "cronhpa.schema.json"),
+                                             ("components.governance", "mseingressconfig.schema.json")])
+def test_schemas_are_valid_draft_2020_12(package, name):
+    text = resources.files(package).joinpath("schemas", name).read_text("utf-8")
     jsonschema.Draft202012Validator.check_schema(json.loads(text))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, UTC
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from components.container_platform.settings import (
+from components.workloads.scheduling_settings import (
     AutoscalingSettings,
     EciSettings,
     LiveEvent,

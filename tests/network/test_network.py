@@ -1,6 +1,7 @@
 """The Network component built alone under the recording mocks."""
 
-from components.network import Network, NetworkArgs, NetworkSettings
+from components.network.settings import NetworkSettings
+from components.network.vpc import Network, NetworkArgs
 from livecommerce.engine import record
 
 TAGS = {"env": "t", "owner": "team", "cost-center": "cc"}

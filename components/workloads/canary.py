@@ -11,7 +11,7 @@ Service: a canary Ingress pointing at a Service that selects every version would
 the canary and back. Inside the cluster, calls go through the registry and MSE tag routing, which uses
 the same `alicloud.service.tag` label.
 
-Pure functions returning manifests (dicts); `components/container_platform/workloads.py` registers
+Pure functions returning manifests (dicts); `components/workloads/microservices.py` registers
 them as `kubernetes:networking.k8s.io/v1:Ingress` resources, and the tests validate them against the
 official Kubernetes schema.
 """
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from components.container_platform.service_settings import CanaryRoute, ServiceSettings, version_slug
+from components.governance.ingress import INGRESS_CLASS
+from components.workloads.service_settings import CanaryRoute, ServiceSettings, version_slug
 
-INGRESS_CLASS = "mse"
 _PREFIX = "nginx.ingress.kubernetes.io/"
 CANARY = _PREFIX + "canary"
 CANARY_BY_HEADER = _PREFIX + "canary-by-header"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.network import CidrPlanError, check_no_overlap, plan_cidrs, prefix_for
+from components.network.cidr import CidrPlanError, check_no_overlap, plan_cidrs, prefix_for
 
 ZONES = ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j", "cn-hangzhou-k", "cn-hangzhou-g"]
 
