@@ -38,6 +38,7 @@ from components.workloads.service_settings import (
     ServiceSettings,
     workload_problems,
 )
+from components.data.settings import DataSettings, data_problems
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
 from components.network.cidr import CidrPlanError, plan_cidrs
@@ -93,6 +94,10 @@ class PlatformConfig(BaseModel):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     """MSE microservice governance: the Nacos registry, the cloud-native gateway, the stack's MSE namespace,
     end-to-end canary lanes and the service authentication, degradation and flow-control rules."""
+    data: DataSettings = Field(default_factory=DataSettings)
+    """The middleware and data layer the services use: a RocketMQ 5 message queue (topics, consumer groups with
+    dead-letter topics), a Tair cache and a PolarDB for MySQL database, private to the VPC, with an account per
+    service whose password lives in KMS Secrets Manager (docs/data.md)."""
 
     @field_validator("tags")
     @classmethod
@@ -137,6 +142,12 @@ class PlatformConfig(BaseModel):
         errors.extend(workload_problems(self.services, self.live_events, env))
         errors.extend(_observability_problems(self, env))
         errors.extend(governance_problems(self.governance, self.services, self.network.zones, env))
+        errors.extend(data_problems(self.data, [s.name for s in self.services], self.network.zones, env,
+                                    injected_env={s.name: set(s.env) | {e.name for e in s.env_secrets}
+                                                  for s in self.services}))
+        if self.data.services_used() and not self.cluster.enable_rrsa:
+            errors.append("cluster.enable_rrsa: ack-secret-manager reads the data layer's secrets through an RRSA "
+                          "role; set it to true (or remove the data section)")
         if errors:
             raise ValueError("\n".join(errors))
         return self
@@ -154,7 +165,9 @@ class PlatformConfig(BaseModel):
             if isinstance(value, BaseModel):
                 for fname in type(value).model_fields:
                     fvalue = getattr(value, fname)
-                    if fname.endswith("_secret") and isinstance(fvalue, str) and fvalue:
+                    # `kubernetes_secret` names an in-cluster Secret, not a Pulumi secret config key.
+                    if fname.endswith("_secret") and fname != "kubernetes_secret" and isinstance(fvalue, str) \
+                            and fvalue:
                         found.add(fvalue)
                     else:
                         walk(fvalue)

@@ -26,6 +26,8 @@ from components.data.settings import (
 )
 
 EXTERNAL_SECRET_API = "alibabacloud.com/v1alpha1"
+#: Label naming the service a data object belongs to (the preview's "who uses what" table reads it).
+BINDING_LABEL = "livecommerce.io/data-binding"
 #: The KMS secret version ack-secret-manager follows: the current one, so a rotation reaches the pods.
 CURRENT_STAGE = "ACSCurrent"
 #: Secret keys (username, password) per product, as env names.
@@ -103,7 +105,8 @@ def config_map_manifest(service: str, namespace: str, data: Mapping[str, pulumi.
                         labels: Mapping[str, str]) -> dict:
     """The service's `<service>-data` ConfigMap."""
     return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": data_object_name(service), "namespace": namespace, "labels": dict(labels)},
+            "metadata": {"name": data_object_name(service), "namespace": namespace,
+                         "labels": {**labels, BINDING_LABEL: service}},
             "data": dict(data)}
 
 
@@ -125,7 +128,8 @@ def external_secret_manifest(service: str, namespace: str, secrets: Mapping[str,
                          {"path": "password", "objectAlias": password_env}],
         })
     return {"apiVersion": EXTERNAL_SECRET_API, "kind": "ExternalSecret",
-            "metadata": {"name": data_object_name(service), "namespace": namespace, "labels": dict(labels)},
+            "metadata": {"name": data_object_name(service), "namespace": namespace,
+                         "labels": {**labels, BINDING_LABEL: service}},
             "spec": {"provider": "kms", "type": "Opaque", "data": entries}}
 
 

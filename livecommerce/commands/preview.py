@@ -111,6 +111,9 @@ def preview(
         checking.render_text(checking.evaluate(plan, env), out)
     cov = coverage.coverage(plan)
     coverage.render_text(cov, out)
+    from livecommerce import data_usage
+
+    data_usage.render_text(data_usage.usage(plan), out)
     if json_path is not None:
         # The observability coverage travels with the plan (an additive key of format v1).
         write_plan({**plan, "observability": cov}, json_path)

@@ -64,7 +64,8 @@ def test_credentials_come_from_the_synced_secret_by_key(data):
 def test_manifests_validate(data):
     for service, b in made(data).items():
         assert b.config_map["metadata"] == {"name": f"{service}-data", "namespace": NAMESPACES[service],
-                                            "labels": {"app.kubernetes.io/part-of": "livecommerce"}}
+                                            "labels": {"app.kubernetes.io/part-of": "livecommerce",
+                                                       "livecommerce.io/data-binding": service}}
         assert validate_builtin(b.config_map, K8S_VERSION) == [], service
         assert validate_crd(b.external_secret) == [], service
         for e in b.env:
