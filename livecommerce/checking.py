@@ -27,11 +27,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from livecommerce.errors import UserError
 from livecommerce.plan import validate_plan
+from livecommerce.userfiles import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES_DIR = ROOT / "policies"
@@ -228,14 +228,10 @@ def load_waivers(
 ) -> list[Waiver]:
     """Parse and validate the waivers file; every problem is a UserError naming file, key and fix."""
     shown = _display(path)
-    if not path.is_file():
-        return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{shown}: invalid YAML{where}; fix the syntax") from None
+    if path == WAIVERS_PATH and not path.exists():
+        return []  # the default file is optional; a file the user names must exist
+    # Strict YAML (livecommerce.userfiles): UTF-8, no duplicate keys, bounded aliases; dates allowed.
+    data = load_yaml_file(path, shown, what="waivers file", dates=True)
     if data is None:
         return []
     try:

@@ -56,9 +56,18 @@ def _literal(res: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
+# Plans also come from files (`report --plan-dir`): a hand-edited input of the wrong shape is skipped, not a crash.
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in _list(value) if isinstance(v, Mapping)]
+
+
 def _labels(rule: Mapping[str, Any]) -> dict[str, str]:
     out = {}
-    for item in (rule.get("inputs") or {}).get("labels") or []:
+    for item in _list((rule.get("inputs") or {}).get("labels")):
         if isinstance(item, Mapping) and isinstance(item.get("name"), str):
             out[item["name"]] = str(item.get("value"))
     return out
@@ -71,14 +80,14 @@ def _routes(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     for rule in _of(plan, DISPATCH_RULE):
         inputs = rule.get("inputs") or {}
         groups = []
-        for grid in inputs.get("labelMatchExpressionGrids") or []:
-            for group in grid.get("labelMatchExpressionGroups") or []:
+        for grid in _dicts(inputs.get("labelMatchExpressionGrids")):
+            for group in _dicts(grid.get("labelMatchExpressionGroups")):
                 groups.append([(e.get("key"), e.get("operator", "eq"), e.get("value"))
-                               for e in group.get("labelMatchExpressions") or []])
+                               for e in _dicts(group.get("labelMatchExpressions"))])
         notify = []
-        for nr in inputs.get("notifyRules") or []:
-            objects = [o.get("name") for o in nr.get("notifyObjects") or [] if isinstance(o, Mapping)]
-            notify.append({"channels": list(nr.get("notifyChannels") or []), "recipients": objects,
+        for nr in _dicts(inputs.get("notifyRules")):
+            objects = [o.get("name") for o in _dicts(nr.get("notifyObjects"))]
+            notify.append({"channels": [str(c) for c in _list(nr.get("notifyChannels"))], "recipients": objects,
                            "hours": f"{nr.get('notifyStartTime', '?')}-{nr.get('notifyEndTime', '?')}"})
         deps = (rule.get("propertyDependencies") or {}).get("notifyRules")
         if deps is not None:
@@ -135,9 +144,10 @@ def _targets(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
         targets.append({"kind": "registered-cluster", "name": cid, "match": {"cluster_id": cid}})
     services: dict[str, list[str]] = {}
     for d in _of(plan, DEPLOYMENT):
-        labels = ((d.get("inputs") or {}).get("metadata") or {}).get("labels") or {}
-        app = labels.get(APP_LABEL)
-        if app:
+        metadata = (d.get("inputs") or {}).get("metadata")
+        labels = metadata.get("labels") if isinstance(metadata, Mapping) else None
+        app = labels.get(APP_LABEL) if isinstance(labels, Mapping) else None
+        if isinstance(app, str) and app:
             services.setdefault(app, []).append(d.get("name"))
     for app in sorted(services):
         targets.append({"kind": "service", "name": app, "match": {"service": app}})

@@ -19,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from google.protobuf import empty_pb2, json_format
 from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import rpc, settings
@@ -37,6 +37,7 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 from livecommerce import mocks as platform_mocks
 from livecommerce.errors import UserError
 from livecommerce.plan import PLAN_FORMAT, SECRET
+from livecommerce.userfiles import load_yaml_file
 
 PROJECT = "livecommerce"
 UNKNOWN = "[unknown]"
@@ -263,7 +264,7 @@ def _display(path: Path) -> str:
 def list_stacks(stacks_dir: Path | None = None) -> list[str]:
     """The environments that have a stack file, in a stable order (dev, staging, prod, then others)."""
     d = stacks_dir or DEFAULT_STACKS_DIR
-    found = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in d.glob("Pulumi.*.yaml"))
+    found = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in d.glob("Pulumi.*.yaml") if p.is_file())
     order = {"dev": 0, "staging": 1, "prod": 2}
     return sorted(found, key=lambda e: (order.get(e, 9), e))
 
@@ -280,24 +281,32 @@ def _replace_secure(value: Any, found: list[str], path: str) -> Any:
     return value
 
 
+# Pulumi's own rule for stack names (`pulumi stack init`): letters, digits, `-`, `_` and `.`.
+_STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
 def read_stack_file(env: str, stacks_dir: Path | None = None) -> StackFile:
-    """Parse a stack file into Pulumi config; problems are UserErrors naming the file."""
+    """Parse a stack file into Pulumi config; problems are UserErrors naming the file.
+
+    The YAML is read strictly (livecommerce.userfiles): UTF-8 only, no duplicate keys, no scalar
+    whose meaning depends on the YAML reader, aliases bounded.
+    """
     d = stacks_dir or DEFAULT_STACKS_DIR
+    if not _STACK_NAME.match(env):
+        raise UserError(f"{env!r}: not a stack name; stack names are letters, digits, `-`, `_` and `.` "
+                        f"(the file is {_display(d)}/Pulumi.<name>.yaml)")
     path = d / f"Pulumi.{env}.yaml"
     shown = _display(path)
+    if path.is_dir():
+        raise UserError(f"{shown}: is a directory, not a stack file; move it away or give the file's path")
     if not path.is_file():
         known = ", ".join(list_stacks(d)) or "none"
-        raise UserError(f"{shown}: no such stack; known environments: {known}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise UserError(f"{shown}: invalid YAML{where}: {problem}") from None
+        where = "" if d.is_dir() else f" ({_display(d)} is not a directory)"
+        raise UserError(f"{shown}: no such stack{where}; known environments: {known}")
+    data = load_yaml_file(path, shown, what="stack file", hide_root="config") or {}
     if not isinstance(data, dict):
         raise UserError(f"{shown}: expected a mapping with a `config:` key")
-    unknown_top = sorted(set(data) - {"config", "encryptionsalt", "secretsprovider", "encryptedkey",
+    unknown_top = sorted(set(map(str, data)) - {"config", "encryptionsalt", "secretsprovider", "encryptedkey",
                                       "environment"})
     if unknown_top:
         raise UserError(f"{shown}: unknown top-level key(s) {', '.join(unknown_top)}; only `config:` "

@@ -73,7 +73,8 @@ def manifest_object(resource: dict[str, Any]) -> dict[str, Any] | None:
         return None
     api_version, kind = found
     inputs = {k: v for k, v in (resource.get("inputs") or {}).items() if not k.startswith("__")}
-    metadata = dict(inputs.pop("metadata", None) or {})
+    metadata = inputs.pop("metadata", None)
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}  # a hand-edited plan file may hold anything
     # Auto-named objects get a random suffix at apply time; the logical name is the closest stable stand-in.
     metadata.setdefault("name", resource["name"])
     inputs.pop("apiVersion", None)
@@ -138,7 +139,9 @@ def write_manifests(plan: dict[str, Any], directory: Path | str) -> list[Path]:
     `directory` must be absent, empty, or a directory this function wrote before (it holds a
     `.livecommerce-manifests` marker); anything else is refused rather than overwritten.
     """
-    target = Path(directory)
+    shown = Path(directory)
+    # A symlink to a directory stays a link: the directory it points to is the one replaced.
+    target = Path(os.path.realpath(shown)) if shown.is_symlink() else shown
     if target.exists():
         if not target.is_dir():
             raise UserError(f"--manifests {target}: exists and is not a directory; choose a directory path")
@@ -147,6 +150,15 @@ def write_manifests(plan: dict[str, Any], directory: Path | str) -> list[Path]:
             raise UserError(f"--manifests {target}: directory is not empty and was not written by livecommerce; "
                             "choose a new or empty directory")
     rendered = render_manifests(plan)
+    try:
+        _replace_directory(target, rendered, plan)
+    except OSError as exc:
+        raise UserError(f"--manifests {shown}: cannot write ({exc.strerror or exc}); check the path and its "
+                        "permissions") from None
+    return [shown / rel for rel in rendered]
+
+
+def _replace_directory(target: Path, rendered: dict[str, str], plan: dict[str, Any]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -167,4 +179,3 @@ def write_manifests(plan: dict[str, Any], directory: Path | str) -> list[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return [target / rel for rel in rendered]

@@ -118,7 +118,7 @@ def program() -> None:
         log_project=logs.project_name, log_project_managed=True, tags=ctx.tags), opts=cloud)
     node_pools = NodePools(f"{ctx.env}-node-pools", NodePoolsArgs(
         env=ctx.env, cluster_id=cluster.cluster_id, vswitch_ids=network.node_vswitch_ids, pools=cfg.node_pools,
-        tags=ctx.tags), opts=cloud)
+        tags=ctx.tags, key_pair_name=cfg.cluster.node_key_pair), opts=cloud)
     # Addon pods need nodes to run on.
     addons = ClusterAddons(f"{ctx.env}-ack-addons", ClusterAddonsArgs(
         cluster_id=cluster.cluster_id, addons=cfg.cluster.enabled_addons, depends_on=[node_pools]), opts=cloud)

@@ -1,9 +1,9 @@
 """The ACK managed Pro cluster: the control plane the live-commerce microservices run on.
 
-Terway networking on the network's pod vSwitches, no NAT of its own (the network owns egress), the
-Service range from the CIDR plan, RRSA, KMS envelope encryption of Secrets, control-plane and audit
-logs to SLS, a maintenance window with an auto-upgrade channel, and delete options chosen so
-destroying the stack leaves nothing behind.
+Terway networking on the network's pod vSwitches (the CNI is given at creation, the only time ACK
+takes it), no NAT of its own (the network owns egress), the Service range from the CIDR plan, RRSA,
+KMS envelope encryption of Secrets, control-plane and audit logs to SLS, a maintenance window with an
+auto-upgrade channel, and delete options chosen so destroying the stack leaves nothing behind.
 
 Worker capacity is not here: ECS node pools (`node_pools.py`) and ECI virtual nodes (the
 `ack-virtual-node` addon, `addons.py`) attach to `AckCluster.cluster_id`. The kubeconfig is not here
@@ -13,6 +13,7 @@ Kubernetes provider (components never build providers).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,22 @@ def delete_options(control_plane_log_project_managed: bool) -> list[tuple[str, s
         ("SLS_Data", "delete"),
         ("SLS_ControlPlane", "retain" if control_plane_log_project_managed else "delete"),
     ]
+
+
+#: The network plug-in: Terway in shared-ENI mode, pods on the pod vSwitches. CreateCluster requires a network
+#: plug-in in `addons` (CS CreateClusterRequest.addons: "Network component: Required"), and the provider sends
+#: `addons` only at creation (TF resource_alicloud_cs_managed_kubernetes.go:948-963; docs: Terway needs
+#: `pod_vswitch_ids` and addons with `terway-eniip`, cs_managed_kubernetes.html.markdown:508).
+NETWORK_PLUGIN = "terway-eniip"
+
+
+def network_addon(network_policy: bool) -> dict[str, str]:
+    """The cluster's create-time `addons` entry for Terway, with its config (values are strings, as ACK expects).
+
+    ENI trunking (per-pod security groups) and IPvlan acceleration stay off: the platform uses neither.
+    """
+    config = {"ENITrunking": "false", "IPVlan": "false", "NetworkPolicy": "true" if network_policy else "false"}
+    return {"name": NETWORK_PLUGIN, "config": json.dumps(config, sort_keys=True, separators=(",", ":"))}
 
 
 def cluster_name(env: str) -> str:
@@ -121,13 +138,21 @@ class AckCluster(pulumi.ComponentResource):
             name=cluster_name(args.env),
             cluster_spec=s.cluster_spec,
             profile="Default",
-            version=s.kubernetes_version,
+            # "Do not specify [version] if cluster auto upgrade is enabled" (provider docs on `version`): with a
+            # channel ACK creates the cluster at the channel's version and moves it; `version` is Computed, so
+            # leaving it out shows no diff after an upgrade.
+            version=s.kubernetes_version if s.auto_upgrade_channel is None else None,
             # Control plane across the zones' node vSwitches; Terway gives pods VPC IPs from the pod vSwitches.
             vswitch_ids=list(args.vswitch_ids),
             pod_vswitch_ids=list(args.pod_vswitch_ids),
             service_cidr=args.service_cidr,
+            # The CNI, create-only: never a cs.KubernetesAddon (cluster_settings.NETWORK_PLUGINS).
+            addons=[C.ManagedKubernetesAddonArgs(**network_addon(s.network_policy))],
             proxy_mode=s.proxy_mode,
-            # The network component owns the NAT gateway and the SNAT entries for every vSwitch.
+            # The network component owns the NAT gateway and the SNAT entries for every vSwitch. False is never
+            # sent (the provider drops it with GetOk, resource_alicloud_cs_managed_kubernetes.go:1018-1020), so
+            # CreateCluster's own SnatEntry default (false, CS SDK 7.2.3) applies; leaving it out instead would
+            # send the schema default true, and ACK would add its own NAT gateway and SNAT rules.
             new_nat_gateway=False,
             slb_internet_enabled=s.api_server_public,
             is_enterprise_security_group=True,
@@ -160,9 +185,9 @@ class AckCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=s.protect,
-                # With an auto-upgrade channel ACK moves the version itself; pinning it would make every
-                # `up` after an upgrade try a downgrade, which ACK refuses (provider docs on `version`).
-                ignore_changes=["version"] if s.auto_upgrade_channel is not None else None,
+                # `addons` is create-only (the provider's update never reads it): a later edit would show a
+                # change that does nothing.
+                ignore_changes=["addons"],
             ),
         )
 

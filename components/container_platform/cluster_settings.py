@@ -82,6 +82,10 @@ REQUIRED_ADDONS: dict[str, str] = {
 EXTERNAL_DEFAULT_ADDONS: tuple[str, ...] = ("ack-onepilot", "arms-prometheus", "loongcollector")
 #: The two SLS collectors conflict (both run a DaemonSet tailing the same files).
 LOG_COLLECTORS = ("loongcollector", "logtail-ds")
+#: Network plug-ins (CNI). ACK installs the CNI only from CreateCluster's `addons` (the cluster's create-only
+#: `addons` argument); as a `cs.KubernetesAddon` it would be uninstalled on destroy or removal, cutting every
+#: pod off the network, so none of these may appear in `cluster.addons` or a registered cluster's addons.
+NETWORK_PLUGINS = frozenset({"terway-eniip", "terway-eni", "terway", "terway-controlplane", "flannel"})
 
 
 def merge_addons(defaults: Sequence[str], given: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -112,6 +116,12 @@ def _validate_addon_names(addons: Mapping[str, AddonPin]) -> None:
     for name in addons:
         if not re.match(_SLUG, name) or len(name) > 63:
             raise ValueError(f"addons: {name!r} is not an ACK addon name (lowercase letters, digits and -)")
+        if name in NETWORK_PLUGINS:
+            raise ValueError(
+                f"addons.{name}: the network plug-in is installed with the cluster (Terway, see "
+                "cluster.network_policy), never as a separate addon: removing or destroying that addon would "
+                "uninstall the CNI; remove this entry"
+            )
 
 
 class ClusterSettings(BaseModel):
@@ -120,8 +130,9 @@ class ClusterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     kubernetes_version: str = Field(default="1.33.1-aliyun.1", pattern=_K8S_VERSION)
-    """The ACK Kubernetes version at creation, e.g. `1.33.1-aliyun.1`. With `auto_upgrade_channel` set, ACK
-    upgrades the cluster itself afterwards and later changes here are ignored."""
+    """The ACK Kubernetes version, e.g. `1.33.1-aliyun.1`: the version manifests are validated against, and,
+    with `auto_upgrade_channel` null, the version the cluster is created at and upgraded to (raise it to
+    upgrade). With a channel it is not sent: ACK creates the cluster at the channel's version and moves it."""
     cluster_spec: ClusterSpec = "ack.pro.small"
     """ACK Pro control-plane size: `ack.pro.small` (default) up to `ack.pro.4xlarge` for very large clusters."""
     api_server_public: bool = False
@@ -141,6 +152,15 @@ class ClusterSettings(BaseModel):
     yearly rotation. Never delete or disable this key while the cluster lives."""
     kms_pending_window_days: int = Field(default=30, ge=7, le=366)
     """Days a created KMS key stays recoverable (PendingDeletion) after `pulumi destroy`."""
+    node_key_pair: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9._:-]{1,127}$")
+    """Name of an existing ECS key pair for SSH to the node pools' nodes (as `ecs-user`). Unset (default): the
+    stack declares a key pair whose private key ECS generates and nobody keeps, so no one can SSH in; operate
+    nodes through `kubectl debug node/...` or ECS Cloud Assistant. Managed pools take only a key pair, never a
+    password."""
+    network_policy: bool = True
+    """Kubernetes NetworkPolicy enforcement in the Terway network plug-in (the workloads' default-deny
+    policies only take effect with it). Only applies when the cluster is created: Terway is installed through
+    the cluster's create-only `addons`."""
     proxy_mode: Literal["ipvs", "iptables"] = "ipvs"
     """kube-proxy mode; `ipvs` (default) scales to many Services."""
     timezone: str = "Asia/Shanghai"

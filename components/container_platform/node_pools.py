@@ -58,6 +58,8 @@ class NodePoolsArgs:
     """The validated `node_pools` section of the stack config."""
     tags: Mapping[str, str]
     """Tags for the ECS instances."""
+    key_pair_name: pulumi.Input[str] | None = None
+    """An existing ECS key pair for the nodes; None declares one whose private key nobody keeps."""
 
 
 class NodePools(pulumi.ComponentResource):
@@ -71,6 +73,8 @@ class NodePools(pulumi.ComponentResource):
     """The nodeSelector that picks every steady-base pool (for ResourcePolicy ECS units)."""
     max_sizes: dict[str, int]
     """Each pool's autoscaling maximum, by pool name."""
+    key_pair_name: pulumi.Input[str]
+    """The ECS key pair every pool's nodes get."""
 
     def __init__(self, name: str, args: NodePoolsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:container_platform:NodePools", name, None, opts)
@@ -78,6 +82,15 @@ class NodePools(pulumi.ComponentResource):
             raise ValueError("NodePools: at least one node vSwitch is needed")
         C = alicloud.cs  # noqa: N806
         self.node_pool_ids = {}
+        # A node pool needs `key_name` or a password, and a managed pool takes only `key_name` (provider docs,
+        # cs_kubernetes_node_pool.html.markdown:729,745). Without a key pair of the user's, ECS generates one:
+        # with no `key_file` the provider never writes the private key anywhere, so nobody can log in by SSH.
+        key_name = args.key_pair_name
+        if key_name is None:
+            key_name = alicloud.ecs.EcsKeyPair(
+                f"{name}-login-key", key_pair_name=f"livecommerce-{args.env}-nodes",
+                tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self)).key_pair_name
+        self.key_pair_name = key_name
         for pool in args.pools:
             labels = pool_labels(pool)
             spot = {}
@@ -101,6 +114,7 @@ class NodePools(pulumi.ComponentResource):
                 image_type=pool.image_type,
                 security_hardening_os=True if pool.image_type in _HARDENABLE_IMAGES else None,
                 login_as_non_root=True,
+                key_name=key_name,
                 instance_metadata_options=C.NodePoolInstanceMetadataOptionsArgs(http_tokens="required"),
                 system_disk_category=pool.system_disk_category,
                 system_disk_size=pool.system_disk_size_gib,

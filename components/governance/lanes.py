@@ -63,6 +63,12 @@ def entry_rule(lane: LaneSettings) -> LaneEntryRule:
                          condition=lane.condition)
 
 
+#: The gateway route spells comparisons differently from the entry rules: `GatewaySwimmingLaneRouteJson.
+#: Conditions[].Cond` takes only PRE, EQUAL and ERGULAR (sic) (alibabacloud_mse20190531 6.24.0,
+#: `_create_or_update_swimming_lane_request.py:309-321`); `!=` has no gateway form (settings refuse it).
+GATEWAY_COND = {"==": "EQUAL", "prefix": "PRE", "regex": "ERGULAR"}
+
+
 def gateway_route(lane: LaneSettings, gateway_id: pulumi.Input[str]) -> dict[str, Any]:
     """The lane's `GatewaySwimmingLaneRouteJson`: the same conditions, evaluated at the cloud-native gateway
     (every route of the gateway; `RouteIdList` is left out)."""
@@ -70,7 +76,8 @@ def gateway_route(lane: LaneSettings, gateway_id: pulumi.Input[str]) -> dict[str
         "GatewayUniqueId": gateway_id,
         "CanaryModel": BY_CONTENT,
         "Condition": lane.condition,
-        "Conditions": [{"Type": m.type, "Name": m.name, "Cond": m.cond, "Value": m.value} for m in lane.match],
+        "Conditions": [{"Type": m.type, "Name": m.name, "Cond": GATEWAY_COND[m.cond], "Value": m.value}
+                       for m in lane.match],
     }
 
 

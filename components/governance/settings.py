@@ -207,6 +207,22 @@ class LaneSettings(BaseModel):
     enabled: bool = True
     """Whether the lane routes traffic (false keeps it defined but idle)."""
 
+    @model_validator(mode="after")
+    def _gateway_can_match(self) -> LaneSettings:
+        # Lanes enter at the MSE cloud-native gateway, whose route conditions take only header/param attributes
+        # and EQUAL/PRE/ERGULAR comparisons (CreateOrUpdateSwimmingLane GatewaySwimmingLaneRouteJson.Conditions).
+        problems = []
+        for i, m in enumerate(self.match):
+            if m.type == "cookie":
+                problems.append(f"match[{i}].type: the MSE gateway cannot route lanes by cookie; use a header or "
+                                "param")
+            if m.cond == "!=":
+                problems.append(f"match[{i}].cond: the MSE gateway cannot route lanes by '!='; use ==, prefix "
+                                "or regex")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
 
 class AuthRuleSettings(BaseModel):
     """Service authentication: which services may call `service`."""

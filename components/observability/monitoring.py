@@ -104,7 +104,10 @@ class Monitoring(pulumi.ComponentResource):
         # ---- metrics ---------------------------------------------------------------------------
         prometheus = A.Prometheus(
             f"{name}-prometheus", cluster_type="aliyun-cs", cluster_id=args.cluster_id,
-            grafana_instance_id=s.metrics.grafana_instance_id, archive_duration=s.metrics.retention_days,
+            grafana_instance_id=s.metrics.grafana_instance_id,
+            # `duration` is the storage period; `archive_duration` the archive after it, only 0/60/90/180/365
+            # (alibabacloud_arms20190808 CreatePrometheusInstanceRequest; TF docs arms_prometheus.html.markdown:86).
+            duration=s.metrics.retention_days, archive_duration=s.metrics.archive_days,
             tags={**tags, "role": "metrics"}, opts=child)
         agents: dict[str, pulumi.Resource] = {}
         for ext in args.registered:
@@ -132,7 +135,11 @@ class Monitoring(pulumi.ComponentResource):
         if s.dingtalk is not None:
             robot = A.AlertRobot(
                 f"{name}-{s.dingtalk.name}", alert_robot_name=physical(env, s.dingtalk.name), robot_type="dingding",
-                robot_addr=secret(s.dingtalk.webhook_secret), daily_noc=s.dingtalk.daily_report, opts=child)
+                robot_addr=secret(s.dingtalk.webhook_secret), daily_noc=s.dingtalk.daily_report,
+                # CreateOrUpdateIMRobot requires DailyNocTime with DailyNoc=true; the provider's own check for it
+                # can never fire (TF resource_alicloud_arms_alert_robot.go:60), so it is always sent here.
+                daily_noc_time=",".join(s.dingtalk.daily_report_times) if s.dingtalk.daily_report else None,
+                opts=child)
             recipients[("robot", s.dingtalk.name)] = (robot.id, physical(env, s.dingtalk.name))
         for w in s.webhooks:
             hook = WebhookContact(

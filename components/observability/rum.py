@@ -119,7 +119,9 @@ class RumAppProvider(OpenApiProvider):
     def _sync_tags(self, pid: str, inputs: Mapping[str, Any]) -> None:
         """Tags are not part of UpdateRumApp: set the declared ones, remove the rest."""
         declared = dict(inputs.get("tags") or {})
-        scope = {"RegionId": inputs["region"], "ResourceId": [pid], "ResourceType": "WEB"}
+        # TagResources/UntagResources have no RegionId (alibabacloud_arms20190808 `_tag_resources_request.py`,
+        # `_untag_resources_request.py`): the region is the client's endpoint.
+        scope = {"ResourceId": [pid], "ResourceType": "WEB"}
         if declared:
             self.call(inputs, "TagResources", {**scope, "Tag": _tag_list(declared)})
         info = self.call(inputs, "GetRumAppInfo", {"Pid": pid, "RegionId": inputs["region"]})

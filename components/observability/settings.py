@@ -63,6 +63,19 @@ class DingTalkSettings(_Model):
     """Name of the `livecommerce:<name>` secret holding the robot's webhook URL (it embeds the access token)."""
     daily_report: bool = False
     """Post ARMS's daily alert summary to the group."""
+    daily_report_times: list[str] = Field(default_factory=lambda: ["09:30"], min_length=1, max_length=24)
+    """When the daily summary is posted (`HH:MM`, the account's time zone), used with `daily_report`; ARMS
+    requires at least one time when the summary is on."""
+
+    @field_validator("daily_report_times")
+    @classmethod
+    def _times(cls, times: list[str]) -> list[str]:
+        for value in times:
+            if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value):
+                raise ValueError(f"{value!r} is not a time of day; use HH:MM, e.g. 09:30")
+        if len(set(times)) != len(times):
+            raise ValueError("list each time once")
+        return sorted(times)
 
 
 class WebhookSettings(_Model):
@@ -193,7 +206,10 @@ class MetricsSettings(_Model):
     """ARMS managed Prometheus for the ACK cluster and metric agents for registered clusters."""
 
     retention_days: int = Field(default=90, ge=1, le=3650)
-    """Days metrics are archived (`arms.Prometheus.archive_duration`)."""
+    """Days metrics are stored and queryable (`arms.Prometheus.duration`, the storage period)."""
+    archive_days: Literal[0, 60, 90, 180, 365] = 0
+    """Days metrics are archived after `retention_days` expire (`arms.Prometheus.archive_duration`): 0 (no
+    archive, default), 60, 90, 180 or 365, the only values CreatePrometheusInstance accepts."""
     grafana_instance_id: str = Field(default="free", min_length=1)
     """Grafana workspace bound to the instance; `free` is the shared one."""
     metric_agent_version: str = Field(default="1.1.17", pattern=r"^\d+\.\d+\.\d+$")

@@ -91,6 +91,26 @@ def _body_failed(body: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def unknown_parameters(request: Any, params: Any, path: str = "") -> list[str]:
+    """Wire names in ``params`` that the SDK request model does not have (``from_map`` drops them silently, so
+    the API would never see them), as dotted paths (``Tag[0].Colour``). ``request`` is ``model.to_map()``."""
+    out: list[str] = []
+    if isinstance(params, Mapping):
+        known = request if isinstance(request, Mapping) else {}
+        for key, value in params.items():
+            if value is None:
+                continue
+            where = f"{path}.{key}" if path else str(key)
+            if key not in known:
+                out.append(where)
+            else:
+                out += unknown_parameters(known[key], value, where)
+    elif isinstance(params, list | tuple) and isinstance(request, list):
+        for i, (want, got) in enumerate(zip(request, params, strict=False)):
+            out += unknown_parameters(want, got, f"{path}[{i}]")
+    return out
+
+
 def make_client(product: Product, region: str):
     """Build an SDK client for ``region`` with credentials resolved now (never cached)."""
     from alibabacloud_tea_openapi import utils_models as open_api_models
@@ -133,6 +153,12 @@ def call(
     request_cls = getattr(models, f"{action}Request", None)
     if request_cls is None:  # a programming error: the action is not in this SDK version
         raise OpenApiError(product.label, action, subject, "UnknownAction", "not in the installed SDK")
+    # Also a programming error, caught before any call: a parameter the model lacks would be dropped unseen
+    # (RegionId on TagResources was, until 2026-12-01).
+    unknown = unknown_parameters(request_cls().from_map(dict(params)).to_map(), dict(params))
+    if unknown:
+        raise OpenApiError(product.label, action, subject, "UnknownParameter",
+                           f"{', '.join(unknown)} not in the SDK's {action}Request model; the API would never see it")
     try:
         client = make_client(product, region)
         override = endpoint_override(product.label)

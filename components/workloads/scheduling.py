@@ -142,7 +142,9 @@ class Placement:
         ``selector`` must be the workload's own pod labels (usually the Deployment's ``matchLabels``): an
         empty selector would capture every pod in the namespace. ``matchLabelKeys: [pod-template-hash]``
         counts each unit's ``max`` per ReplicaSet, so during a rolling update the new pods get the ECS
-        slots back as the old ones leave instead of all landing on ECI.
+        slots back as the old ones leave instead of all landing on ECI. It is only set when a unit has a
+        ``max``: ACK documents that ``matchLabelKeys`` "must be used with ``max`` in ``units``" ("Customize
+        elastic resource priority scheduling"), and without one it would do nothing.
         """
         if self.policy != "ecs-first":
             return None
@@ -160,16 +162,15 @@ class Placement:
         metadata: dict = {"name": name, "namespace": namespace}
         if labels:
             metadata["labels"] = dict(labels)
+        units = copy.deepcopy([dict(u) for u in self.resource_policy_units])
+        spec: dict = {"selector": dict(selector), "strategy": "prefer", "units": units}
+        if any("max" in u for u in units):
+            spec["matchLabelKeys"] = ["pod-template-hash"]
         return {
             "apiVersion": RESOURCE_POLICY_API_VERSION,
             "kind": "ResourcePolicy",
             "metadata": metadata,
-            "spec": {
-                "selector": dict(selector),
-                "strategy": "prefer",
-                "units": copy.deepcopy([dict(u) for u in self.resource_policy_units]),
-                "matchLabelKeys": ["pod-template-hash"],
-            },
+            "spec": spec,
         }
 
 

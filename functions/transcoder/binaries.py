@@ -11,11 +11,15 @@ Search order for each binary (first hit wins):
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +93,34 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
+# prctl(2): PR_SET_PDEATHSIG delivers a signal to the child when the thread that forked it dies, however
+# it dies (SIGKILL at the FC timeout included), so no FFmpeg outlives a killed run (issue 18 item 3).
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """preexec_fn: runs in the child between fork and exec. Resolved before the fork (``_LIBC``): no
+    dlopen in the child."""
+    if _LIBC is not None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def popen_kwargs() -> dict[str, Any]:
+    """Keyword arguments for every FFmpeg child: the cleaned environment and death with the parent."""
+    parent = os.getpid()
+    return {"env": subprocess_env(), "preexec_fn": lambda: _die_with_parent(parent)}
+
+
 def run(cmd: list[str], *, what: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a command; raise ``ToolError`` with the last lines of stderr when it fails."""
+    """Run a command; raise ``ToolError`` with the last lines of stderr when it fails. On any exception
+    in this process (a timeout included) ``subprocess.run`` kills the child; if this process dies, the
+    kernel does (``PR_SET_PDEATHSIG``)."""
     try:
         done = subprocess.run(
-            cmd, capture_output=True, text=True, errors="replace", env=subprocess_env(), timeout=timeout, check=False
+            cmd, capture_output=True, text=True, errors="replace", timeout=timeout, check=False, **popen_kwargs()
         )
     except subprocess.TimeoutExpired as exc:
         raise ToolError(f"{what}: timed out after {exc.timeout:g} s") from None

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 # Events after which the object is complete and readable. InitiateMultipartUpload/UploadPart fire
 # mid-upload (and a 12 MB multipart upload fired the function 5 times in Alibaba's FAQ), AppendObject
@@ -44,7 +44,7 @@ class ObjectEvent:
     """Without the ``oss:`` prefix the trigger configuration uses, e.g. ``ObjectCreated:PutObject``."""
     bucket: str
     key: str
-    """The key, percent-decoded (the docs do not say whether keys are encoded; see ``raw_key``)."""
+    """The key, percent-decoded (used for the event-only skip rules; see ``key_candidates``)."""
     raw_key: str
     """The key exactly as in the event."""
     size: int | None
@@ -52,15 +52,34 @@ class ObjectEvent:
     region: str | None
 
     @property
+    def key_candidates(self) -> list[tuple[str, str]]:
+        """``(interpretation, key)`` pairs to look up, first hit wins: the key exactly as sent, then
+        percent-decoded, then form-decoded (``+`` = space, as S3 events encode keys). OSS documents no
+        encoding for ``oss.object.key`` (its documented samples carry plain keys such as
+        ``source/a.png``: FC "Formats of event for different triggers", OSS section), so the function
+        does not guess: each reading is HEADed in this order and the decision line names the one that
+        matched (``keyEncoding``). A literal ``+`` therefore stays a ``+`` when such an object exists."""
+        seen: dict[str, str] = {}
+        for name, candidate in (("raw", self.raw_key), ("percent", unquote(self.raw_key)),
+                                ("form", unquote_plus(self.raw_key))):  # fmt: skip
+            seen.setdefault(candidate, name)
+        return [(name, key) for key, name in seen.items()]
+
+    @property
     def creates_complete_object(self) -> bool:
         """Whether this event means a finished, readable new object."""
         return self.event_name in COMPLETE_OBJECT_EVENTS
 
 
-def parse_event(payload: bytes | str) -> list[ObjectEvent]:
-    """Parse and validate the whole payload; raise ``InvalidEvent`` naming the first bad field."""
+def parse_envelope(payload: bytes | str) -> list[Any]:
+    """The raw records of a payload; raise ``InvalidEvent`` when the payload itself is unusable (not
+    JSON, nested too deep to parse, no ``events`` list)."""
     try:
         data = json.loads(payload)
+    except RecursionError:
+        # json.loads recurses per nesting level; a deeply nested payload (well within FC's 128 KB async
+        # limit) would otherwise escape as a RecursionError with no decision line (issue 18 item 5).
+        raise InvalidEvent("event is nested too deeply to be an OSS event (JSON parser recursion limit)") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidEvent(f"event is not JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -68,7 +87,28 @@ def parse_event(payload: bytes | str) -> list[ObjectEvent]:
     records = data.get("events")
     if not isinstance(records, list) or not records:
         raise InvalidEvent("event.events: missing or empty; expected a non-empty list of OSS records")
-    return [_record(i, r) for i, r in enumerate(records)]
+    return records
+
+
+def parse_records(payload: bytes | str) -> list[ObjectEvent | InvalidEvent]:
+    """Every record of a payload, each parsed on its own: a malformed record becomes its
+    ``InvalidEvent`` instead of hiding the others (issue 18 item 4). The envelope's own errors raise."""
+    out: list[ObjectEvent | InvalidEvent] = []
+    for i, raw in enumerate(parse_envelope(payload)):
+        try:
+            out.append(_record(i, raw))
+        except InvalidEvent as exc:
+            out.append(exc)
+    return out
+
+
+def parse_event(payload: bytes | str) -> list[ObjectEvent]:
+    """Parse and validate the whole payload; raise ``InvalidEvent`` naming the first bad field."""
+    records = parse_records(payload)
+    for record in records:
+        if isinstance(record, InvalidEvent):
+            raise record
+    return records  # type: ignore[return-value]
 
 
 def _record(i: int, record: Any) -> ObjectEvent:

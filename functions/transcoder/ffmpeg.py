@@ -42,13 +42,19 @@ class SourceInfo:
     video_codec: str
     rotation: int = 0
     """Display rotation in degrees (phones record portrait as rotated landscape)."""
+    sample_aspect: tuple[int, int] = (1, 1)
+    """Pixel (sample) aspect ratio: anamorphic sources (DV, broadcast 1440x1080) have non-square pixels."""
 
     @property
     def display_size(self) -> tuple[int, int]:
-        """Width and height as shown: FFmpeg auto-rotates while decoding, so scaling sees these."""
+        """Width and height as shown: non-square pixels stretched to square (SAR), then rotated (FFmpeg
+        auto-rotates while decoding, so scaling sees these). Outputs are planned from this size and
+        written with square pixels (``setsar=1``), so the display aspect ratio survives."""
+        num, den = self.sample_aspect
+        width = max(2, int(round(self.width * num / den)))
         if self.rotation % 180:
-            return self.height, self.width
-        return self.width, self.height
+            return self.height, width
+        return width, self.height
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,19 @@ def parse_probe(data: Mapping[str, Any]) -> SourceInfo:
         has_audio=any(s.get("codec_type") == "audio" for s in streams),
         video_codec=str(video.get("codec_name") or "unknown"),
         rotation=_rotation(video),
+        sample_aspect=_sample_aspect(video.get("sample_aspect_ratio")),
     )
+
+
+def _sample_aspect(value: Any) -> tuple[int, int]:
+    """ffprobe's ``sample_aspect_ratio`` ("64:45"); unknown ("0:1", "N/A", absent) means square."""
+    try:
+        num, den = (int(x) for x in str(value).split(":"))
+    except (TypeError, ValueError):
+        return 1, 1
+    if num <= 0 or den <= 0:
+        return 1, 1
+    return num, den
 
 
 def scaled_size(width: int, height: int, short_side: int) -> tuple[int, int]:
@@ -339,3 +357,158 @@ def _rotation(video: Mapping[str, Any]) -> int:
             return int(round(float(side["rotation"]))) % 360
     rotate = (video.get("tags") or {}).get("rotate")
     return int(rotate) % 360 if rotate and str(rotate).lstrip("-").isdigit() else 0
+
+
+# -- split transcoding (issue 15) --------------------------------------------------------------------
+
+#: Shortest part the splitter keeps at the end of a source: a few frames (a 0.5 s tail is a part of its own).
+MIN_PART_SECONDS = 0.1
+
+
+def keyframes_command(ffprobe: str, source: str) -> list[str]:
+    """ffprobe listing of the first video stream's packets (pts and flags) without decoding."""
+    return [ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags",
+            "-of", "csv=p=0", source]  # fmt: skip
+
+
+def parse_keyframes(csv_text: str) -> list[float]:
+    """Keyframe times (seconds, sorted, unique) from ``keyframes_command`` output (``pts_time,flags``)."""
+    times = set()
+    for line in csv_text.splitlines():
+        fields = line.strip().split(",")
+        if len(fields) >= 2 and "K" in fields[1]:
+            try:
+                times.add(round(float(fields[0]), 6))
+            except ValueError:
+                continue
+    return sorted(times)
+
+
+def plan_split(keyframes: Sequence[float], duration: float, part_seconds: float) -> list[float]:
+    """Cut times for parts of about ``part_seconds``: for each multiple of ``part_seconds``, the first
+    keyframe at or after it. Sparse keyframes make longer parts (never shorter ones); a keyframe less
+    than ``MIN_PART_SECONDS`` before the end is not used. Returns the cut times (parts = cuts + 1)."""
+    if part_seconds <= 0:
+        raise ValueError("part_seconds must be positive")
+    first = keyframes[0] if keyframes else 0.0
+    cuts: list[float] = []
+    target = first + part_seconds
+    for t in keyframes:
+        if t >= duration - MIN_PART_SECONDS:
+            break
+        if t >= target - 1e-6 and (not cuts or t > cuts[-1]):
+            cuts.append(t)
+            while target <= t + 1e-6:
+                target += part_seconds
+    return cuts
+
+
+def split_command(ffmpeg: str, source: str, out_pattern: str, cuts: Sequence[float], list_path: str,
+                  has_audio: bool) -> list[str]:  # fmt: skip
+    """Cut the source at ``cuts`` (keyframes) without re-encoding into Matroska parts whose timestamps
+    start near zero; the CSV list gives each part's start and end on the source timeline."""
+    _check_path(out_pattern)
+    cmd = [ffmpeg, *_GLOBAL, "-i", source, "-map", "0:v:0"] + (["-map", "0:a:0"] if has_audio else [])
+    cmd += ["-c", "copy", "-f", "segment", "-segment_times", ",".join(f"{c:.6f}" for c in cuts),
+            "-segment_format", "matroska", "-reset_timestamps", "1", "-segment_list", list_path,
+            "-segment_list_type", "csv", out_pattern]  # fmt: skip
+    return cmd
+
+
+def parse_split_list(csv_text: str) -> list[tuple[str, float, float]]:
+    """``(file name, start, end)`` per part from the segment muxer's CSV list."""
+    parts = []
+    for line in csv_text.splitlines():
+        fields = line.strip().split(",")
+        if len(fields) >= 3:
+            parts.append((fields[0], float(fields[1]), float(fields[2])))
+    return parts
+
+
+def part_segment_pattern(rendition: Rendition, part: int) -> str:
+    """Relative path pattern of one part's segments of a rung (names unique across parts)."""
+    return f"hls/{rendition.name}/p{part:05d}_%05d.ts"
+
+
+def part_playlist(rendition: Rendition) -> str:
+    """Relative path of the playlist FFmpeg writes for one part (read locally, never published)."""
+    return f"hls/{rendition.name}/part.m3u8"
+
+
+def part_command(ffmpeg: str, source: str, out_dir: str, plan: Plan, *, part: int, start: float, duration: float,
+                 poster_local_seconds: float | None) -> list[str]:  # fmt: skip
+    """Transcode one part into every rung. Timestamps land on the source timeline (``-output_ts_offset``),
+    so the parts' segments play back to back; keyframes (and so segment cuts) are forced every
+    ``segment_seconds`` from the part's start in every rung alike. ``-t`` trims the audio encoder's
+    flush at the part's end so parts do not overlap by a frame. The poster comes from the part that
+    contains it."""
+    _check_path(out_dir)
+    n = len(plan.renditions)
+    with_poster = poster_local_seconds is not None
+    branches = "".join(f"[v{i}]" for i in range(n))
+    graph = [f"[0:v]split={n + (1 if with_poster else 0)}{branches}" + ("[vposter]" if with_poster else "")]
+    graph += [f"[v{i}]{_scale(r)}[o{i}]" for i, r in enumerate(plan.renditions)]
+    if with_poster:
+        top = plan.renditions[0]
+        graph.append(f"[vposter]trim=start={poster_local_seconds:.3f},setpts=PTS-STARTPTS,"
+                     f"scale={top.width}:{top.height}:flags=bicubic,setsar=1,format=yuvj420p[poster]")  # fmt: skip
+    cmd = [ffmpeg, *_GLOBAL, "-i", source, "-filter_complex", ";".join(graph)]
+    for i, r in enumerate(plan.renditions):
+        cmd += ["-map", f"[o{i}]"] + (["-map", "0:a:0"] if plan.has_audio else [])
+        cmd += _video_codec(r, plan) + _audio_codec(plan)
+        cmd += ["-t", f"{duration:.6f}", "-output_ts_offset", f"{start:.6f}", "-f", "hls"]
+        cmd += [x for k, v in _hls_options(plan, os.path.join(out_dir, part_segment_pattern(r, part)))
+                for x in (f"-{k}", v)]  # fmt: skip
+        cmd.append(os.path.join(out_dir, part_playlist(r)))
+    if with_poster:
+        cmd += ["-map", "[poster]", *_poster_output(), os.path.join(out_dir, POSTER)]
+    return cmd
+
+
+def parse_media_playlist(text: str) -> list[tuple[float, str]]:
+    """``(duration, uri)`` per segment of an HLS media playlist."""
+    segments, duration = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("#EXTINF:"):
+            duration = float(line[len("#EXTINF:"):].split(",", 1)[0])
+        elif line and not line.startswith("#") and duration is not None:
+            segments.append((duration, line))
+            duration = None
+    return segments
+
+
+def media_playlist(segments: Sequence[tuple[float, str]]) -> str:
+    """A VOD media playlist of ``(duration, uri)`` segments, numbered from 0 with no gaps: the merged
+    playlist of a split job. ``EXT-X-TARGETDURATION`` is the longest segment rounded up (RFC 8216 4.3.3.1)."""
+    target = max(1, math.ceil(max((d for d, _ in segments), default=1) - 1e-9))
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{target}", "#EXT-X-MEDIA-SEQUENCE:0",
+             "#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-INDEPENDENT-SEGMENTS"]  # fmt: skip
+    for duration, uri in segments:
+        lines += [f"#EXTINF:{duration:.6f},", uri]
+    lines.append("#EXT-X-ENDLIST")
+    return "\n".join(lines) + "\n"
+
+
+def remux_mp4_command(ffmpeg: str, joined_ts: str, out: str) -> list[str]:
+    """The MP4 fallback of a split job: the fallback rung's segments, joined, remuxed (no re-encode)."""
+    return [ffmpeg, *_GLOBAL, "-i", joined_ts, "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
+            "-movflags", "+faststart", out]  # fmt: skip
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """A ``Plan`` as JSON-ready data (the split job record carries it to every worker)."""
+    return {
+        "renditions": [[r.name, r.width, r.height, r.bitrate_bps] for r in plan.renditions],
+        "mp4": plan.mp4.name, "posterAtSeconds": plan.poster_at_seconds, "segmentSeconds": plan.segment_seconds,
+        "preset": plan.preset, "audioBitrate": plan.audio_bitrate_bps, "hasAudio": plan.has_audio,
+    }  # fmt: skip
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    renditions = tuple(Rendition(str(n), int(w), int(h), int(b)) for n, w, h, b in data["renditions"])
+    return Plan(
+        renditions=renditions, mp4=next(r for r in renditions if r.name == data["mp4"]),
+        poster_at_seconds=float(data["posterAtSeconds"]), segment_seconds=int(data["segmentSeconds"]),
+        preset=str(data["preset"]), audio_bitrate_bps=int(data["audioBitrate"]), has_audio=bool(data["hasAudio"]),
+    )  # fmt: skip

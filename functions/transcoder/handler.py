@@ -1,15 +1,16 @@
-"""Function Compute entry point: transcode a replay uploaded to OSS into an HLS ladder, an MP4
+"""Function Compute entry points: transcode a replay uploaded to OSS into an HLS ladder, an MP4
 fallback and a poster, then write a manifest.
 
-Contract (docs/transcoder.md):
+``handler`` (``index.handler``) takes OSS events, and the merge requests of split jobs. ``worker``
+(``index.worker``) transcodes one part of a split job. Contract (docs/transcoder.md):
 - skips (returns normally, one log line): not a finished-upload event, other bucket, key under the
   output prefix (the recursion guard), key outside the input prefix, folder marker, source gone,
-  manifest already written for the source's current ETag (idempotency);
+  manifest already written for the source's current ETag with every file it references present;
 - raises (so FC's async retries and the on-failure destination take over): malformed event, bad
   settings, missing FFmpeg, rejected source (too big, too long, not a video, truncated), FFmpeg or
-  upload failure. Nothing partial stays: files are staged in a local work directory, uploaded into
-  a version directory that no manifest references yet, the manifest goes last, and a failed attempt
-  deletes what it uploaded.
+  upload failure. Nothing partial is ever visible: an attempt writes only into its own version
+  directory, the manifest goes last, and nothing another attempt may still reference is deleted
+  (publish.py).
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import binaries, manifest
-from .events import InvalidEvent, ObjectEvent, parse_event
+from . import binaries, manifest, publish
+from .events import InvalidEvent, ObjectEvent, parse_records
 from .ffmpeg import (
     MASTER_PLAYLIST,
     POSTER,
@@ -44,6 +45,7 @@ from .ffmpeg import (
 )
 from .settings import Settings, SettingsError
 from .storage import OssStorage, SourceChanged, Storage, normalize_etag
+from .workdir import WorkDir
 
 logger = logging.getLogger("transcoder")
 
@@ -76,34 +78,69 @@ def log_decision(level: int, decision: str, **fields: Any) -> None:
     logger.log(level, "%s", json.dumps({"decision": decision, **fields}, sort_keys=True, default=str))
 
 
-def handler(event: bytes | str, context: Any, storage: Storage | None = None) -> str:
-    """FC entry point (``index.handler`` in the deployed zip). ``storage`` is for the CLI and tests;
-    FC passes only ``event`` and ``context``. Returns a JSON summary of what happened per record."""
+@dataclass
+class Run:
+    """What one invocation works with (the CLI and tests pass their own storage, invoker and clock)."""
+
+    settings: Settings
+    storage: Any
+    request_id: str
+    now: Callable[[], datetime]
+    invoker: Any = None
+    work_root: Path | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def handler(
+    event: bytes | str, context: Any, storage: Storage | None = None, *, invoker: Any = None,
+    now: Callable[[], datetime] | None = None, work_root: Path | None = None,
+) -> str:
+    """FC entry point (``index.handler`` in the deployed zip). ``storage``, ``invoker``, ``now`` and
+    ``work_root`` are for the CLI and tests; FC passes only ``event`` and ``context``. Returns a JSON
+    summary of what happened per record."""
     request_id = str(getattr(context, "request_id", "") or uuid.uuid4())
     try:
         settings = Settings.from_env(os.environ)
     except SettingsError as exc:
         log_decision(logging.ERROR, "error", reason="bad-settings", detail=str(exc), requestId=request_id)
         raise
+    run = Run(settings, storage, request_id, now or _now, invoker, work_root)
+    request = _job_request(event)
+    if request is not None:
+        from . import split
+
+        return json.dumps({"requestId": request_id, "results": [split.merge_request(run, request)]}, sort_keys=True)
     try:
-        records = parse_event(event)
+        records = parse_records(event)
     except InvalidEvent as exc:
         log_decision(logging.ERROR, "error", reason="invalid-event", detail=str(exc), requestId=request_id)
         raise
     results: list[dict[str, Any]] = []
     failures: list[tuple[str, Exception]] = []
     for record in records:
+        if isinstance(record, InvalidEvent):
+            # One malformed record fails, the others still run (issue 18 item 4).
+            where = str(record).split(":", 1)[0]
+            log_decision(logging.ERROR, "error", reason="invalid-event", detail=str(record), requestId=request_id)
+            failures.append((where, record))
+            results.append({"requestId": request_id, "status": "failed", "reason": str(record)})
+            continue
         fields = {"requestId": request_id, "record": record.index, "bucket": record.bucket, "key": record.key}
         try:
-            if storage is None and _skip_reason(record, settings) is None:
+            if run.storage is None and _skip_reason(record, settings) is None:
                 try:
-                    storage = OssStorage.from_runtime(
+                    run.storage = OssStorage.from_runtime(
                         os.environ, context, endpoint=settings.oss_endpoint, region=record.region
                     )
                 except Exception as exc:
                     log_decision(logging.ERROR, "error", reason="storage-unavailable", detail=str(exc), **fields)
                     raise
-            results.append({**fields, **process_record(record, settings, storage, request_id)})
+            if run.invoker is None and settings.worker_function:
+                run.invoker = _fc_invoker(settings, context, record.region)
+            results.append({**fields, **process_record(record, run)})
         except Exception as exc:  # any failure: give the other records their turn, raise at the end
             failures.append((f"{record.bucket}/{record.key}", exc))
             results.append({**fields, "status": "failed", "reason": str(exc)})
@@ -113,6 +150,45 @@ def handler(event: bytes | str, context: Any, storage: Storage | None = None) ->
     if failures:
         raise TranscodeFailed("; ".join(f"{where}: {exc}" for where, exc in failures))
     return json.dumps({"requestId": request_id, "results": results}, sort_keys=True)
+
+
+def worker(
+    event: bytes | str, context: Any, storage: Storage | None = None, *, invoker: Any = None,
+    now: Callable[[], datetime] | None = None, work_root: Path | None = None,
+) -> str:
+    """FC entry point of the worker function (``index.worker``): transcode one part of a split job."""
+    from . import split
+
+    request_id = str(getattr(context, "request_id", "") or uuid.uuid4())
+    try:
+        settings = Settings.from_env(os.environ)
+    except SettingsError as exc:
+        log_decision(logging.ERROR, "error", reason="bad-settings", detail=str(exc), requestId=request_id)
+        raise
+    request = split.parse_part_request(event)
+    run = Run(settings, storage, request_id, now or _now, invoker, work_root)
+    if run.storage is None:
+        run.storage = OssStorage.from_runtime(os.environ, context, endpoint=settings.oss_endpoint, region=None)
+    if run.invoker is None:
+        run.invoker = _fc_invoker(settings, context, None)
+    return json.dumps({"requestId": request_id, "results": [split.run_part(run, request)]}, sort_keys=True)
+
+
+def _job_request(event: bytes | str) -> dict[str, Any] | None:
+    """A merge request of a split job (``{"transcoderMerge": {...}}``), or None for anything else."""
+    try:
+        data = json.loads(event)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if isinstance(data, dict) and isinstance(data.get("transcoderMerge"), dict):
+        return data["transcoderMerge"]
+    return None
+
+
+def _fc_invoker(settings: Settings, context: Any, region: str | None) -> Any:
+    from .invoke import FcInvoker
+
+    return FcInvoker.from_runtime(os.environ, context, settings, region=region)
 
 
 def _skip_reason(record: ObjectEvent, settings: Settings) -> str | None:
@@ -134,103 +210,213 @@ def _skip_reason(record: ObjectEvent, settings: Settings) -> str | None:
     return None
 
 
-def process_record(record: ObjectEvent, settings: Settings, storage: Any, request_id: str) -> dict[str, Any]:
-    """Transcode one record, or skip it; returns ``{"status": "done"|"skipped", ...}``. Every outcome
-    logs exactly one decision line: skip, done, reject (``SourceRejected``) or error (anything else)."""
-    base = {"requestId": request_id, "bucket": record.bucket, "key": record.key, "event": record.event_name}
+def process_record(record: ObjectEvent, run: Run) -> dict[str, Any]:
+    """Transcode one record, or skip it; returns ``{"status": "done"|"skipped"|"dispatched", ...}``. Every
+    outcome logs exactly one decision line: skip, done, reject (``SourceRejected``) or error (anything else)."""
+    base = {"requestId": run.request_id, "bucket": record.bucket, "key": record.key, "event": record.event_name}
     try:
-        return _process(record, settings, storage, request_id, base)
+        return _process(record, run, base)
     except Exception as exc:
-        decision = "reject" if isinstance(exc, SourceRejected) else "error"
-        reason = getattr(exc, "reason", None) or ("tool-error" if isinstance(exc, binaries.ToolError) else "unexpected")
-        log_decision(logging.ERROR, decision, reason=reason, detail=str(exc), errorType=type(exc).__name__, **base)
+        log_failure(exc, base)
         raise
 
 
-def _process(
-    record: ObjectEvent, settings: Settings, storage: Any, request_id: str, base: dict[str, Any]
-) -> dict[str, Any]:
+def log_failure(exc: Exception, base: Mapping[str, Any]) -> None:
+    """The decision line of a failure: ``reject`` for rejected sources, ``error`` for the rest; the reason
+    names the kind (``unexpected`` only for what no other reason describes)."""
+    decision = "reject" if isinstance(exc, SourceRejected) else "error"
+    reason = getattr(exc, "reason", None) or ("tool-error" if isinstance(exc, binaries.ToolError) else "unexpected")
+    log_decision(logging.ERROR, decision, reason=reason, detail=str(exc), errorType=type(exc).__name__, **base)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The source object being worked on."""
+
+    bucket: str
+    key: str
+    etag: str
+    size: int
+
+
+def locate_source(storage: Any, record: ObjectEvent) -> tuple[Source | None, str]:
+    """HEAD each reading of the event's key (``ObjectEvent.key_candidates``); the first that exists wins."""
+    for encoding, key in record.key_candidates:
+        info = storage.head(record.bucket, key)
+        if info is not None:
+            return Source(record.bucket, key, normalize_etag(info.etag), info.size), encoding
+    return None, ""
+
+
+def _process(record: ObjectEvent, run: Run, base: dict[str, Any]) -> dict[str, Any]:
+    settings, storage = run.settings, run.storage
     reason = _skip_reason(record, settings)
     if reason:
         log_decision(logging.INFO, "skip", reason=reason, **base)
         return {"status": "skipped", "reason": reason}
 
-    key = record.key
-    info = storage.head(record.bucket, key)
-    if info is None and record.raw_key != key:
-        # Keys may or may not arrive percent-encoded; fall back to the key exactly as sent.
-        key, info = record.raw_key, storage.head(record.bucket, record.raw_key)
-    if info is None:
-        log_decision(logging.WARNING, "skip", reason="source-gone", **base)
+    src, encoding = locate_source(storage, record)
+    if src is None:
+        tried = [k for _, k in record.key_candidates]
+        log_decision(logging.WARNING, "skip", reason="source-gone", triedKeys=tried, **base)
         return {"status": "skipped", "reason": "source-gone"}
-    etag = normalize_etag(info.etag)
-    if record.etag and normalize_etag(record.etag) != etag:
+    if encoding != "raw":
+        base["key"], base["keyEncoding"] = src.key, encoding
+    if record.etag and normalize_etag(record.etag) != src.etag:
         # Overwritten since the event: process what is there now (its own event will then find
         # the work done); the decision line shows both ETags.
         base["eventEtag"] = record.etag
 
     output_bucket = settings.output_bucket or record.bucket
-    out = manifest.layout(settings.input_prefix, settings.output_prefix, key, etag)
-    if manifest.manifest_etag(storage.get_bytes(output_bucket, out.manifest_key)) == etag:
-        log_decision(logging.INFO, "skip", reason="already-done", etag=etag, manifest=out.manifest_key, **base)
-        return {"status": "skipped", "reason": "already-done", "manifest": out.manifest_key}
+    ns = manifest.namespace(settings.input_prefix, settings.output_prefix, src.key)
+    manifest_key = ns + manifest.MANIFEST_NAME
+    doc = manifest.parse_manifest(storage.get_bytes(output_bucket, manifest_key))
+    if publish.is_complete(storage, output_bucket, doc, src.etag):
+        log_decision(logging.INFO, "skip", reason="already-done", etag=src.etag, manifest=manifest_key, **base)
+        return {"status": "skipped", "reason": "already-done", "manifest": manifest_key}
+    if doc is not None and manifest.safe_etag(doc["source"]["etag"]) == src.etag:
+        # Recorded as done, but files it points at are gone: not done. Redo, and replace the manifest.
+        missing = sorted(publish.missing_keys(storage, output_bucket, doc))
+        log_decision(logging.WARNING, "note", reason="manifest-incomplete", missing=missing[:5],
+                     missingCount=len(missing), **base)  # fmt: skip
 
-    if info.size > settings.max_source_bytes:
-        raise SourceRejected(
-            f"source is {info.size} bytes, over MAX_SOURCE_BYTES={settings.max_source_bytes}", "too-large"
-        )
+    if src.size > settings.max_source_bytes:
+        limit = settings.max_source_bytes
+        raise SourceRejected(f"source is {src.size} bytes, over MAX_SOURCE_BYTES={limit}", "too-large")
 
     tools = binaries.locate(os.environ | {"FFMPEG_PATH": settings.ffmpeg_path, "FFPROBE_PATH": settings.ffprobe_path})
-    started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="transcode-") as work:
-        source_path = os.path.join(work, "source" + _safe_suffix(key))
+    with WorkDir(run.work_root) as work_dir:
+        work = str(work_dir)
+        source_path = os.path.join(work, "source" + _safe_suffix(src.key))
+        started = time.monotonic()
         try:
-            storage.download(record.bucket, key, source_path, if_match=etag)
+            storage.download(src.bucket, src.key, source_path, if_match=src.etag)
         except SourceChanged as exc:
             raise TranscodeFailed(f"source changed while downloading, will retry: {exc}", "source-changed") from None
-        source = _probe_source(tools.ffprobe, source_path)
+        source = probe_source(tools.ffprobe, source_path)
         if source.duration_seconds > settings.max_duration_seconds:
             limit = settings.max_duration_seconds
             raise SourceRejected(
                 f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={limit:g}", "too-long"
             )
         plan = make_plan(source, settings)
+        attempt = manifest.new_attempt(run.now())
+        out = manifest.layout(settings.input_prefix, settings.output_prefix, src.key, src.etag, attempt)
+        from . import split
+
+        if split.should_split(settings, source, run.invoker):
+            return split.start_job(run, src, source, plan, out, output_bucket, source_path, tools, base,
+                                   download_seconds=time.monotonic() - started)  # fmt: skip
         out_dir = os.path.join(work, "out")
+        t0 = time.monotonic()
         _transcode(tools, source_path, out_dir, plan)
-        renditions, poster = _verify_and_describe(tools.ffprobe, out_dir, plan, source, out)
-        _publish(storage, output_bucket, out_dir, out, base)
-        body = manifest.build_manifest(
-            source={
-                "bucket": record.bucket, "key": key, "etag": etag, "sizeBytes": info.size,
-                "durationSeconds": round(source.duration_seconds, 3), "width": source.display_size[0],
-                "height": source.display_size[1], "videoCodec": source.video_codec, "hasAudio": source.has_audio,
-            },
-            output_bucket=output_bucket,
-            layout_=out,
-            renditions=renditions,
-            poster=poster,
-            settings={
-                "segmentSeconds": plan.segment_seconds, "preset": plan.preset,
-                "audioBitrate": plan.audio_bitrate_bps, "ladder": [r.name for r in settings.ladder],
-            },
-            transcoded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            request_id=request_id,
-        )  # fmt: skip
-        try:
-            storage.put_bytes(output_bucket, out.manifest_key, body, manifest.content_type(out.manifest_key))
-        except Exception as exc:
-            _cleanup(storage, output_bucket, out, base)
+        transcode_s = time.monotonic() - t0
+        t1 = time.monotonic()
+        renditions, poster = verify_and_describe(tools.ffprobe, out_dir, plan, source, out)
+        upload_dir(storage, output_bucket, out_dir, out)
+        timings = {"split_s": 0.0, "segments_s": [round(transcode_s, 3)], "merge_s": round(time.monotonic() - t1, 3)}
+        return finish(run, src, source, plan, out, output_bucket, renditions, poster, timings, base, parts=1,
+                      started=started)  # fmt: skip
+
+
+def source_fields(src: Source, source: SourceInfo) -> dict[str, Any]:
+    """The manifest's ``source`` block."""
+    width, height = source.display_size
+    return {
+        "bucket": src.bucket, "key": src.key, "etag": src.etag, "sizeBytes": src.size,
+        "durationSeconds": round(source.duration_seconds, 3), "width": width, "height": height,
+        "videoCodec": source.video_codec, "hasAudio": source.has_audio,
+    }  # fmt: skip
+
+
+def finish(
+    run: Run, src: Source, source: SourceInfo, plan: Plan, out: manifest.Layout, output_bucket: str,
+    renditions: list[dict[str, Any]], poster: dict[str, Any], timings: Mapping[str, Any], base: Mapping[str, Any],
+    *, parts: int, started: float,
+) -> dict[str, Any]:
+    """Write the manifest (publish.commit), collect garbage, log the decision line, return the result."""
+    from . import playback
+
+    storage, settings = run.storage, run.settings
+    now = run.now()
+    links = playback.playback_block(settings, out, renditions, poster, now=now, key_source=_auth_key_source(run))
+    body = manifest.build_manifest(
+        source=source_fields(src, source), output_bucket=output_bucket, layout_=out, renditions=renditions,
+        poster=poster,
+        settings={
+            "segmentSeconds": plan.segment_seconds, "preset": plan.preset, "audioBitrate": plan.audio_bitrate_bps,
+            "ladder": [r.name for r in settings.ladder], "splitSegmentSeconds": settings.split_segment_seconds,
+        },
+        timings=timings, transcoded_at=now.isoformat(timespec="seconds"), request_id=run.request_id, parts=parts,
+        playback=links,
+    )  # fmt: skip
+
+    def source_etag_now() -> str | None:
+        info = storage.head(src.bucket, src.key)
+        return normalize_etag(info.etag) if info else None
+
+    try:
+        result = publish.commit(storage, output_bucket, out, body, source_etag_now=source_etag_now)
+    except Exception as exc:
+        if not _points_at_safely(storage, output_bucket, out):
+            _delete_own(storage, output_bucket, out, base)
             raise TranscodeFailed(f"manifest upload failed: {exc}", "manifest-upload-failed") from exc
-    _drop_superseded(storage, output_bucket, out, base)
+        result = publish.CommitResult("committed")
+    if result.outcome != "committed":
+        # Another attempt's complete manifest is there, or the source changed: ours is discarded.
+        log_decision(logging.INFO, "skip", reason=result.outcome, etag=src.etag, manifest=out.manifest_key, **base)
+        return {"status": "skipped", "reason": result.outcome, "manifest": out.manifest_key}
+    try:
+        deleted = publish.collect_garbage(
+            storage, output_bucket, out, replaced=result.replaced_prefix, now=now,
+            stale_after_seconds=settings.stale_after_seconds,
+        )  # fmt: skip
+        if deleted:
+            log_decision(logging.INFO, "note", reason="superseded-version-deleted", deleted=deleted, **base)
+    except Exception as exc:  # best effort: the work is done and published
+        log_decision(logging.WARNING, "note", reason="superseded-cleanup-failed", detail=str(exc), **base)
     seconds = round(time.monotonic() - started, 2)
     log_decision(
-        logging.INFO, "done", etag=etag, manifest=out.manifest_key, renditions=[r["name"] for r in renditions],
-        durationSeconds=round(source.duration_seconds, 3), computeSeconds=seconds, **base,
+        logging.INFO, "done", etag=src.etag, manifest=out.manifest_key, renditions=[r["name"] for r in renditions],
+        durationSeconds=round(source.duration_seconds, 3), computeSeconds=seconds, parts=parts, **base,
     )  # fmt: skip
-    return {"status": "done", "manifest": out.manifest_key, "computeSeconds": seconds}
+    done = {"status": "done", "manifest": out.manifest_key, "computeSeconds": seconds, "timings": dict(timings)}
+    if links:
+        done["playback"] = links
+    return done
 
 
-def _probe_source(ffprobe: str, path: str) -> SourceInfo:
+def _auth_key_source(run: Run) -> Callable[[], str] | None:
+    """Where the CDN URL-auth key comes from: KMS Secrets Manager on FC; ``PLAYBACK_AUTH_KEY`` for local
+    runs (never set on FC: the component sets only the secret's name)."""
+    if not run.settings.playback_base_url:
+        return None
+    local = os.environ.get("PLAYBACK_AUTH_KEY", "")
+    if local:
+        return lambda: local
+    if not run.settings.playback_auth_secret_name:
+        return None
+    from .invoke import kms_secret_value
+
+    return lambda: kms_secret_value(os.environ, run.settings.playback_auth_secret_name)
+
+
+def _points_at_safely(storage: Any, bucket: str, out: manifest.Layout) -> bool:
+    try:
+        return publish.points_at(storage, bucket, out)
+    except Exception:
+        return False
+
+
+def _delete_own(storage: Any, bucket: str, out: manifest.Layout, base: Mapping[str, Any]) -> None:
+    """Delete this attempt's own version directory (no manifest points at it)."""
+    try:
+        publish.delete_prefix(storage, bucket, out.version_prefix)
+    except Exception as exc:  # the original error matters more; say that cleanup failed too
+        log_decision(logging.ERROR, "error", reason="cleanup-failed", detail=str(exc), **base)
+
+
+def probe_source(ffprobe: str, path: str) -> SourceInfo:
     try:
         data = binaries.probe_json(ffprobe, path)
     except binaries.ToolError as exc:
@@ -256,7 +442,7 @@ def _transcode(tools: binaries.Tools, source: str, out_dir: str, plan: Plan) -> 
         raise TranscodeFailed(f"ffmpeg exited 0 but did not write {', '.join(missing)}", "ffmpeg-missing-outputs")
 
 
-def _verify_and_describe(
+def verify_and_describe(
     ffprobe: str, out_dir: str, plan: Plan, source: SourceInfo, out: manifest.Layout
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Probe every output, fail on a wrong size or a short duration (a truncated source decodes
@@ -322,46 +508,22 @@ def _verify_and_describe(
     return renditions, poster
 
 
-def _publish(storage: Any, bucket: str, out_dir: str, out: manifest.Layout, base: Mapping[str, Any]) -> None:
-    """Upload the work directory into the version prefix; on any failure delete what was uploaded."""
-    # Leftovers of an attempt that was killed (timeout) before it could clean up: no manifest
-    # references them, and this attempt rewrites the same version directory.
-    leftovers = storage.list_keys(bucket, out.version_prefix)
-    if leftovers:
-        storage.delete(bucket, leftovers)
+def upload_dir(storage: Any, bucket: str, out_dir: str, out: manifest.Layout, *, own_directory: bool = True) -> None:
+    """Upload a work directory into the attempt's version directory, referenced files first, and raise
+    ``TranscodeFailed`` on any failure. A single pass owns its whole directory and deletes what it
+    uploaded (nothing references it); a split job's part or merge shares the job's directory with the
+    other parts and deletes nothing (its files have fixed names: a retry overwrites them)."""
     paths = [p.relative_to(out_dir).as_posix() for p in Path(out_dir).rglob("*") if p.is_file()]
     try:
         for rel in manifest.upload_order(paths):
             storage.put_file(bucket, out.key(rel), os.path.join(out_dir, rel), manifest.content_type(rel))
     except Exception as exc:
-        _cleanup(storage, bucket, out, base)
+        if own_directory:
+            try:
+                publish.delete_prefix(storage, bucket, out.version_prefix)
+            except Exception:
+                pass
         raise TranscodeFailed(f"upload failed: {exc}", "upload-failed") from exc
-
-
-def _cleanup(storage: Any, bucket: str, out: manifest.Layout, base: Mapping[str, Any]) -> None:
-    """Delete this attempt's version directory, unless a concurrent attempt has meanwhile published
-    a manifest for the same version (then those files are live)."""
-    try:
-        current = manifest.manifest_etag(storage.get_bytes(bucket, out.manifest_key))
-        if current is not None and out.version_prefix.endswith(f"v-{manifest.safe_etag(current)}/"):
-            return
-        storage.delete(bucket, storage.list_keys(bucket, out.version_prefix))
-    except Exception as exc:  # the original error matters more; say that cleanup failed too
-        log_decision(logging.ERROR, "error", reason="cleanup-failed", detail=str(exc), **base)
-
-
-def _drop_superseded(storage: Any, bucket: str, out: manifest.Layout, base: Mapping[str, Any]) -> None:
-    """After the new manifest is live, delete older versions' files (best effort: the work is done)."""
-    try:
-        stale = [
-            k for k in storage.list_keys(bucket, out.base)
-            if k != out.manifest_key and not k.startswith(out.version_prefix)
-        ]  # fmt: skip
-        if stale:
-            storage.delete(bucket, stale)
-            log_decision(logging.INFO, "note", reason="superseded-version-deleted", deleted=len(stale), **base)
-    except Exception as exc:
-        log_decision(logging.WARNING, "note", reason="superseded-cleanup-failed", detail=str(exc), **base)
 
 
 def _entry(out_dir: str, rel: str, out: manifest.Layout) -> manifest.FileEntry:

@@ -44,6 +44,16 @@ ENV_VARS: dict[str, str] = {
     "OSS_ENDPOINT": "",
     "FFMPEG_PATH": "",
     "FFPROBE_PATH": "",
+    "SPLIT_SEGMENT_SECONDS": "0",
+    "MAX_PARALLEL_PARTS": "10",
+    "WORKER_FUNCTION": "",
+    "MERGE_FUNCTION": "",
+    "INVOKE_ENDPOINT": "",
+    "STALE_AFTER_SECONDS": "90000",
+    "PLAYBACK_BASE_URL": "",
+    "PLAYBACK_AUTH_SECRET_NAME": "",
+    "PLAYBACK_URL_TTL_SECONDS": "86400",
+    "PLAYBACK_AUTH_DELTA_SECONDS": "1800",
 }
 
 
@@ -99,6 +109,32 @@ class Settings:
     """Explicit FFmpeg binary. Empty: search (see ``binaries.locate``)."""
     ffprobe_path: str
     """Explicit ffprobe binary. Empty: search."""
+    split_segment_seconds: int = 0
+    """Part length for split transcoding (0: one pass). Sources longer than twice this are cut at
+    keyframes into parts of about this length, each transcoded by its own invocation, then merged."""
+    max_parallel_parts: int = 10
+    """Most parts of one replay in flight at once (the total is bounded by the worker's reserved concurrency)."""
+    worker_function: str = ""
+    """Function that transcodes one part (FC: the worker function's name). Empty: split jobs need a
+    local invoker (the CLI's ``--workers``)."""
+    merge_function: str = ""
+    """Function that merges a finished job (FC: this function's own name). Empty: ``FC_FUNCTION_NAME``."""
+    invoke_endpoint: str = ""
+    """FC 3.0 API endpoint for the asynchronous invocations. Empty:
+    ``<FC_ACCOUNT_ID>.<FC_REGION>-internal.fc.aliyuncs.com``."""
+    stale_after_seconds: float = 90000.0
+    """An attempt with no activity for this long is dead (function timeout + longest async event age):
+    only then may other attempts delete its files."""
+    playback_base_url: str = ""
+    """Origin of playback URLs written into the manifest, e.g. ``https://replay.example.com`` (the replay
+    CDN domain). Empty: no playback URLs."""
+    playback_auth_secret_name: str = ""
+    """KMS Secrets Manager secret holding the CDN URL-auth (type A) key. Empty: unsigned URLs."""
+    playback_url_ttl_seconds: int = 86400
+    """Validity of signed playback URLs, from the signing time."""
+    playback_auth_delta_seconds: int = 1800
+    """The CDN domain's type A validity (``ali_auth_delta``); the signed timestamp is shifted by it so a
+    URL stops working ``playback_url_ttl_seconds`` after signing."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -144,7 +180,40 @@ class Settings:
             oss_endpoint=get("OSS_ENDPOINT"),
             ffmpeg_path=get("FFMPEG_PATH"),
             ffprobe_path=get("FFPROBE_PATH"),
+            split_segment_seconds=_split_seconds(get("SPLIT_SEGMENT_SECONDS"), int(_number(
+                "SEGMENT_SECONDS", get("SEGMENT_SECONDS"), 1, 60, integer=True))),
+            max_parallel_parts=int(_number("MAX_PARALLEL_PARTS", get("MAX_PARALLEL_PARTS"), 1, 1000, integer=True)),
+            worker_function=get("WORKER_FUNCTION"),
+            merge_function=get("MERGE_FUNCTION"),
+            invoke_endpoint=get("INVOKE_ENDPOINT"),
+            stale_after_seconds=_number("STALE_AFTER_SECONDS", get("STALE_AFTER_SECONDS"), 60, 30 * 86400),
+            playback_base_url=_base_url(get("PLAYBACK_BASE_URL")),
+            playback_auth_secret_name=get("PLAYBACK_AUTH_SECRET_NAME"),
+            playback_url_ttl_seconds=int(_number(
+                "PLAYBACK_URL_TTL_SECONDS", get("PLAYBACK_URL_TTL_SECONDS"), 120, 31 * 86400, integer=True)),
+            playback_auth_delta_seconds=int(_number(
+                "PLAYBACK_AUTH_DELTA_SECONDS", get("PLAYBACK_AUTH_DELTA_SECONDS"), 1, 31 * 86400, integer=True)),
         )
+
+
+def _split_seconds(text: str, segment_seconds: int) -> int:
+    value = int(_number("SPLIT_SEGMENT_SECONDS", text, 0, 3600, integer=True))
+    if value and value < 2 * segment_seconds:
+        raise SettingsError(
+            f"SPLIT_SEGMENT_SECONDS={value}: a part must hold at least two HLS segments "
+            f"(SEGMENT_SECONDS={segment_seconds}); use 0 (one pass) or at least {2 * segment_seconds}"
+        )
+    return value
+
+
+def _base_url(text: str) -> str:
+    if not text:
+        return ""
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?", text):
+        raise SettingsError(
+            f"PLAYBACK_BASE_URL={text!r}: expected an origin such as https://replay.example.com (optionally a path)"
+        )
+    return text.rstrip("/")
 
 
 def parse_bitrate(name: str, text: str) -> int:

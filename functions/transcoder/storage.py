@@ -5,6 +5,19 @@ is written to ``root/.staging/`` and then renamed into place, so a reader never 
 
 ``OssStorage`` wraps the ``oss2`` SDK, which the FC Python 3.10 runtime preinstalls; it is imported
 only when ``OssStorage.from_runtime`` runs, so tests and the CLI do not need it.
+
+The OSS semantics the transcoder relies on, which ``LocalStorage`` reproduces:
+
+- a PUT is atomic and the last writer wins; reads, HEADs and LISTs see every completed PUT and DELETE
+  at once (OSS is strongly consistent);
+- ``PutObject`` with ``x-oss-forbid-overwrite: true`` fails with 409 ``FileAlreadyExists`` when the key
+  exists, **except in a bucket whose versioning is enabled or suspended, where the header has no effect**
+  and the PUT overwrites (OSS API reference, PutObject, request header ``x-oss-forbid-overwrite``:
+  https://help.aliyun.com/zh/oss/developer-reference/putobject). ``LocalStorage(versioned=True)``
+  ignores ``forbid_overwrite`` the same way;
+- ``PutObject`` takes no ``If-Match`` / ``If-None-Match`` precondition (the same page lists none; only
+  GET/HEAD and the copy source of CopyObject take ETag conditions), so there is no compare-and-swap on a
+  key. The publish protocol (publish.py) is built so that it does not need one.
 """
 
 from __future__ import annotations
@@ -34,6 +47,10 @@ class SourceChanged(RuntimeError):
     """The object changed between HEAD and GET (its ETag no longer matches)."""
 
 
+class AlreadyExists(RuntimeError):
+    """A ``forbid_overwrite`` PUT found the key already there (OSS 409 ``FileAlreadyExists``)."""
+
+
 class Storage(Protocol):
     """What the handler needs from object storage."""
 
@@ -49,8 +66,11 @@ class Storage(Protocol):
     def put_file(self, bucket: str, key: str, path: str, content_type: str) -> None:
         """Upload a local file."""
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
-        """Upload bytes."""
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str, *, forbid_overwrite: bool = False
+    ) -> None:
+        """Upload bytes. With ``forbid_overwrite``, raise ``AlreadyExists`` when the key exists (a no-op
+        condition in versioned buckets, like OSS)."""
 
     def list_keys(self, bucket: str, prefix: str) -> list[str]:
         """Every key under ``prefix``, sorted."""
@@ -68,8 +88,10 @@ class LocalStorage:
     """A directory that mirrors buckets: ``root/<bucket>/<key>``. ETag = upper-case MD5, like OSS
     for objects uploaded in one piece."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, versioned: bool = False) -> None:
         self.root = Path(root)
+        self.versioned = versioned
+        """Like an OSS bucket with versioning enabled: ``forbid_overwrite`` has no effect."""
 
     def path(self, bucket: str, key: str) -> Path:
         """Local path of an object; rejects keys that would escape the bucket directory."""
@@ -107,8 +129,11 @@ class LocalStorage:
     def put_file(self, bucket: str, key: str, path: str, content_type: str) -> None:
         self._publish(bucket, key, lambda staged: shutil.copyfile(path, staged))
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
-        self._publish(bucket, key, lambda staged: Path(staged).write_bytes(data))
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str, *, forbid_overwrite: bool = False
+    ) -> None:
+        exclusive = forbid_overwrite and not self.versioned
+        self._publish(bucket, key, lambda staged: Path(staged).write_bytes(data), exclusive=exclusive)
 
     def list_keys(self, bucket: str, prefix: str) -> list[str]:
         base = self.root / bucket
@@ -128,7 +153,7 @@ class LocalStorage:
                 parent.rmdir()
                 parent = parent.parent
 
-    def _publish(self, bucket: str, key: str, write: Callable[[str], Any]) -> None:
+    def _publish(self, bucket: str, key: str, write: Callable[[str], Any], *, exclusive: bool = False) -> None:
         final = self.path(bucket, key)
         staging = self.root / STAGING_DIR
         staging.mkdir(parents=True, exist_ok=True)
@@ -136,6 +161,12 @@ class LocalStorage:
         try:
             write(str(staged))
             final.parent.mkdir(parents=True, exist_ok=True)
+            if exclusive:
+                try:
+                    os.link(staged, final)  # atomic create-if-absent, like x-oss-forbid-overwrite
+                except FileExistsError:
+                    raise AlreadyExists(f"{bucket}/{key} already exists") from None
+                return
             os.replace(staged, final)  # atomic on one filesystem: readers see old or new, never half
         finally:
             staged.unlink(missing_ok=True)
@@ -209,8 +240,20 @@ class OssStorage:
                 num_threads=4,
             )  # fmt: skip
 
-    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
-        self._bucket(bucket).put_object(key, data, headers={"Content-Type": content_type})
+    def put_bytes(
+        self, bucket: str, key: str, data: bytes, content_type: str, *, forbid_overwrite: bool = False
+    ) -> None:
+        headers = {"Content-Type": content_type}
+        if forbid_overwrite:
+            headers["x-oss-forbid-overwrite"] = "true"
+        try:
+            self._bucket(bucket).put_object(key, data, headers=headers)
+        except self._oss2.exceptions.ServerError as exc:
+            # oss2 has no class for (409, FileAlreadyExists): make_exception falls back to ServerError
+            # with the code from the error body (oss2/exceptions.py, make_exception).
+            if getattr(exc, "status", None) == 409 and getattr(exc, "code", "") == "FileAlreadyExists":
+                raise AlreadyExists(f"{bucket}/{key} already exists") from None
+            raise
 
     def list_keys(self, bucket: str, prefix: str) -> list[str]:
         return sorted(obj.key for obj in self._oss2.ObjectIterator(self._bucket(bucket), prefix=prefix))

@@ -43,12 +43,22 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 def env_plan(env: str, plan_dir: Path | None = None, stacks_dir: Path | None = None) -> dict[str, Any]:
     """The plan of one environment: from `plan_dir/<env>.json` when given, else built offline."""
     if plan_dir is not None:
-        return load_plan(plan_dir / f"{env}.json")
+        return plan_for(load_plan(plan_dir / f"{env}.json"), env, plan_dir / f"{env}.json")
     engine = _optional("livecommerce.engine")
     if engine is None or not hasattr(engine, "preview_stack"):
         raise UserError(f"{env}: the offline engine (livecommerce/engine.py) is not available; "
                         "pass saved plans with --plan-dir DIR (DIR/<env>.json)")
     return engine.preview_stack(env, stacks_dir)
+
+
+def plan_for(plan: dict[str, Any], env: str, path: Path, project: str | None = None) -> dict[str, Any]:
+    """`plan` read from `path` as the plan of `env` (and `project`): refuse another stack's or project's plan,
+    which would match no URN and turn every resource into a fake delete plus create."""
+    if plan["stack"] != env or (project is not None and plan["project"] != project):
+        wanted = f"stack {env!r}" + (f" of project {project!r}" if project is not None else "")
+        raise UserError(f"{path}: is the plan of stack {plan['stack']!r} of project {plan['project']!r}, not "
+                        f"{wanted}; build it with `livecommerce preview {env} --json {path}`")
+    return plan
 
 
 def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
@@ -97,7 +107,10 @@ def diff(
     """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
     old_plan, new_plan = load_plan(old), load_plan(new)
-    if old_plan.get("stack") != new_plan.get("stack"):
+    if old_plan["project"] != new_plan["project"]:
+        print(f"note: {old} is project {old_plan['project']!r} and {new} is project {new_plan['project']!r}; "
+              "URNs embed the project, so every resource shows as a delete plus a create", file=sys.stderr)
+    elif old_plan.get("stack") != new_plan.get("stack"):
         # Resources match by URN, which embeds the stack: across stacks everything is a delete + create.
         print(f"note: {old} is stack {old_plan.get('stack')!r} and {new} is stack {new_plan.get('stack')!r}; "
               f"to compare environments use `livecommerce compare {old_plan.get('stack')} {new_plan.get('stack')}`",
@@ -126,20 +139,42 @@ def report(
         None, "--data-dir", help="Where to write the full JSON (default: <out stem>-data/ next to --out)."),
     artifact: str | None = typer.Option(None, "--artifact", help="CI artifact name holding the JSON, "
                                                                      "to mention in the report."),
+    no_base: list[str] = typer.Option(
+        [], "--no-base", help="An environment without a base plan in --base-dir (new in this change, or the "
+                              "base commit cannot build it): reported as a full inventory. Repeatable."),
 ) -> None:
     """One Markdown report for several environments: summary, dangers, diffs, policies, coverage, graph."""
     if base_dir is not None and not base_dir.is_dir():
         raise UserError(f"{base_dir}: --base-dir is not a directory; create it with the base plans "
-                        "(`livecommerce preview ENV --json {base_dir}/ENV.json`) or leave it out")
+                        f"(`livecommerce preview ENV --json {base_dir}/ENV.json`) or leave it out")
     if len(set(envs)) != len(envs):
         raise UserError(f"report: environments listed twice: {' '.join(envs)}")
+    stray = [e for e in no_base if e not in envs]
+    if stray:
+        raise UserError(f"--no-base {stray[0]}: {stray[0]!r} is not one of the reported environments "
+                        f"({' '.join(envs)})")
+    if out.is_dir():
+        raise UserError(f"--out {out}: is a directory; give a file path such as {out / 'report.md'}")
+    if data_dir is None and _is_special(out):
+        raise UserError(f"--out {out}: is not a regular file, so there is no folder beside it for the full "
+                        "JSON; give --data-dir DIR too")
     items = []
     for env in envs:
         plan = env_plan(env, plan_dir, stacks_dir)
         base, source = None, ""
-        if base_dir is not None and (base_dir / f"{env}.json").is_file():
-            source = (base_dir / f"{env}.json").as_posix()
-            base = load_plan(base_dir / f"{env}.json")
+        if base_dir is not None:
+            path = base_dir / f"{env}.json"
+            if env in no_base:
+                if path.exists():
+                    raise UserError(f"{path}: a base plan exists, but --no-base {env} says there is none; "
+                                    f"drop --no-base {env} or remove the file")
+            elif not path.exists():
+                raise UserError(f"{path}: no base plan for {env}; build it on the base commit with "
+                                f"`livecommerce preview {env} --json {path}`, or pass --no-base {env} to "
+                                "report it as a full inventory (a new stack)")
+            else:
+                source = path.as_posix()
+                base = plan_for(load_plan(path), env, path, project=plan["project"])
         cov, note = coverage_of(plan)
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
                                          note or "not available"))
@@ -149,6 +184,17 @@ def report(
         write_text_atomic(data / name, content)
     write_text_atomic(out, text)
     typer.echo(f"report written to {out} ({len(text):,} characters); full JSON in {data}/")
+
+
+def _is_special(path: Path) -> bool:
+    """A device, FIFO or descriptor alias (`/dev/stdout`): written in place, with no folder beside it."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISDIR(mode) and (not stat.S_ISREG(mode) or str(path.absolute()).startswith(("/dev/", "/proc/")))
 
 
 def compare(

@@ -88,6 +88,10 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "clusterId": "a node pool belongs to one cluster",
         "securityGroupIds": "docstring: this field cannot be modified",
     },
+    "alicloud:ecs/ecsKeyPair:EcsKeyPair": {
+        "keyPairName": "ForceNew (resource_alicloud_ecs_key_pair.go): a key pair's name is its id",
+        "keyFile": "ForceNew: the private key is written only when the pair is created",
+    },
     "alicloud:cs/kubernetesAddon:KubernetesAddon": {
         "clusterId": "an addon installation belongs to one cluster",
         "name": "a different addon name is a different addon",

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+import json
+
+from pydantic import ValidationError
+
 from components.container_platform.cluster import AckCluster, AckClusterArgs, delete_options
-from components.container_platform.cluster_settings import ClusterSettings
+from components.container_platform.cluster_settings import ClusterSettings, ExternalClusterSettings
 from livecommerce.engine import record, run_preview
 
 CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
@@ -44,6 +48,26 @@ def test_cluster_is_a_child_of_the_component_with_the_network_wired_in():
     assert i["name"] == "livecommerce-t" and i["tags"] == TAGS
 
 
+def test_terway_is_the_create_time_network_plugin_with_network_policy():
+    # CreateCluster refuses a cluster without a network plug-in, and the provider sends `addons` only at create.
+    cluster = one(build(), CLUSTER)
+    [addon] = cluster["inputs"]["addons"]
+    assert addon["name"] == "terway-eniip"
+    assert json.loads(addon["config"]) == {"ENITrunking": "false", "IPVlan": "false", "NetworkPolicy": "true"}
+    assert "addons" in cluster["options"]["ignoreChanges"]  # create-only: a later edit would do nothing
+    off = one(build(ClusterSettings(network_policy=False)), CLUSTER)
+    assert json.loads(off["inputs"]["addons"][0]["config"])["NetworkPolicy"] == "false"
+
+
+@pytest.mark.parametrize("cni", ["terway-eniip", "flannel", "terway-controlplane"])
+def test_the_network_plugin_is_never_a_separate_addon(cni):
+    with pytest.raises(ValidationError, match=f"addons.{cni}: the network plug-in is installed with the cluster"):
+        ClusterSettings(addons={cni: {}})
+    with pytest.raises(ValidationError, match=f"addons.{cni}: the network plug-in"):
+        ExternalClusterSettings(name="idc", cluster_id="c" + "0" * 32, kubeconfig_secret="idc-kube",
+                                addons={cni: {}})
+
+
 def test_secure_defaults_reach_the_provider():
     plan = build()
     cluster = one(plan, CLUSTER)
@@ -65,8 +89,9 @@ def test_logs_maintenance_and_auto_upgrade():
     assert i["maintenanceWindow"] == {"enable": True, "maintenanceTime": "2024-01-01T03:30:00.000+08:00",
                                       "duration": "4h", "weeklyPeriod": "Tuesday,Thursday"}
     assert i["operationPolicy"] == {"clusterAutoUpgrade": {"enabled": True, "channel": "stable"}}
-    # ACK moves the version along the channel, so a pinned version must not fight it.
-    assert cluster["options"]["ignoreChanges"] == ["version"]
+    # "Do not specify version if cluster auto upgrade is enabled": ACK picks and moves the version.
+    assert "version" not in i
+    assert cluster["options"]["ignoreChanges"] == ["addons"]
 
 
 def test_without_a_channel_the_version_drives_upgrades():
@@ -74,7 +99,7 @@ def test_without_a_channel_the_version_drives_upgrades():
     cluster = one(plan, CLUSTER)
     assert cluster["inputs"]["version"] == "1.32.1-aliyun.1"
     assert "operationPolicy" not in cluster["inputs"]
-    assert "ignoreChanges" not in cluster.get("options", {})
+    assert cluster["options"]["ignoreChanges"] == ["addons"]
 
 
 def test_dev_style_settings_turn_protection_off():
@@ -153,6 +178,21 @@ def test_prod_node_pools_autoscale_and_repair(plans):
     for p in pools:
         assert p["inputs"]["scalingConfig"]["enable"] is True
         assert p["inputs"]["management"]["enable"] is True and p["inputs"]["management"]["autoRepair"] is True
+
+
+def test_every_stack_cluster_declares_its_network_plugin(plans):
+    for plan in plans.values():
+        [cluster] = of(plan, CLUSTER)
+        assert [a["name"] for a in cluster["inputs"]["addons"]] == ["terway-eniip"]
+        assert cluster["inputs"]["podVswitchIds"]
+        assert "terway-eniip" not in {a["inputs"]["name"] for a in of(plan, ADDON)}
+
+
+def test_every_stack_node_pool_has_a_login_key_pair(plans):
+    for plan in plans.values():
+        [key] = of(plan, "alicloud:ecs/ecsKeyPair:EcsKeyPair")
+        for pool in of(plan, NODE_POOL):
+            assert pool["inputs"]["keyName"] == key["inputs"]["keyPairName"]
 
 
 def test_prod_installs_the_architecture_addons(plans):

@@ -194,3 +194,14 @@ def test_bad_stack_messages(tmp_path, capsys, label, mutate, expected):
     assert code == 2
     assert "Traceback" not in err
     assert any(expected in line for line in err.splitlines()), err
+
+
+@pytest.mark.parametrize("name", ["1ops", "a", "ops key", "x" * 129])
+def test_node_key_pair_must_be_an_ecs_key_pair_name(name):
+    with pytest.raises(ValidationError, match="node_key_pair"):
+        ClusterSettings(node_key_pair=name)
+
+
+def test_node_key_pair_defaults_to_a_declared_unusable_key():
+    assert ClusterSettings().node_key_pair is None
+    assert ClusterSettings(node_key_pair="ops-breakglass").node_key_pair == "ops-breakglass"

@@ -10,12 +10,12 @@ NODE_POOL = "alicloud:cs/nodePool:NodePool"
 TAGS = {"env": "t", "owner": "team"}
 
 
-def build(pools, vswitches=("vsw-a", "vsw-b", "vsw-c")):
+def build(pools, vswitches=("vsw-a", "vsw-b", "vsw-c"), key_pair_name=None):
     box = {}
 
     def program():
         box["c"] = NodePools("t-node-pools", NodePoolsArgs(env="t", cluster_id="c-test", vswitch_ids=list(vswitches),
-                                                           pools=pools, tags=TAGS))
+                                                           pools=pools, tags=TAGS, key_pair_name=key_pair_name))
 
     return record(program), box["c"]
 
@@ -88,3 +88,25 @@ def test_spot_pools_fall_back_to_on_demand():
     i = pools_of(plan)["t-node-pools-steady"]["inputs"]
     assert i["spotStrategy"] == "SpotAsPriceGo" and i["compensateWithOnDemand"] is True
     assert i["multiAzPolicy"] == "COST_OPTIMIZED"
+
+
+def test_managed_pools_log_in_by_a_key_pair_nobody_holds_by_default():
+    # Docs: a pool needs key_name or a password, and a managed pool takes only key_name.
+    plan, _ = build([steady(), NodePoolSettings(name="system", role="system", instance_types=["ecs.g7.xlarge"],
+                                                min_size=2, max_size=4)])
+    [key] = [r for r in plan["resources"] if r["type"] == "alicloud:ecs/ecsKeyPair:EcsKeyPair"]
+    parent = next(r for r in plan["resources"] if r["type"] == "livecommerce:container_platform:NodePools")
+    assert key["name"] == "t-node-pools-login-key" and key["parent"] == parent["urn"]
+    assert key["inputs"]["keyPairName"] == "livecommerce-t-nodes" and key["inputs"]["tags"] == TAGS
+    # No public key (ECS generates the pair) and no key_file (the private key is written nowhere).
+    assert "publicKey" not in key["inputs"] and "keyFile" not in key["inputs"]
+    for pool in pools_of(plan).values():
+        assert pool["inputs"]["keyName"] == "livecommerce-t-nodes"
+        assert key["urn"] in pool["propertyDependencies"]["keyName"]
+        assert "password" not in pool["inputs"] and "kmsEncryptedPassword" not in pool["inputs"]
+
+
+def test_an_existing_key_pair_is_used_as_is():
+    plan, comp = build([steady()], key_pair_name="ops-breakglass")
+    assert not [r for r in plan["resources"] if r["type"] == "alicloud:ecs/ecsKeyPair:EcsKeyPair"]
+    assert pools_of(plan)["t-node-pools-steady"]["inputs"]["keyName"] == "ops-breakglass"

@@ -80,3 +80,28 @@ def test_bad_events_name_the_field(payload, message):
     with pytest.raises(InvalidEvent) as info:
         parse_event(payload)
     assert message in str(info.value)
+
+
+def test_each_record_is_parsed_on_its_own():
+    from functions.transcoder.events import parse_records
+
+    doc = json.loads(EXAMPLE_EVENT.read_text())
+    bad = json.loads(json.dumps(doc["events"][0]))
+    bad["oss"]["object"]["size"] = "12"
+    doc["events"].insert(0, bad)
+    first, second = parse_records(json.dumps(doc).encode())
+    assert isinstance(first, InvalidEvent) and "events[0].oss.object.size" in str(first)
+    assert second.index == 1 and second.key == "replays/2026/11/23/show-42.mp4"
+
+
+def test_deep_nesting_is_an_invalid_event_not_a_recursion_error():
+    with pytest.raises(InvalidEvent, match="nested too deeply"):
+        parse_event(b"[" * 200_000 + b"]" * 200_000)
+
+
+def test_key_candidates_try_the_key_as_sent_then_percent_then_form_decoding():
+    [record] = parse_event(mutate(lambda r: r["oss"]["object"].update(key="replays/a+b%2Bc.mp4")))
+    assert record.key_candidates == [("raw", "replays/a+b%2Bc.mp4"), ("percent", "replays/a+b+c.mp4"),
+                                     ("form", "replays/a b+c.mp4")]  # fmt: skip
+    [plain] = parse_event(mutate(lambda r: r["oss"]["object"].update(key="replays/plain.mp4")))
+    assert plain.key_candidates == [("raw", "replays/plain.mp4")]

@@ -6,9 +6,18 @@ from __future__ import annotations
 import pickle
 
 import pulumi
+import pytest
+from pydantic import ValidationError
 
-from components.governance.lanes import Governance, GovernanceArgs, entry_app, resource_key
-from components.governance.settings import GovernanceSettings
+from components.governance.lanes import (
+    Governance,
+    GovernanceArgs,
+    entry_app,
+    entry_rule,
+    gateway_route,
+    resource_key,
+)
+from components.governance.settings import GovernanceSettings, LaneSettings
 from components.workloads.service_settings import with_mse_namespace
 from livecommerce.engine import record
 from tests.governance.helpers import by_name, by_type, children, one
@@ -65,9 +74,29 @@ def test_each_lane_routes_its_tag_from_the_gateway_conditions():
     assert group["urn"] in lane["dependencies"] and group["urn"] in lane["propertyDependencies"]["group_id"]
     cond = {"Type": "header", "Name": "x-mse-tag", "Cond": "==", "Value": "gray"}
     assert i["entry_rules"] == [{"Condition": "AND", "Priority": 1, "RestItems": [cond]}]
+    # The gateway route spells the comparison its own way (PRE / EQUAL / ERGULAR), not "==".
     assert i["gateway_route"] == {"GatewayUniqueId": "gw-123", "CanaryModel": 0, "Condition": "AND",
-                                  "Conditions": [cond]}
+                                  "Conditions": [{**cond, "Cond": "EQUAL"}]}
     assert set(plan["outputs"]["lanes"]) == {"gray"}
+
+
+@pytest.mark.parametrize("cond,gateway", [("==", "EQUAL"), ("prefix", "PRE"), ("regex", "ERGULAR")])
+def test_gateway_route_conditions_use_the_gateway_vocabulary(cond, gateway):
+    lane = LaneSettings(name="gray", tag="gray", match=[{"type": "param", "name": "lane", "value": "g", "cond": cond}])
+    [c] = gateway_route(lane, "gw-1")["Conditions"]
+    assert c == {"Type": "param", "Name": "lane", "Cond": gateway, "Value": "g"}
+    assert entry_rule(lane).matches[0].cond == cond  # the entry rules keep their own spelling
+
+
+@pytest.mark.parametrize("match,message", [
+    ({"type": "cookie", "name": "canary", "value": "1"},
+     r"match\[0\].type: the MSE gateway cannot route lanes by cookie"),
+    ({"name": "x-mse-tag", "value": "gray", "cond": "!="},
+     r"match\[0\].cond: the MSE gateway cannot route lanes by '!='"),
+])
+def test_lane_conditions_the_gateway_cannot_evaluate_are_refused(match, message):
+    with pytest.raises(ValidationError, match=message):
+        LaneSettings(name="gray", tag="gray", match=[match])
 
 
 def test_rules_by_name_with_app_names_and_ids():

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from components.observability.alert_rules import FunctionTarget
+from components.observability.settings import MetricsSettings
 from tests.observability.helpers import (
     ALERT_RULE,
     DINGTALK_URL,
@@ -36,8 +38,20 @@ def test_prometheus_is_bound_to_the_cluster_with_retention(plan):
     assert prom["name"] == "t-obs-prometheus" and prom["parent"] == comp["urn"]
     i = prom["inputs"]
     assert i["clusterType"] == "aliyun-cs" and i["clusterId"] == "c" + "1" * 32
-    assert i["grafanaInstanceId"] == "free" and i["archiveDuration"] == 90
+    # Retention is the storage period; the archive after it is off unless asked for (0/60/90/180/365 only).
+    assert i["grafanaInstanceId"] == "free" and i["duration"] == 90 and i["archiveDuration"] == 0
     assert i["tags"] == {"env": "t", "owner": "team", "role": "metrics"}
+
+
+@pytest.mark.parametrize("days", [0, 60, 90, 180, 365])
+def test_metrics_archive_takes_only_the_values_arms_accepts(days):
+    assert MetricsSettings(archive_days=days).archive_days == days
+
+
+@pytest.mark.parametrize("days", [7, 30, 120, 366])
+def test_metrics_archive_refuses_other_values(days):
+    with pytest.raises(ValidationError, match="archive_days"):
+        MetricsSettings(archive_days=days)
 
 
 def test_registered_cluster_gets_an_environment_with_its_metric_agent(plan):
@@ -49,6 +63,26 @@ def test_registered_cluster_gets_an_environment_with_its_metric_agent(plan):
     feature = one(plan, "alicloud:arms/envFeature:EnvFeature")
     assert feature["inputs"]["envFeatureName"] == "metric-agent"
     assert feature["propertyDependencies"]["environmentId"] == [env["urn"]]
+
+
+def test_daily_report_always_names_its_times():
+    # CreateOrUpdateIMRobot: "If you set DailyNoc to true, the DailyNocTime parameter is required".
+    off = one(build(), "alicloud:arms/alertRobot:AlertRobot")["inputs"]
+    assert off["dailyNoc"] is False and "dailyNocTime" not in off
+    on = settings(dingtalk={"name": "ops", "webhook_secret": "dingtalk-webhook", "daily_report": True})
+    robot = one(build(on), "alicloud:arms/alertRobot:AlertRobot")["inputs"]
+    assert robot["dailyNoc"] is True and robot["dailyNocTime"] == "09:30"
+    twice = settings(dingtalk={"name": "ops", "webhook_secret": "dingtalk-webhook", "daily_report": True,
+                               "daily_report_times": ["18:00", "09:00"]})
+    assert one(build(twice), "alicloud:arms/alertRobot:AlertRobot")["inputs"]["dailyNocTime"] == "09:00,18:00"
+
+
+@pytest.mark.parametrize("times,message", [([], "at least 1 item"), (["9:30"], "use HH:MM"),
+                                           (["24:00"], "use HH:MM"), (["09:30", "09:30"], "list each time once")])
+def test_daily_report_times_are_checked(times, message):
+    with pytest.raises(ValidationError, match=message):
+        settings(dingtalk={"name": "ops", "webhook_secret": "w-hook", "daily_report": True,
+                           "daily_report_times": times})
 
 
 def test_contacts_robot_and_webhook_keep_their_secrets_secret(plan):

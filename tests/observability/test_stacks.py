@@ -32,7 +32,7 @@ def test_prometheus_bound_to_the_cluster(prod):
     prom = one(plan, "alicloud:arms/prometheus:Prometheus")
     assert prom["inputs"]["clusterType"] == "aliyun-cs"
     assert prom["propertyDependencies"]["clusterId"] == [cluster["urn"]]
-    assert prom["inputs"]["archiveDuration"] == 180
+    assert prom["inputs"]["duration"] == 180 and prom["inputs"]["archiveDuration"] == 0
 
 
 def test_routes_people_and_rules(prod):
@@ -85,7 +85,9 @@ def test_no_secret_value_or_placeholder_in_plan_or_output(prod):
         assert "oapi.dingtalk.com" not in blob and "access_token" not in blob
     for r in of(plan, "alicloud:arms/alertContact:AlertContact"):
         assert r["inputs"]["phoneNum"] == "[secret]"
-    assert one(plan, "alicloud:arms/alertRobot:AlertRobot")["inputs"]["robotAddr"] == "[secret]"
+    robot = one(plan, "alicloud:arms/alertRobot:AlertRobot")["inputs"]
+    assert robot["robotAddr"] == "[secret]"
+    assert robot["dailyNoc"] is True and robot["dailyNocTime"]  # prod posts the daily summary: times required
     assert one(plan, "pulumi-python:dynamic/arms:WebhookContact")["inputs"]["url"] == "[secret]"
 
 

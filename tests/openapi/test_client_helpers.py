@@ -77,3 +77,25 @@ def test_scrub_hides_given_secrets_and_signatures():
 )
 def test_not_found_detection(code, message, gone):
     assert is_not_found(code, message) is gone
+
+
+def test_a_parameter_the_request_model_lacks_is_refused_before_any_call():
+    # The SDK's from_map drops unknown keys silently: RegionId on TagResources never reached the API.
+    from components.openapi.client import ARMS, OpenApiError, call
+
+    with pytest.raises(OpenApiError, match="UnknownParameter: RegionId not in the SDK's TagResourcesRequest model"):
+        call(ARMS, "cn-hangzhou", "TagResources",
+             {"RegionId": "cn-hangzhou", "ResourceId": ["pid-1"], "ResourceType": "WEB"}, "rum app 'h5'")
+
+
+def test_unknown_parameters_are_found_in_nested_models_and_lists():
+    from alibabacloud_arms20190808.models import TagResourcesRequest
+
+    from components.openapi.client import unknown_parameters
+
+    params = {"ResourceId": ["p"], "ResourceType": "WEB", "Tag": [{"Key": "env", "Value": "dev", "Colour": "red"}],
+              "Ignored": None}
+    model = TagResourcesRequest().from_map(params).to_map()
+    assert unknown_parameters(model, params) == ["Tag[0].Colour"]
+    clean = {"ResourceId": ["p"], "ResourceType": "WEB", "Tag": [{"Key": "env", "Value": "dev"}]}
+    assert unknown_parameters(TagResourcesRequest().from_map(clean).to_map(), clean) == []

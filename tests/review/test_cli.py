@@ -55,11 +55,18 @@ def test_report_from_saved_plans_writes_markdown_and_json(plans, capsys):
     assert out.read_text() == first
 
 
-def test_report_without_a_base_plan_for_one_env(plans):
+def test_report_without_a_base_plan_for_one_env_says_so_explicitly(plans, capsys):
     (plans / "before" / "dev.json").unlink()
     out = plans / "r.md"
-    assert main(["report", "dev", "prod", "--base-dir", str(plans / "before"), "--plan-dir", str(plans / "after"),
-                 "--out", str(out)]) == 0
+    args = ["report", "dev", "prod", "--base-dir", str(plans / "before"), "--plan-dir", str(plans / "after"),
+            "--out", str(out)]
+    # Silently reporting dev as "no base" hid a misnamed base file: the missing base is an error ...
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{plans / 'before' / 'dev.json'}: no base plan for dev" in err and "--no-base dev" in err
+    assert not out.exists()
+    # ... unless the environment is declared to have none (a new stack, or a base commit that cannot build it).
+    assert main([*args, "--no-base", "dev"]) == 0
     assert "**No base plan** for `dev`" in out.read_text()
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 import yaml
 
-from livecommerce.engine import run_preview
+from livecommerce.engine import read_stack_file, run_preview
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 from stacks.config import CONFIG_KEY, ConfigError, check_stack_config
 from tests.workloads.conftest import IMAGE, ROOT
@@ -25,8 +25,9 @@ def plans() -> dict[str, dict]:
 
 
 def _k8s_version(plan: dict) -> str:
-    cluster = next(r for r in plan["resources"] if r["type"] == "alicloud:cs/managedKubernetes:ManagedKubernetes")
-    return cluster["inputs"]["version"]
+    # The cluster's `version` is not sent while an auto-upgrade channel is on: read the configured version.
+    env = plan["stack"]
+    return check_stack_config(read_stack_file(env).config, env, env).cluster.kubernetes_version
 
 
 def _objects(plan: dict, kind: str) -> dict[str, dict]:
@@ -180,3 +181,12 @@ def test_untagged_image_error() -> None:
     (line,) = info.value.lines
     assert line.startswith("stacks/Pulumi.dev.yaml: livecommerce:platform.services[0].versions[0].image: ")
     assert "has no tag or digest (it would pull `latest`); pin one" in line
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_match_label_keys_only_where_a_unit_has_a_max(plans, env):
+    # ACK: ResourcePolicy matchLabelKeys "must be used with max in units"; alone it has no effect.
+    policies = _objects(plans[env], "ResourcePolicy")
+    for key, policy in policies.items():
+        has_max = any("max" in unit for unit in policy["spec"]["units"])
+        assert ("matchLabelKeys" in policy["spec"]) == has_max, key

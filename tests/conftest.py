@@ -1,0 +1,16 @@
+"""Suite-wide test settings.
+
+Hypothesis runs derandomized (the same examples on every machine and every run) and keeps no example
+database, so a build never depends on a random draw or on files left by an earlier run. Run
+`HYPOTHESIS_PROFILE=explore make test` to search with fresh random examples locally.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
