@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "schema",
     "check",
     "review",
+    "cost",
 ]
 
 app = typer.Typer(
@@ -28,6 +29,9 @@ app = typer.Typer(
 )
 
 
+_ARGV_HOOKS = []  # commands with options typer cannot declare (an optional value) rewrite argv first
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         try:
@@ -37,6 +41,8 @@ def _register_all() -> None:
                 continue  # command not built yet
             raise
         module.register(app)
+        if hasattr(module, "normalize_argv"):
+            _ARGV_HOOKS.append(module.normalize_argv)
 
 
 _register_all()
@@ -47,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
 
     Usage errors (a missing argument, an unknown option) are click's, also exit 2.
     """
+    args = list(sys.argv[1:] if argv is None else argv)
+    for hook in _ARGV_HOOKS:
+        args = hook(args)
     try:
-        app(args=argv, prog_name="livecommerce", standalone_mode=True)
+        app(args=args, prog_name="livecommerce", standalone_mode=True)
     except UserError as err:
         for line in err.lines:
             print(f"error: {line}", file=sys.stderr)

@@ -45,6 +45,7 @@ from components.network.cidr import CidrPlanError, plan_cidrs
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.observability.targets import gateway_endpoints
+from stacks.cost_settings import CostSettings
 
 CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
@@ -98,6 +99,9 @@ class PlatformConfig(BaseModel):
     """The middleware and data layer the services use: a RocketMQ 5 message queue (topics, consumer groups with
     dead-letter topics), a Tair cache and a PolarDB for MySQL database, private to the VPC, with an account per
     service whose password lives in KMS Secrets Manager (docs/data.md)."""
+    cost: CostSettings = Field(default_factory=CostSettings)
+    """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
+    `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
 
     @field_validator("tags")
     @classmethod

@@ -94,6 +94,17 @@ def coverage_of(plan: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
     return as_mapping(mod.coverage(plan)), ""
 
 
+def cost_of(plan: dict[str, Any], env: str, stacks_dir: Path | None, month: str | None,
+            base: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """`livecommerce.cost.cost_summary` for the report and `compare`, or None without the cost model."""
+    cost = _optional("livecommerce.cost")
+    if cost is None:
+        return None
+    from livecommerce.commands.cost import _month
+
+    return cost.cost_summary(plan, env=env, month=_month(month), stacks_dir=stacks_dir, base=base)
+
+
 # --------------------------------------------------------------------------------------------------
 # Commands
 
@@ -142,6 +153,8 @@ def report(
     no_base: list[str] = typer.Option(
         [], "--no-base", help="An environment without a base plan in --base-dir (new in this change, or the "
                               "base commit cannot build it): reported as a full inventory. Repeatable."),
+    cost_month: str | None = typer.Option(None, "--cost-month", help="Month the cost lines price, YYYY-MM "
+                                          "(default: the current month, UTC)."),
 ) -> None:
     """One Markdown report for several environments: summary, dangers, diffs, policies, coverage, graph."""
     if base_dir is not None and not base_dir.is_dir():
@@ -177,7 +190,8 @@ def report(
                 base = plan_for(load_plan(path), env, path, project=plan["project"])
         cov, note = coverage_of(plan)
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
-                                         note or "not available"))
+                                         note or "not available",
+                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base)))
     data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
     text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
     for name, content in sorted(report_mod.report_files(items).items()):
@@ -204,8 +218,10 @@ def compare(
     plan_dir: Path | None = typer.Option(None, "--plan-dir", help="Read DIR/<env>.json instead of building."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
     fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
+    cost_month: str | None = typer.Option(None, "--cost-month", help="Month the cost difference prices, "
+                                          "YYYY-MM (default: the current month, UTC)."),
 ) -> None:
-    """What differs between two environments, matched by logical resource (not by URN)."""
+    """What differs between two environments, matched by logical resource (not by URN), and what it costs."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
     if plans and all(p is not None for p in plans):
         if a or b:
@@ -217,12 +233,26 @@ def compare(
         raise UserError("compare: give two environments (`livecommerce compare dev prod`) "
                         "or two plan files (`--plans dev.json prod.json`)")
     div = compare_mod.compare_plans(pa, pb)
+    env_a, env_b = a or str(pa.get("stack")), b or str(pb.get("stack"))
+    cost_a, cost_b = cost_of(pa, env_a, stacks_dir, cost_month), cost_of(pb, env_b, stacks_dir, cost_month)
+    cost_lines: list[str] = []
+    if cost_a is not None and cost_b is not None:
+        from livecommerce.cost.render import compare_lines
+
+        cost_lines = compare_lines(env_a, cost_a, env_b, cost_b)
     if fmt == "json":
-        sys.stdout.write(compare_mod.dumps(div))
+        data = json.loads(compare_mod.dumps(div))
+        if cost_a is not None and cost_b is not None:
+            data["cost"] = {env_a: cost_a, env_b: cost_b}
+        sys.stdout.write(report_mod.to_json_text(data))
     elif fmt == "markdown":
         sys.stdout.write(compare_mod.render_markdown(div, heading="##"))
+        if cost_lines:
+            sys.stdout.write("\n```\n" + "\n".join(cost_lines) + "\n```\n")
     else:
         sys.stdout.write(compare_mod.render_text(div))
+        if cost_lines:
+            sys.stdout.write("\n" + "\n".join(cost_lines) + "\n")
 
 
 def graph(

@@ -162,6 +162,9 @@ class EnvInput:
     coverage: Mapping[str, Any] | None = None
     """`livecommerce.coverage.coverage(plan)`, or None when not available."""
     coverage_note: str = "not available"
+    cost: Mapping[str, Any] | None = None
+    """`livecommerce.cost.cost_summary(...)`: the month's elastic cost, its change against the base, the
+    saving against peak-sized (or `{"error": ...}`); None leaves the cost line out."""
 
     @property
     def diff(self) -> PlanDiff | None:
@@ -446,6 +449,10 @@ def graph_section(item: EnvInput, level: int) -> list[str]:
 
 def env_section(item: EnvInput, d: PlanDiff | None, level: int) -> list[str]:
     out = [f"### `{cell(item.env)}`", ""]
+    if item.cost is not None:
+        from livecommerce.cost.render import report_line
+
+        out += [report_line(item.cost).replace("<", "&lt;").replace(">", "&gt;"), ""]
     out += diff_section(d, item.base_source, level) if d is not None else inventory_section(item, level)
     out += policy_section(item, level)
     out += coverage_section(item, level)
@@ -546,6 +553,7 @@ def report_files(items: Sequence[EnvInput]) -> dict[str, str]:
             "blocked": len(d.blocked) if d is not None else None,
             "mandatory": len(item.policy.mandatory) if item.policy.evaluated else None,
             "advisory": len(item.policy.advisory) if item.policy.evaluated else None,
+            "cost": dict(item.cost) if item.cost is not None else None,
         })
     for a, b in itertools.pairwise(items):
         div = compare_mod.compare_plans(a.plan, b.plan)
