@@ -180,6 +180,10 @@ class Media(pulumi.ComponentResource):
             # One transcode per instance: FFmpeg uses every vCPU, a second request would halve both.
             instance_concurrency=1,
             layers=[layer_arn], role=exec_role.arn,
+            # No internet: OSS is read and written over its in-region internal endpoint, which the FC
+            # function network reaches with internet access off (help.aliyun.com/document_detail/2513536.html);
+            # FC's default is on (rule alicloud-fc-v3function-restrict-internet-access).
+            internet_access=False,
             environment_variables=function_environment(s, env, self.code_sha256),
             log_config=alicloud.fc.V3FunctionLogConfigArgs(
                 project=args.log_project, logstore=args.log_store, enable_request_metrics=True,

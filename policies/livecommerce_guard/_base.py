@@ -282,6 +282,51 @@ def known(value: Any, *path: str | int, default: Any = None) -> Any:
         return default
 
 
+def _hashable(value: Any) -> bool:
+    return value is not None and not is_map(value) and not is_list(value)
+
+
+class Index:
+    """Resources findable by URN and by a name-like key, so stack rules pair resources in O(1).
+
+    `targets(resource, prop)` answers what `refers_to(resource, prop, target, key(target))` answers for
+    every indexed target at once: the targets feeding `prop` (propertyDependencies), else those whose
+    key equals the literal value of `prop`; in the order the targets were given, like a linear scan."""
+
+    def __init__(self, resources: Iterable[Any], key: Callable[[Any], Any] | None = None) -> None:
+        self.items = list(resources)
+        self._position = {r.urn: i for i, r in enumerate(self.items)}
+        self._by_key: dict[Any, list[int]] = {}
+        for i, r in enumerate(self.items):
+            value = key(r) if key is not None else None
+            if _hashable(value):
+                self._by_key.setdefault(value, []).append(i)
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def by_urn(self, urn: str) -> Any:
+        i = self._position.get(urn)
+        return None if i is None else self.items[i]
+
+    def targets(self, resource: Any, prop: str) -> list[Any]:
+        feeders = fed_by(resource, prop)
+        if feeders:
+            found = sorted({self._position[u] for u in feeders if u in self._position})
+        else:
+            value = known(resource.props, prop)
+            found = list(self._by_key.get(value, [])) if _hashable(value) else []
+        return [self.items[i] for i in found]
+
+    def first(self, resource: Any, prop: str) -> Any:
+        """The first target (as a linear scan with `refers_to` would find it), or None."""
+        found = self.targets(resource, prop)
+        return found[0] if found else None
+
+
 def refers_to(resource: Any, prop: str, target: Any, target_value: Any) -> bool:
     """Whether `resource.prop` points at `target`: by reference when the input came from an output
     (propertyDependencies), otherwise by comparing the literal with `target_value`."""

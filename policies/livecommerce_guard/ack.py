@@ -1,6 +1,7 @@
 """ACK rules: the managed cluster (Pro spec, private API server, RRSA, secret encryption, control-plane
 logs, deletion protection, maintenance), its node pools (auto-repair, no public IPs, multi-zone,
-bounded autoscaling, patching, disk encryption) and ECI virtual nodes."""
+bounded autoscaling, patching, disk encryption, IMDSv2 only, no password login; the last two also
+for ECS hosts) and ECI virtual nodes."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ NODE_POOL = "alicloud:cs/nodePool:NodePool"
 ADDON = "alicloud:cs/kubernetesAddon:KubernetesAddon"
 VIRTUAL_NODE = "alicloud:eci/virtualNode:VirtualNode"
 SWITCH = "alicloud:vpc/switch:Switch"
+# ECS hosts outside node pools share the node-hardening rules (IMDSv2, no password login).
+ECS_INSTANCE = "alicloud:ecs/instance:Instance"
+ECS_LAUNCH_TEMPLATES = (
+    "alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate",
+    "alicloud:ecs/launchTemplate:LaunchTemplate",
+)
 
 
 def check_public_apiserver(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
@@ -122,6 +129,28 @@ def check_no_public_ip(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def check_imdsv2(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """NP-05: instance metadata only in hardened mode (IMDSv2 tokens). The provider default is `optional`
+    (cs/node_pool.py NodePoolInstanceMetadataOptionsArgs; ecs/instance.py http_tokens), which keeps the
+    unauthenticated IMDSv1 path an SSRF in any pod can use to take the node's RAM role credentials."""
+    if subject.type == NODE_POOL:
+        tokens = get(subject.props, "instanceMetadataOptions", "httpTokens")
+        where = "instanceMetadataOptions.httpTokens"
+    else:
+        tokens = get(subject.props, "httpTokens")
+        where = "httpTokens"
+    if str(tokens or "").strip().lower() != "required":
+        return [f"{where} is not 'required', so IMDSv1 (no token) answers on the node"]
+    return []
+
+
+def check_password_login(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """NP-05: nodes take no root password (shared, guessable, in state); log in with a key pair or not at all."""
+    # Presence only: the value is a secret and never read into a message.
+    present = [k for k in ("password", "kmsEncryptedPassword") if get(subject.props, k) not in (None, "")]
+    return [f"{' and '.join(present)} set a login password on the nodes"] if present else []
+
+
 def check_autoscaling_bounds(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """NP-06: capacity is bounded (cost guard) and never drops below the floor."""
     p = subject.props
@@ -162,24 +191,34 @@ def check_disk_encryption(subject: Subject, cfg: Mapping[str, Any]) -> list[str]
     return problems
 
 
-def zones_of(resource: Any, prop: str, switches: list[Any]) -> set[str] | None:
+class Switches:
+    """The stack's vSwitches by URN and by id (pairing a pool's `vswitchIds` in O(1))."""
+
+    def __init__(self, resources: list[Any]) -> None:
+        self.by_urn = {sw.urn: sw for sw in of_type(resources, SWITCH)}
+        self.by_id: dict[str, list[Any]] = {}
+        for sw in self.by_urn.values():
+            sid = known(sw.props, "id")
+            if isinstance(sid, str):
+                self.by_id.setdefault(sid, []).append(sw)
+
+
+def zones_of(resource: Any, prop: str, switches: Switches) -> set[str] | None:
     """Distinct zones of the vSwitches feeding `prop` (None when none resolves to a vSwitch)."""
-    feeders = set(fed_by(resource, prop))
-    ids = {str(v) for v in items(known(resource.props, prop))}
-    zones = set()
-    found = False
-    for sw in switches:
-        if sw.urn in feeders or (not feeders and known(sw.props, "id") in ids):
-            found = True
-            if known(sw.props, "zoneId"):
-                zones.add(str(known(sw.props, "zoneId")))
+    feeders = fed_by(resource, prop)
+    if feeders:
+        found = [switches.by_urn[u] for u in feeders if u in switches.by_urn]
+    else:
+        ids = {str(v) for v in items(known(resource.props, prop))}
+        found = [sw for i in ids for sw in switches.by_id.get(i, [])]
+    zones = {str(known(sw.props, "zoneId")) for sw in found if known(sw.props, "zoneId")}
     return zones if found else None
 
 
 def check_multi_zone(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """NP-06/NET-01: node pools and control planes span at least `minZones` zones."""
     need = int(cfg.get("minZones", 2))
-    switches = of_type(resources, SWITCH)
+    switches = Switches(resources)
     out = []
     for res in of_type(resources, NODE_POOL, CLUSTER):
         zones = zones_of(res, "vswitchIds", switches)
@@ -347,6 +386,25 @@ POLICIES = [
         fix="pass vSwitches from at least two zones in vswitch_ids",
         check=check_multi_zone,
         config={"minZones": int_schema(2, "distinct zones required", minimum=1)},
+    ),
+    resource_rule(
+        "alicloud-cs-nodepool-require-imdsv2",
+        "ACK nodes (and ECS hosts) must serve instance metadata only in hardened mode (IMDSv2 tokens).",
+        types=[NODE_POOL, ECS_INSTANCE, *ECS_LAUNCH_TEMPLATES],
+        severity=Severity.HIGH,
+        anchors=["CKV_AWS_79 (analog)", "ACK:secure-access-to-ecs-instance-metadata"],
+        fix="set instance_metadata_options=NodePoolInstanceMetadataOptionsArgs(http_tokens='required') "
+        "(ECS: http_tokens='required'); ACK 1.28+",
+        check=check_imdsv2,
+    ),
+    resource_rule(
+        "alicloud-cs-nodepool-disallow-password-login",
+        "ACK nodes (and ECS hosts) must not take a login password; use a key pair or no login at all.",
+        types=[NODE_POOL, ECS_INSTANCE],
+        severity=Severity.HIGH,
+        anchors=["CIS Linux 5.2 (analog)", "ACK:node-pool-login"],
+        fix="drop password/kms_encrypted_password; set key_name (or no login) and login_as_non_root=True",
+        check=check_password_login,
     ),
     resource_rule(
         "alicloud-cs-nodepool-configure-autoscaling-bounds",

@@ -7,7 +7,7 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._base import Subject, get, int_schema, items, known, number, refers_to, of_type, resource_rule, stack_rule
+from ._base import Index, Subject, get, int_schema, items, known, number, of_type, resource_rule, stack_rule
 from .ack import ADDON, CLUSTER
 
 PROMETHEUS = "alicloud:arms/prometheus:Prometheus"
@@ -15,27 +15,34 @@ ALERT_RULE = "alicloud:arms/prometheusAlertRule:PrometheusAlertRule"
 ARMS_ADDON = "arms-prometheus"
 
 
-def _addon_monitors(resources: list[Any], cluster: Any, cid: Any) -> bool:
-    """The `arms-prometheus` ACK addon binds the same cluster-level ARMS instance as arms.Prometheus(aliyun-cs)."""
-    inline = any(
+def _inline_addon(cluster: Any) -> bool:
+    """The `arms-prometheus` addon declared on the cluster itself."""
+    return any(
         known(a, "name") == ARMS_ADDON and not known(a, "disabled") for a in items(known(cluster.props, "addons"))
-    )
-    return inline or any(
-        known(a.props, "name") == ARMS_ADDON and refers_to(a, "clusterId", cluster, cid)
-        for a in of_type(resources, ADDON)
     )
 
 
 def check_every_cluster_monitored(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """ARMS-01: each ManagedKubernetes is monitored, by an aliyun-cs arms.Prometheus fed by its id or by the
-    `arms-prometheus` addon; a Prometheus instance keeps its archive at least `minArchiveDays`."""
+    `arms-prometheus` addon (which binds the same cluster-level ARMS instance); a Prometheus instance keeps
+    its archive at least `minArchiveDays`."""
     min_archive = int(cfg.get("minArchiveDays", 0))
-    proms = [p for p in of_type(resources, PROMETHEUS) if get(p.props, "clusterType") == "aliyun-cs"]
+    clusters = Index(of_type(resources, CLUSTER), key=lambda c: known(c.props, "id"))
+    proms: dict[str, list[Any]] = {}
+    for p in of_type(resources, PROMETHEUS):
+        if get(p.props, "clusterType") == "aliyun-cs":
+            for cluster in clusters.targets(p, "clusterId"):
+                proms.setdefault(cluster.urn, []).append(p)
+    addons = {
+        cluster.urn
+        for a in of_type(resources, ADDON)
+        if known(a.props, "name") == ARMS_ADDON
+        for cluster in clusters.targets(a, "clusterId")
+    }
     out = []
-    for cluster in of_type(resources, CLUSTER):
-        cid = known(cluster.props, "id")
-        mine = [p for p in proms if refers_to(p, "clusterId", cluster, cid)]
-        if not mine and not _addon_monitors(resources, cluster, cid):
+    for cluster in clusters:
+        mine = proms.get(cluster.urn, [])
+        if not mine and not _inline_addon(cluster) and cluster.urn not in addons:
             out.append((cluster.urn, "no ARMS Prometheus instance (or arms-prometheus addon) monitors this cluster"))
         elif (
             mine and min_archive and all((number(get(p.props, "archiveDuration"), 0) or 0) < min_archive for p in mine)

@@ -272,6 +272,14 @@ def check_virtual_node_sizing(subject: Subject, cfg: Mapping[str, Any]) -> list[
     return out
 
 
+def check_external_ips(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """K8S-19: `spec.externalIPs` makes kube-proxy capture traffic for those addresses on every node, for any
+    client of the cluster (CVE-2020-8554: a Service can intercept another's traffic); no Service sets it."""
+    if items(get(subject.props, "spec", "externalIPs")):
+        return ["spec.externalIPs is set, so every node captures traffic for those addresses (CVE-2020-8554)"]
+    return []
+
+
 def check_service_exposure(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """K8S-13: LoadBalancer services are intranet unless allow-listed; NodePort off when disallowed."""
     kind = get(subject.props, "spec", "type", default="ClusterIP")
@@ -448,6 +456,16 @@ RESOURCE_RULES = [
             "Polaris:hostPathSet",
         ],
         fix="set resources.requests (or the k8s.aliyun.com/eci-use-specs annotation) and drop host* settings",
+    ),
+    workload_rule(
+        "kubernetes-core-service-disallow-external-ips",
+        "Kubernetes Services must not set externalIPs (every node captures that traffic; CVE-2020-8554).",
+        check=check_external_ips,
+        types=[SERVICE],
+        severity=Severity.HIGH,
+        anchors=["CVE-2020-8554", "k8s:DenyServiceExternalIPs admission plugin"],
+        fix="remove spec.externalIPs; expose the Service through the MSE gateway (Ingress) or an intranet LoadBalancer",
+        enforcement_level=EnforcementLevel.MANDATORY,
     ),
     workload_rule(
         "kubernetes-core-service-restrict-exposure",

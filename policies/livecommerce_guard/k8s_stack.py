@@ -28,24 +28,42 @@ def object_name(res: Any) -> str:
     return str(known(res.props, "metadata", "name", default=res.name))
 
 
+def _kind(workload: Any) -> str:
+    return workload.resource_type.rsplit(":", 1)[-1]
+
+
 def hpas_for(workload: Any, hpas: list[Any]) -> list[Any]:
     """HPAs whose scaleTargetRef names this workload (or whose spec is fed by it)."""
-    kind = workload.resource_type.rsplit(":", 1)[-1]
-    out = []
-    for hpa in hpas:
-        if namespace_of(hpa.props) != namespace_of(workload.props):
-            continue
-        ref = known(hpa.props, "spec", "scaleTargetRef", default={})
-        if workload.urn in fed_by(hpa, "spec") or (
-            known(ref, "kind") == kind and known(ref, "name") == object_name(workload)
-        ):
-            out.append(hpa)
-    return out
+    return Autoscalers(hpas).of(workload)
 
 
-def effective_min_replicas(workload: Any, hpas: list[Any]) -> int:
+class Autoscalers:
+    """HPAs by the workload they scale: by (namespace, kind, name) of scaleTargetRef, and by the workload
+    URN feeding their `spec` (auto-named targets are unknown offline)."""
+
+    def __init__(self, hpas: list[Any]) -> None:
+        self.items = list(hpas)
+        self._by_ref: dict[tuple[str, Any, Any], list[int]] = {}
+        self._by_feeder: dict[tuple[str, str], list[int]] = {}
+        for i, hpa in enumerate(self.items):
+            ns = namespace_of(hpa.props)
+            ref = known(hpa.props, "spec", "scaleTargetRef", default={})
+            key = (ns, known(ref, "kind"), known(ref, "name"))
+            if all(isinstance(k, str) for k in key):
+                self._by_ref.setdefault(key, []).append(i)
+            for urn in set(fed_by(hpa, "spec")):
+                self._by_feeder.setdefault((ns, urn), []).append(i)
+
+    def of(self, workload: Any) -> list[Any]:
+        ns = namespace_of(workload.props)
+        found = set(self._by_feeder.get((ns, workload.urn), []))
+        found.update(self._by_ref.get((ns, _kind(workload), object_name(workload)), []))
+        return [self.items[i] for i in sorted(found)]
+
+
+def effective_min_replicas(workload: Any, hpas: list[Any] | Autoscalers) -> int:
     """The floor of running pods: an HPA's minReplicas (default 1) wins over spec.replicas (default 1)."""
-    mine = hpas_for(workload, hpas)
+    mine = (hpas if isinstance(hpas, Autoscalers) else Autoscalers(hpas)).of(workload)
     if mine:
         return min(int(number(get(h.props, "spec", "minReplicas"), 1) or 1) for h in mine)
     return int(number(get(workload.props, "spec", "replicas"), 1) or 1)
@@ -79,13 +97,50 @@ def selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
 
 
 def pdbs_for(workload: Any, pdbs: list[Any]) -> list[Any]:
-    labels = template_labels(workload)
-    return [
-        p
-        for p in pdbs
-        if namespace_of(p.props) == namespace_of(workload.props)
-        and selector_matches(get(p.props, "spec", "selector", default={}), labels)
-    ]
+    return Budgets(pdbs, [workload]).of(workload)
+
+
+class Budgets:
+    """PodDisruptionBudgets by the workloads whose pods they select, found without pairing every PDB with
+    every workload: a PDB can only select pods carrying each of its matchLabels pairs, so it is filed under
+    the pair rarest among the workloads' pod labels and tried only on workloads that carry that pair.
+    PDBs without matchLabels (matchExpressions only) are tried on every workload of their namespace."""
+
+    def __init__(self, pdbs: list[Any], workloads: list[Any]) -> None:
+        self.items = list(pdbs)
+        labels = {w.urn: (namespace_of(w.props), template_labels(w)) for w in workloads}
+        frequency: dict[tuple[str, str, Any], int] = {}
+        for ns, lab in labels.values():
+            for k, v in lab.items():
+                if _scalar(v):
+                    frequency[(ns, k, v)] = frequency.get((ns, k, v), 0) + 1
+        self._filed: dict[tuple[str, str, Any], list[int]] = {}
+        self._open: dict[str, list[int]] = {}
+        for i, pdb in enumerate(self.items):
+            ns = namespace_of(pdb.props)
+            match_labels = get(pdb.props, "spec", "selector", "matchLabels", default={})
+            pairs = [(ns, k, v) for k, v in match_labels.items() if _scalar(v)]
+            if pairs and len(pairs) == len(match_labels):
+                self._filed.setdefault(min(pairs, key=lambda p: (frequency.get(p, 0), str(p))), []).append(i)
+            else:
+                self._open.setdefault(ns, []).append(i)
+        self._labels = labels
+
+    def of(self, workload: Any) -> list[Any]:
+        ns, lab = self._labels.get(workload.urn) or (namespace_of(workload.props), template_labels(workload))
+        candidates = set(self._open.get(ns, []))
+        for k, v in lab.items():
+            if _scalar(v):
+                candidates.update(self._filed.get((ns, k, v), []))
+        return [
+            self.items[i]
+            for i in sorted(candidates)
+            if selector_matches(get(self.items[i].props, "spec", "selector", default={}), lab)
+        ]
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
 
 
 def has_spread(workload: Any) -> bool:
@@ -98,7 +153,7 @@ def has_spread(workload: Any) -> bool:
 def check_replicas_and_spread(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """K8S-09: at least `minReplicas` pods, spread over zones or nodes."""
     need = int(cfg.get("minReplicas", 2))
-    hpas = of_type(resources, HPA)
+    hpas = Autoscalers(of_type(resources, HPA))
     out = []
     for wl in of_type(resources, *SCALABLE):
         if _exempt(wl, cfg):
@@ -113,12 +168,14 @@ def check_replicas_and_spread(resources: list[Any], cfg: Mapping[str, Any]) -> l
 
 def check_pdb_coverage(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """K8S-10: every multi-replica workload has a PDB selecting its pods."""
-    hpas, pdbs = of_type(resources, HPA), of_type(resources, PDB)
+    hpas = Autoscalers(of_type(resources, HPA))
+    workloads = of_type(resources, *SCALABLE)
+    budgets = Budgets(of_type(resources, PDB), workloads)
     out = []
-    for wl in of_type(resources, *SCALABLE):
+    for wl in workloads:
         if _exempt(wl, cfg) or effective_min_replicas(wl, hpas) < 2:
             continue
-        if not pdbs_for(wl, pdbs):
+        if not budgets.of(wl):
             out.append((wl.urn, "no PodDisruptionBudget selects its pods"))
     return out
 
@@ -150,16 +207,21 @@ def pdb_problems(pdb_props: Mapping[str, Any], replicas: int | None) -> list[str
 
 
 def check_pdb_sanity(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
-    hpas = of_type(resources, HPA)
+    hpas = Autoscalers(of_type(resources, HPA))
     workloads = of_type(resources, *SCALABLE)
+    budgets = Budgets(of_type(resources, PDB), workloads)
+    covered: dict[str, list[Any]] = {}
+    for w in workloads:
+        for pdb in budgets.of(w):
+            covered.setdefault(pdb.urn, []).append(w)
     out = []
-    for pdb in of_type(resources, PDB):
+    for pdb in budgets.items:
         if _exempt(pdb, cfg):
             continue
-        covered = [w for w in workloads if pdb in pdbs_for(w, [pdb])]
-        replicas = min((effective_min_replicas(w, hpas) for w in covered), default=None)
+        mine = covered.get(pdb.urn, [])
+        replicas = min((effective_min_replicas(w, hpas) for w in mine), default=None)
         out += [(pdb.urn, p) for p in pdb_problems(pdb.props, replicas)]
-        if not covered and get(pdb.props, "spec", "selector"):
+        if not mine and get(pdb.props, "spec", "selector"):
             out.append((pdb.urn, "its selector matches no workload in the stack"))
     return out
 
@@ -167,9 +229,10 @@ def check_pdb_sanity(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple
 def check_hpa_bounds(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """K8S-12: minReplicas >= floor, maxReplicas above it, and the target exists in the stack."""
     need = int(cfg.get("minReplicas", 2))
-    workloads = of_type(resources, *SCALABLE)
+    hpas = Autoscalers(of_type(resources, HPA))
+    targeted = {h.urn for w in of_type(resources, *SCALABLE) for h in hpas.of(w)}
     out = []
-    for hpa in of_type(resources, HPA):
+    for hpa in hpas.items:
         if _exempt(hpa, cfg):
             continue
         lo = int(number(get(hpa.props, "spec", "minReplicas"), 1) or 1)
@@ -178,7 +241,7 @@ def check_hpa_bounds(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple
             out.append((hpa.urn, f"minReplicas is below {need}"))
         if hi is None or hi <= lo:
             out.append((hpa.urn, "maxReplicas is not above minReplicas, so it cannot scale"))
-        if not any(hpa in hpas_for(w, [hpa]) for w in workloads):
+        if hpa.urn not in targeted:
             out.append((hpa.urn, "its scaleTargetRef matches no Deployment/StatefulSet in the stack"))
     return out
 

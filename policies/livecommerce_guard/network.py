@@ -1,5 +1,5 @@
-"""Network and cross-cutting rules: security groups keep admin ports off the internet, NAT gateways
-are deletion-protected, and taggable resources carry the required tags."""
+"""Network and cross-cutting rules: security groups and NAT DNAT entries keep admin ports off the
+internet, NAT gateways are deletion-protected, and taggable resources carry the required tags."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ._base import Subject, get, is_map, resource_rule, str_list_schema, truthy
 
 SECURITY_GROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
 NAT_GATEWAY = "alicloud:vpc/natGateway:NatGateway"
+FORWARD_ENTRY = "alicloud:vpc/forwardEntry:ForwardEntry"
 ADMIN_PORTS = (22, 3389, 2379, 6443, 10250, 10255)
 PUBLIC_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 
@@ -76,6 +77,37 @@ def check_public_admin_ports(subject: Subject, cfg: Mapping[str, Any]) -> list[s
     return [f"the rule opens admin port(s) {', '.join(map(str, exposed))} to the internet"] if exposed else []
 
 
+def dnat_ports(value: Any) -> tuple[int, int]:
+    """A DNAT port field: '22', '10/20' (a range) or 'any' (vpc/forward_entry.py external_port docs)."""
+    text = str(value if value is not None else "any").strip().lower()
+    if text in ("any", "", "-1", "-1/-1"):
+        return (1, 65535)
+    try:
+        lo, _, hi = text.partition("/")
+        lo_n, hi_n = int(lo), int(hi or lo)
+    except ValueError:
+        return (1, 65535)
+    return (min(lo_n, hi_n), max(lo_n, hi_n))
+
+
+def check_dnat_admin_ports(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """NET-05: a DNAT entry publishes an internal port on the NAT gateway's EIP to the whole internet: never
+    an admin port (SSH, RDP, etcd, API server, kubelet) on either side of the mapping, never every port."""
+    p = subject.props
+    if str(get(p, "ipProtocol", default="any")).strip().lower() == "any":
+        return ["the entry forwards every port and protocol of the EIP (ipProtocol any)"]
+    problems = []
+    for side in ("externalPort", "internalPort"):
+        lo, hi = dnat_ports(get(p, side))
+        if (lo, hi) == (1, 65535):
+            problems.append(f"{side} forwards every port")
+            continue
+        exposed = [port for port in ADMIN_PORTS if lo <= port <= hi]
+        if exposed:
+            problems.append(f"{side} publishes admin port(s) {', '.join(map(str, exposed))} to the internet")
+    return problems
+
+
 def check_nat_deletion_protection(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
     """NET-03: losing the NAT gateway cuts all node and FC egress (provider default: off)."""
     return [] if truthy(get(subject.props, "deletionProtection")) else ["deletionProtection is not on"]
@@ -100,6 +132,18 @@ POLICIES = [
         anchors=["CKV_ALI_2", "CKV_ALI_3", "KICS:2ae9d554"],
         fix="restrict cidr_ip to the VPC or a bastion range, or use source_security_group_id",
         check=check_public_admin_ports,
+        enforcement_level=EnforcementLevel.MANDATORY,
+    ),
+    resource_rule(
+        "alicloud-vpc-forwardentry-disallow-admin-ports",
+        "NAT DNAT entries must not publish admin ports (SSH, RDP, etcd, API server, kubelet) or every port "
+        "of the EIP to the internet.",
+        types=[FORWARD_ENTRY],
+        severity=Severity.CRITICAL,
+        anchors=["CKV_ALI_2 (analog)", "CKV_ALI_3 (analog)", "KICS:2ae9d554 (analog)"],
+        fix="remove the DNAT entry and reach hosts through a bastion or Cloud Assistant; publish only the "
+        "service port (443) of a host that must be public",
+        check=check_dnat_admin_ports,
         enforcement_level=EnforcementLevel.MANDATORY,
     ),
     resource_rule(

@@ -1,5 +1,6 @@
 """OSS rules: public ACLs (inline and BucketAcl), anonymous bucket policies, encryption, versioning,
-block-public-access, secure transport, lifecycle, access logging and force-destroy.
+block-public-access, secure transport, lifecycle (bounded cost, no early bucket-wide expiry), CORS
+that lets any web page write, access logging and force-destroy.
 
 `Bucket.acl` and `Bucket.policy` are deprecated since provider 1.220 in favour of `oss.BucketAcl` /
 `oss.BucketPolicy`, so every rule accepts both forms. Sub-resources are paired with their bucket by the
@@ -15,13 +16,16 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, Severity
 
 from ._base import (
+    Index,
     Subject,
     bool_schema,
+    int_schema,
     get,
     is_list,
     items,
     json_doc,
     known,
+    number,
     of_type,
     refers_to,
     resource_rule,
@@ -38,6 +42,7 @@ BUCKET_SSE = "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption
 BUCKET_VERSIONING = "alicloud:oss/bucketVersioning:BucketVersioning"
 BUCKET_LOGGING = "alicloud:oss/bucketLogging:BucketLogging"
 BUCKET_HTTPS = "alicloud:oss/bucketHttpsConfig:BucketHttpsConfig"
+BUCKET_CORS = "alicloud:oss/bucketCors:BucketCors"
 
 PUBLIC_ACLS = frozenset({"public-read", "public-read-write"})
 SSE_ALGORITHMS = frozenset({"KMS", "AES256", "SM4"})
@@ -154,18 +159,30 @@ def belongs_to(sub: Any, bucket: Any) -> bool:
     return refers_to(sub, "bucket", bucket, _bucket_name(bucket))
 
 
-def _subresources(resources: list[Any], bucket: Any, type_: str) -> list[Any]:
-    return [r for r in of_type(resources, type_) if belongs_to(r, bucket)]
+class Buckets:
+    """The stack's buckets and, per bucket, its oss.Bucket* sub-resources of each type (paired once)."""
+
+    def __init__(self, resources: list[Any], *sub_types: str) -> None:
+        self.index = Index(of_type(resources, BUCKET), key=_bucket_name)
+        self._subs: dict[tuple[str, str], list[Any]] = {}
+        for sub in of_type(resources, *sub_types):
+            for bucket in self.index.targets(sub, "bucket"):
+                self._subs.setdefault((bucket.urn, sub.resource_type), []).append(sub)
+
+    def __iter__(self) -> Any:
+        return iter(self.index)
+
+    def subs(self, bucket: Any, type_: str) -> list[Any]:
+        return self._subs.get((bucket.urn, type_), [])
 
 
 def check_encryption(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """OSS-04: inline serverSideEncryptionRule or a BucketServerSideEncryption; KMS when requireKms."""
     require_kms = cfg.get("requireKms", False)
+    buckets = Buckets(resources, BUCKET_SSE)
     out = []
-    for bucket in of_type(resources, BUCKET):
-        rules = [get(bucket.props, "serverSideEncryptionRule")] + [
-            s.props for s in _subresources(resources, bucket, BUCKET_SSE)
-        ]
+    for bucket in buckets:
+        rules = [get(bucket.props, "serverSideEncryptionRule")] + [s.props for s in buckets.subs(bucket, BUCKET_SSE)]
         algorithms = [str(get(r, "sseAlgorithm", default="")) for r in rules if r]
         algorithms = [a for a in algorithms if a in SSE_ALGORITHMS]
         if not algorithms:
@@ -177,10 +194,11 @@ def check_encryption(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple
 
 def check_versioning(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """OSS-05: versioning Enabled inline or by BucketVersioning."""
+    buckets = Buckets(resources, BUCKET_VERSIONING)
     out = []
-    for bucket in of_type(resources, BUCKET):
+    for bucket in buckets:
         statuses = [get(bucket.props, "versioning", "status")] + [
-            get(v.props, "status") for v in _subresources(resources, bucket, BUCKET_VERSIONING)
+            get(v.props, "status") for v in buckets.subs(bucket, BUCKET_VERSIONING)
         ]
         if "Enabled" not in statuses:
             out.append((bucket.urn, "versioning is not enabled"))
@@ -191,22 +209,23 @@ def check_block_public_access(resources: list[Any], cfg: Mapping[str, Any]) -> l
     """OSS-02: a BucketPublicAccessBlock(blockPublicAccess=true) per bucket, or account-wide."""
     if any(truthy(get(a.props, "blockPublicAccess")) for a in of_type(resources, ACCOUNT_BPA)):
         return []
+    buckets = Buckets(resources, BUCKET_BPA)
     out = []
-    for bucket in of_type(resources, BUCKET):
-        blocks = _subresources(resources, bucket, BUCKET_BPA)
-        if not any(truthy(get(b.props, "blockPublicAccess")) for b in blocks):
+    for bucket in buckets:
+        if not any(truthy(get(b.props, "blockPublicAccess")) for b in buckets.subs(bucket, BUCKET_BPA)):
             out.append((bucket.urn, "public access is not blocked"))
     return out
 
 
 def check_secure_transport(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """OSS-07: a policy denying acs:SecureTransport=false, or BucketHttpsConfig enabled."""
+    buckets = Buckets(resources, BUCKET_POLICY, BUCKET_HTTPS)
     out = []
-    for bucket in of_type(resources, BUCKET):
+    for bucket in buckets:
         docs = [json_doc(get(bucket.props, "policy"))] + [
-            json_doc(get(p.props, "policy")) for p in _subresources(resources, bucket, BUCKET_POLICY)
+            json_doc(get(p.props, "policy")) for p in buckets.subs(bucket, BUCKET_POLICY)
         ]
-        https = [truthy(get(h.props, "enable")) for h in _subresources(resources, bucket, BUCKET_HTTPS)]
+        https = [truthy(get(h.props, "enable")) for h in buckets.subs(bucket, BUCKET_HTTPS)]
         if not any(https) and not any(denies_insecure_transport(d) for d in docs if d is not None):
             out.append((bucket.urn, "plain HTTP access is not refused"))
     return out
@@ -214,14 +233,74 @@ def check_secure_transport(resources: list[Any], cfg: Mapping[str, Any]) -> list
 
 def check_access_logging(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """OSS-06: access logs go to another bucket (inline `logging` or BucketLogging)."""
+    buckets = Buckets(resources, BUCKET_LOGGING)
     out = []
-    for bucket in of_type(resources, BUCKET):
+    for bucket in buckets:
         targets = [get(bucket.props, "logging", "targetBucket")] + [
-            get(lg.props, "targetBucket") for lg in _subresources(resources, bucket, BUCKET_LOGGING)
+            get(lg.props, "targetBucket") for lg in buckets.subs(bucket, BUCKET_LOGGING)
         ]
         if not any(targets):
             out.append((bucket.urn, "access logging is not configured"))
     return out
+
+
+# ---- data-loss and browser-write decisions -------------------------------------------------------
+
+WRITE_METHODS = frozenset({"PUT", "POST", "DELETE"})
+
+
+def bucket_wide(rule: Any) -> bool:
+    """A lifecycle rule applies to every object unless a prefix or object tags narrow it (OSS lifecycle:
+    an empty prefix is the whole bucket; `filter` size bounds and `not` exclusions still leave most of it)."""
+    return not str(get(rule, "prefix", default="") or "").strip() and not get(rule, "tags")
+
+
+def early_expirations(rule: Any, min_days: int) -> list[str]:
+    """What in one enabled lifecycle rule deletes objects sooner than `min_days`."""
+    found = []
+    for exp in items(get(rule, "expirations")):
+        days = number(get(exp, "days"), None)
+        if days is not None and days < min_days:
+            found.append(f"expires objects after fewer than {min_days} days")
+        if get(exp, "date") or get(exp, "createdBeforeDate"):
+            found.append("expires objects by date (everything older than the date is deleted at once)")
+    for exp in items(get(rule, "noncurrentVersionExpirations")):
+        days = number(get(exp, "days"), None)
+        if days is not None and days < min_days:
+            found.append(f"deletes previous object versions after fewer than {min_days} days")
+    return found
+
+
+def check_lifecycle_expiration(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """OSS-10: no bucket-wide lifecycle rule deletes objects (or their versions) sooner than
+    `minExpirationDays`; a prefix- or tag-scoped rule may (temporary uploads, caches)."""
+    min_days = int(cfg.get("minExpirationDays", 30))
+    problems = []
+    for i, rule in enumerate(items(get(subject.props, "lifecycleRules"))):
+        if not truthy(get(rule, "enabled")) or not bucket_wide(rule):
+            continue
+        problems += [
+            f"lifecycle rule {i} covers the whole bucket and {why}" for why in early_expirations(rule, min_days)
+        ]
+    return problems
+
+
+def any_origin(origin: Any) -> bool:
+    """`*`, or a scheme with a bare `*` host (`https://*`): every web page may call the bucket."""
+    text = str(origin).strip().lower()
+    host = text.split("://", 1)[1] if "://" in text else text
+    return bool(host) and set(host.split(":", 1)[0]) <= {"*"}
+
+
+def check_cors(subject: Subject, cfg: Mapping[str, Any]) -> list[str]:
+    """OSS-11: CORS never lets any origin write (PUT/POST/DELETE) to a bucket: inline Bucket.corsRules
+    or oss.BucketCors."""
+    problems = []
+    for i, rule in enumerate(items(get(subject.props, "corsRules"))):
+        methods = {str(m).strip().upper() for m in items(get(rule, "allowedMethods"))}
+        if any(any_origin(o) for o in items(get(rule, "allowedOrigins"))) and methods & WRITE_METHODS:
+            problems.append(f"CORS rule {i} lets any origin send {'/'.join(sorted(methods & WRITE_METHODS))}")
+    return problems
 
 
 # ---- the rules ------------------------------------------------------------------------------------
@@ -317,5 +396,26 @@ POLICIES = [
         fix="drop force_destroy and set opts=ResourceOptions(protect=True)",
         check=check_force_destroy,
         config={"requireProtect": bool_schema(True, "also require the Pulumi protect resource option")},
+    ),
+    resource_rule(
+        "alicloud-oss-bucket-restrict-lifecycle-expiration",
+        "OSS lifecycle rules must not delete a whole bucket's objects or object versions early (or by date).",
+        types=[BUCKET],
+        severity=Severity.HIGH,
+        anchors=["OSS:lifecycle-rules", "deletion-protection (analog)"],
+        fix="scope short expirations with a prefix or object tags (e.g. tmp/), or raise expirations and "
+        "noncurrent_version_expirations to at least minExpirationDays",
+        check=check_lifecycle_expiration,
+        config={"minExpirationDays": int_schema(30, "shortest bucket-wide expiration in days", minimum=1)},
+    ),
+    resource_rule(
+        "alicloud-oss-bucket-restrict-cors",
+        "OSS CORS rules must not let any origin ('*') write to a bucket with PUT, POST or DELETE.",
+        types=[BUCKET, BUCKET_CORS],
+        severity=Severity.HIGH,
+        anchors=["OSS:cross-origin-resource-sharing", "CWE-942 (permissive cross-domain policy)"],
+        fix="list the front-end origins (https://shop.example.com) in allowed_origins, or allow only GET/HEAD "
+        "from '*'; uploads go through signed URLs or STS",
+        check=check_cors,
     ),
 ]

@@ -47,6 +47,9 @@ T = {
     "pdb": "kubernetes:policy/v1:PodDisruptionBudget",
     "hpa": "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     "cm": "kubernetes:core/v1:ConfigMap",
+    "cors": "alicloud:oss/bucketCors:BucketCors",
+    "dnat": "alicloud:vpc/forwardEntry:ForwardEntry",
+    "waf": "alicloud:wafv3/domain:Domain",
 }
 TAGS = {"env": "prod", "owner": "live-platform", "cost-center": "cc-live"}
 
@@ -195,6 +198,7 @@ FN = res(
             "DB_PASSWORD_SECRET_NAME": "x",
         },
         "logConfig": {"project": "lc-logs", "logstore": "fc", "enableRequestMetrics": True},
+        "internetAccess": False,
     },
     deps={"role": [ROLE]},
 )
@@ -264,6 +268,8 @@ NP = res(
         "scalingConfig": {"enable": True, "minSize": 3, "maxSize": 30},
         "systemDiskEncrypted": True,
         "dataDisks": [{"category": "cloud_essd", "encrypted": "true"}],
+        "instanceMetadataOptions": {"httpTokens": "required"},
+        "loginAsNonRoot": True,
         "tags": TAGS,
     },
     deps={"clusterId": [ACK], "vswitchIds": [VSW_A, VSW_B]},
@@ -799,6 +805,204 @@ CASES.update(
             [MQ, TAIR, POLAR],
             [MQ, TAIR, mutate(POLAR, setv(("deletionLock",), 0))],
             "orders-db",
+
+# ---- issue 18 items 16-17: grants that escape exact lists, and the gaps prod let through -------------
+def ram_doc(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "1", "Statement": list(statements)})
+
+
+SECRET_POLICY = mutate(
+    POLICY,
+    setv(
+        ("policyDocument",),
+        ram_doc(
+            {"Effect": "Allow", "Action": ["kms:GetSecretValue"], "Resource": ["acs:kms:cn-hangzhou:123:secret/lc-db"]}
+        ),
+    ),
+)
+CORS = sub(
+    "cors",
+    "media-cors",
+    {
+        "corsRules": [
+            {"allowedOrigins": ["https://shop.example.com"], "allowedMethods": ["GET", "PUT"], "maxAgeSeconds": 600}
+        ]
+    },
+)
+HTTP_TRIG = res(
+    T["trig"],
+    "http-api",
+    {
+        "functionName": "lc-transcoder",
+        "qualifier": "LATEST",
+        "triggerType": "http",
+        "triggerName": "http",
+        "triggerConfig": json.dumps({"authType": "function", "methods": ["POST"]}),
+    },
+    deps={"functionName": [FN]},
+)
+DNAT = res(
+    T["dnat"],
+    "web-dnat",
+    {
+        "forwardTableId": "ftb-1",
+        "externalIp": "47.0.0.1",
+        "externalPort": "443",
+        "internalIp": "10.0.0.5",
+        "internalPort": "8443",
+        "ipProtocol": "tcp",
+    },
+)
+ALLOW_PLATFORM = res(
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "shop-allow-platform",
+    {
+        "metadata": {"name": "allow-platform", "namespace": "shop"},
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [
+                        {"namespaceSelector": {"matchLabels": {"app.kubernetes.io/part-of": "livecommerce"}}},
+                        {"ipBlock": {"cidr": "10.0.0.0/16"}},
+                    ],
+                    "ports": [{"port": 8080, "protocol": "TCP"}],
+                }
+            ],
+        },
+    },
+)
+SECRET_ROLE = res(
+    "kubernetes:rbac.authorization.k8s.io/v1:Role",
+    "secret-reader",
+    {
+        "metadata": {"name": "shop-db-secret", "namespace": "shop"},
+        "rules": [{"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["shop-db"], "verbs": ["get"]}],
+    },
+)
+PUBLIC_GW = mutate(GW, setv(("internetSlbSpec",), "slb.s2.small"))
+MSE_CONFIG = res(
+    "kubernetes:mse.alibabacloud.com/v1alpha1:MseIngressConfig",
+    "mse-config",
+    {"metadata": {"name": "lc-prod"}, "spec": {"id": "gw-1", "ingress": {"local": {"ingressClassName": "mse"}}}},
+    deps={"spec": [PUBLIC_GW]},
+)
+INGRESS_CLASS = res(
+    "kubernetes:networking.k8s.io/v1:IngressClass",
+    "mse-class",
+    {
+        "metadata": {"name": "mse"},
+        "spec": {
+            "controller": "mse.alibabacloud.com/ingress",
+            "parameters": {"apiGroup": "mse.alibabacloud.com", "kind": "MseIngressConfig", "name": "lc-prod"},
+        },
+    },
+)
+INGRESS = res(
+    "kubernetes:networking.k8s.io/v1:Ingress",
+    "shop-ingress",
+    {
+        "metadata": {
+            "name": "shop",
+            "namespace": "shop",
+            "annotations": {"nginx.ingress.kubernetes.io/ssl-redirect": "true"},
+        },
+        "spec": {
+            "ingressClassName": "mse",
+            "tls": [{"hosts": ["api.example.com"], "secretName": "api-tls"}],
+            "rules": [
+                {
+                    "host": "api.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/api/shop",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "shop", "port": {"number": 80}}},
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+    },
+)
+WAF = res(
+    T["waf"],
+    "api-waf",
+    {
+        "instanceId": "waf-1",
+        "domain": "api.example.com",
+        "accessType": "share",
+        "listen": {"httpsPorts": [443], "certId": "123-cn-hangzhou", "tlsVersion": "tlsv1.2"},
+        "redirect": {"backends": ["[unknown]"], "loadbalance": "iphash"},
+    },
+    deps={"redirect": [PUBLIC_GW]},
+)
+PUBLIC_ENTRY = [PUBLIC_GW, MSE_CONFIG, INGRESS_CLASS, INGRESS, WAF]
+NO_TLS_INGRESS = mutate(INGRESS, lambda i: (i["spec"].pop("tls"), i["metadata"].pop("annotations")))
+
+CASES.update(
+    {
+        "alicloud-ram-policy-restrict-secret-access": (
+            [POLICY, SECRET_POLICY],
+            [
+                mutate(
+                    POLICY,
+                    setv(
+                        ("policyDocument",),
+                        ram_doc({"Effect": "Allow", "Action": "kms:GetSecretValue", "Resource": "*"}),
+                    ),
+                )
+            ],
+            "fn-policy",
+        ),
+        # a whole-bucket expiry after a day deletes every published replay
+        "alicloud-oss-bucket-restrict-lifecycle-expiration": (
+            [BUCKET],
+            [mutate(BUCKET, setv(("lifecycleRules", 0, "expirations"), [{"days": 1}]))],
+            "media",
+        ),
+        "alicloud-oss-bucket-restrict-cors": (
+            [BUCKET, CORS],
+            [BUCKET, mutate(CORS, setv(("corsRules", 0, "allowedOrigins"), ["*"]))],
+            "media-cors",
+        ),
+        # provider default: instanceMetadataOptions.httpTokens absent == optional (IMDSv1 on)
+        "alicloud-cs-nodepool-require-imdsv2": ([NP], [mutate(NP, drop("instanceMetadataOptions"))], "pool"),
+        "alicloud-cs-nodepool-disallow-password-login": ([NP], [mutate(NP, setv(("password",), "[secret]"))], "pool"),
+        "kubernetes-rbac-role-restrict-secret-access": (
+            [ROLE_K8S, SECRET_ROLE],
+            [mutate(SECRET_ROLE, lambda i: i["rules"][0].update(verbs=["get", "list"], resourceNames=[]))],
+            "secret-reader",
+        ),
+        "kubernetes-networking-networkpolicy-disallow-allow-all": (
+            [DENY, ALLOW_PLATFORM],
+            [mutate(DENY, setv(("spec", "ingress"), [{}]))],
+            "shop-default-deny",
+        ),
+        "alicloud-mse-gateway-restrict-public-entry": (
+            [GW, *PUBLIC_ENTRY],
+            [PUBLIC_GW, MSE_CONFIG, INGRESS_CLASS, NO_TLS_INGRESS],
+            "gateway",
+        ),
+        "alicloud-fc-v3trigger-disallow-anonymous-http": (
+            [FN, TRIG, HTTP_TRIG],
+            [mutate(HTTP_TRIG, setv(("triggerConfig",), json.dumps({"authType": "anonymous", "methods": ["GET"]})))],
+            "http-api",
+        ),
+        # provider default: internetAccess absent == true
+        "alicloud-fc-v3function-restrict-internet-access": ([FN], [mutate(FN, drop("internetAccess"))], "transcoder"),
+        "alicloud-vpc-forwardentry-disallow-admin-ports": (
+            [DNAT],
+            [mutate(DNAT, lambda i: i.update(externalPort="22", internalPort="22"))],
+            "web-dnat",
+        ),
+        "kubernetes-core-service-disallow-external-ips": (
+            [SVC],
+            [mutate(SVC, setv(("spec", "externalIPs"), ["203.0.113.10"]))],
+            "shop-svc",
         ),
     }
 )

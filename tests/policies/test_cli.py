@@ -24,8 +24,9 @@ def test_the_corpus_is_complete():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_misconfigured_plan_fails_naming_resource_and_rule(name, capsys):
+    """`livecommerce check --plan PLAN --env prod` refuses each gap, naming the resource (issue 18 acceptance)."""
     want = EXPECTED[name]
-    assert main(["check", "--plan", str(CORPUS / f"{name}.json"), "--json"]) == 1
+    assert main(["check", "--plan", str(CORPUS / f"{name}.json"), "--env", "prod", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     hits = [f for f in report["findings"] if f["rule"] == want["rule"] and f["status"] == "violation"]
     assert hits and {f["resource"] for f in hits} == {want["resource"]}

@@ -121,3 +121,89 @@ def test_kubernetes_deployment_wire_names(tmp_path):
         ("kubernetes-apps-workload-pin-images", "bad"),
         ("kubernetes-apps-workload-disallow-privileged", "bad"),
     }
+
+
+def test_the_new_gap_rules_read_the_real_wire_names(tmp_path):
+    """Issue 18 item 17: each gap built with the real SDK constructors is caught under its own name."""
+    import json
+
+    def program():
+        ali.oss.Bucket(
+            "bucket-cors",
+            bucket="lc-cors",
+            cors_rules=[ali.oss.BucketCorsRuleArgs(allowed_origins=["*"], allowed_methods=["PUT"])],
+            lifecycle_rules=[
+                ali.oss.BucketLifecycleRuleArgs(
+                    enabled=True, expirations=[ali.oss.BucketLifecycleRuleExpirationArgs(days=1)]
+                )
+            ],
+        )
+        ali.oss.BucketCors(
+            "cors",
+            bucket="lc-cors",
+            cors_rules=[ali.oss.BucketCorsCorsRuleArgs(allowed_origins=["*"], allowed_methods=["DELETE"])],
+        )
+        ali.vpc.ForwardEntry(
+            "ssh-dnat",
+            external_ip="47.0.0.1",
+            external_port="22",
+            forward_table_id="ftb-1",
+            internal_ip="10.0.0.5",
+            internal_port="22",
+            ip_protocol="tcp",
+        )
+        ali.cs.NodePool(
+            "pool",
+            cluster_id="c-1",
+            vswitch_ids=["vsw-1"],
+            instance_types=["ecs.g7.xlarge"],
+            password="Hunter2-Secret!",
+            instance_metadata_options=ali.cs.NodePoolInstanceMetadataOptionsArgs(http_tokens="optional"),
+        )
+        ali.fc.V3Trigger(
+            "http",
+            function_name="f",
+            trigger_type="http",
+            trigger_name="http",
+            qualifier="LATEST",
+            trigger_config=json.dumps({"authType": "anonymous", "methods": ["GET"]}),
+        )
+        ali.fc.V3Function("fn", function_name="f", handler="index.handler", runtime="python3.10", internet_access=True)
+        ali.ram.Policy(
+            "legacy",
+            policy_name="legacy",
+            statements=[ali.ram.PolicyStatementArgs(effect="Allow", actions=["ram:*Role*"], resources=["*"])],
+        )
+        provider = k8s.Provider("k", kubeconfig="{}")
+        k8s.core.v1.Service(
+            "svc",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name="svc", namespace="shop"),
+            spec=k8s.core.v1.ServiceSpecArgs(
+                external_ips=["203.0.113.10"], ports=[k8s.core.v1.ServicePortArgs(port=80)]
+            ),
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+
+    rules = {
+        "alicloud-oss-bucket-restrict-cors",
+        "alicloud-oss-bucket-restrict-lifecycle-expiration",
+        "alicloud-vpc-forwardentry-disallow-admin-ports",
+        "alicloud-cs-nodepool-require-imdsv2",
+        "alicloud-cs-nodepool-disallow-password-login",
+        "alicloud-fc-v3trigger-disallow-anonymous-http",
+        "alicloud-fc-v3function-restrict-internet-access",
+        "alicloud-ram-policy-disallow-wildcard-actions",
+        "kubernetes-core-service-disallow-external-ips",
+    }
+    assert _rules_fired(record(program), tmp_path, rules) == {
+        ("alicloud-oss-bucket-restrict-cors", "bucket-cors"),
+        ("alicloud-oss-bucket-restrict-cors", "cors"),
+        ("alicloud-oss-bucket-restrict-lifecycle-expiration", "bucket-cors"),
+        ("alicloud-vpc-forwardentry-disallow-admin-ports", "ssh-dnat"),
+        ("alicloud-cs-nodepool-require-imdsv2", "pool"),
+        ("alicloud-cs-nodepool-disallow-password-login", "pool"),
+        ("alicloud-fc-v3trigger-disallow-anonymous-http", "http"),
+        ("alicloud-fc-v3function-restrict-internet-access", "fn"),
+        ("alicloud-ram-policy-disallow-wildcard-actions", "legacy"),
+        ("kubernetes-core-service-disallow-external-ips", "svc"),
+    }
