@@ -192,7 +192,8 @@ POLICIES = [
     stack_rule(
         "alicloud-data-connection-require-tls",
         "Cache and database connections must be encrypted (TLS on Tair/Redis, SSL on a PolarDB endpoint or RDS).",
-        types=[TAIR, KVSTORE, POLARDB, RDS],
+        # The endpoints too: a stack rule only sees the types it names.
+        types=[TAIR, KVSTORE, POLARDB, RDS, *POLARDB_ENDPOINTS],
         severity=Severity.HIGH,
         anchors=["CKV_ALI_20 (RDS SSL)", "CloudConfig:redis-ssl-enabled (analog)"],
         fix="set ssl_enabled='Enable' on the Tair instance; add polardb.ClusterEndpoint(ssl_enabled='Enable', "
@@ -211,7 +212,7 @@ POLICIES = [
     stack_rule(
         "alicloud-data-instance-require-backups",
         "Caches and databases must declare their backup policy; PolarDB keeps its backups when deleted.",
-        types=[TAIR, KVSTORE, POLARDB, RDS],
+        types=[TAIR, KVSTORE, POLARDB, RDS, KVSTORE_BACKUP, POLARDB_BACKUP, RDS_BACKUP],
         severity=Severity.MEDIUM,
         anchors=["CKV_ALI_25 (RDS backup retention, analog)"],
         fix="add kvstore.BackupPolicy / polardb.BackupPolicy (data_level1_backup_retention_period>=7, "

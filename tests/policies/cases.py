@@ -805,6 +805,10 @@ CASES.update(
             [MQ, TAIR, POLAR],
             [MQ, TAIR, mutate(POLAR, setv(("deletionLock",), 0))],
             "orders-db",
+        ),
+    }
+)
+
 
 # ---- issue 18 items 16-17: grants that escape exact lists, and the gaps prod let through -------------
 def ram_doc(*statements: dict[str, Any]) -> str:
