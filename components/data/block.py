@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from components.naming import Naming
 from components.data.bindings import Endpoints
 from components.data.cache import Cache, CacheArgs
 from components.data.credentials import Credentials, CredentialsArgs
@@ -31,7 +32,8 @@ ADMIN = "_admin"
 class DataArgs:
     """Wiring and settings of the data block."""
 
-    env: str
+    naming: Naming
+    """How the stack names its objects (components/naming.py)."""
     settings: DataSettings
     """`livecommerce:platform.data`."""
     zones: Sequence[str]
@@ -66,7 +68,7 @@ class Data(pulumi.ComponentResource):
         service_creds = credentials(s)
         all_creds = service_creds + ([Credential(ADMIN, "cache", "default")] if s.cache is not None else [])
         self.credentials = Credentials(f"{name}-credentials", CredentialsArgs(
-            env=args.env, credentials=all_creds, password_version=s.secrets.password_version,
+            naming=args.naming, credentials=all_creds, password_version=s.secrets.password_version,
             kms_instance_id=s.secrets.kms_instance_id, recovery_window_days=s.secrets.recovery_window_days,
             protect=s.deletion_protection, tags=tags), opts=child)
         pw = self.credentials.passwords
@@ -77,18 +79,18 @@ class Data(pulumi.ComponentResource):
         self.queue = self.cache = self.database = None
         if s.queue is not None:
             self.queue = MessageQueue(f"{name}-queue", MessageQueueArgs(
-                env=args.env, settings=s.queue, vpc_id=args.vpc_id, vswitch_ids=list(args.vswitch_ids),
+                naming=args.naming, settings=s.queue, vpc_id=args.vpc_id, vswitch_ids=list(args.vswitch_ids),
                 whitelist=list(args.whitelist), passwords=passwords("queue"), protect=s.deletion_protection,
                 tags=tags), opts=child)
         if s.cache is not None:
             self.cache = Cache(f"{name}-cache", CacheArgs(
-                env=args.env, settings=s.cache, zones=list(args.zones), vpc_id=args.vpc_id,
+                naming=args.naming, settings=s.cache, zones=list(args.zones), vpc_id=args.vpc_id,
                 vswitch_id=args.vswitch_ids[0], whitelist=list(args.whitelist),
                 admin_password=pw[f"{ADMIN}-cache"], passwords=passwords("cache"), protect=s.deletion_protection,
                 tags=tags), opts=child)
         if s.database is not None:
             self.database = Database(f"{name}-database", DatabaseArgs(
-                env=args.env, settings=s.database, zones=list(args.zones), vpc_id=args.vpc_id,
+                naming=args.naming, settings=s.database, zones=list(args.zones), vpc_id=args.vpc_id,
                 vswitch_id=args.vswitch_ids[0], whitelist=list(args.whitelist), passwords=passwords("database"),
                 deletion_protection=s.deletion_protection, tags=tags), opts=child)
 

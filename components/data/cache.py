@@ -3,7 +3,7 @@
 
 Private: VPC only, the whitelist (`security_ips`) is the platform's node and pod vSwitch ranges, password
 authentication stays on inside the VPC (`vpc_auth_mode = Open`), TLS on, TDE on, replica in the second zone.
-The default account's password is generated too (KMS secret `livecommerce/<env>/_admin/cache`'s password is
+The default account's password is generated too (KMS secret `<project>/<stack>/_admin/cache`'s password is
 not synced anywhere: it is for operators). Decisions: `plan.py`.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_alicloud as alicloud
 
+from components.naming import Naming
 from components.data.plan import TAIR_MAX_TAGS, cache_account, cache_backup_inputs, cache_instance_inputs, limit_tags
 from components.data.settings import CacheSettings
 
@@ -23,7 +24,8 @@ from components.data.settings import CacheSettings
 class CacheArgs:
     """Wiring and settings of the cache."""
 
-    env: str
+    naming: Naming
+    """How the stack names its objects (components/naming.py)."""
     settings: CacheSettings
     zones: Sequence[str]
     """The stack's zones in order: the first is primary, the second holds the replica."""
@@ -55,7 +57,7 @@ class Cache(pulumi.ComponentResource):
     def __init__(self, name: str, args: CacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:data:Cache", name, None, opts)
         c = args.settings
-        inputs = cache_instance_inputs(args.env, c, list(args.zones))
+        inputs = cache_instance_inputs(args.naming, c, list(args.zones))
         self.instance_name = str(inputs["tair_instance_name"])
         instance = alicloud.redis.TairInstance(
             f"{name}-instance", vpc_id=args.vpc_id, vswitch_id=args.vswitch_id,

@@ -20,6 +20,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_random as random
 
+from components.naming import Naming
 from components.data.plan import Credential, secret_name
 
 #: Characters Tair and PolarDB accept in passwords besides letters and digits (kvstore/polardb account docs:
@@ -49,7 +50,8 @@ def password_args(product: str, version: int) -> dict[str, object]:
 class CredentialsArgs:
     """Inputs of the Credentials component."""
 
-    env: str
+    naming: Naming
+    """How the stack names its objects (components/naming.py)."""
     credentials: Sequence[Credential]
     """Every account to generate a password for (`plan.credentials`)."""
     password_version: int = 1
@@ -83,7 +85,7 @@ class Credentials(pulumi.ComponentResource):
         if args.kms_instance_id is not None:
             # In a KMS instance the secret and its key must belong to the same instance (CreateSecret docs).
             key = alicloud.kms.Key(
-                f"{name}-key", description=f"livecommerce {args.env}: data-layer credentials",
+                f"{name}-key", description=f"{args.naming.title}: data-layer credentials",
                 dkms_instance_id=args.kms_instance_id, key_spec="Aliyun_AES_256", key_usage="ENCRYPT/DECRYPT",
                 automatic_rotation="Enabled", rotation_interval="365d", pending_window_in_days=30,
                 deletion_protection="Enabled" if args.protect else "Disabled", tags=tags, opts=keep)
@@ -95,11 +97,11 @@ class Credentials(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self))
             value = pulumi.Output.secret(password.result)
             document = pulumi.Output.json_dumps({"username": cred.username, "password": value})
-            sname = secret_name(args.env, cred.service, cred.product)
+            sname = secret_name(args.naming, cred.service, cred.product)
             secret = alicloud.kms.Secret(
                 f"{name}-{cred.key}", secret_name=sname, secret_type="Generic", secret_data_type="text",
                 secret_data=pulumi.Output.secret(document), version_id=f"v{args.password_version}",
-                description=f"livecommerce {args.env}: {cred.product} account {cred.username} of {cred.service}",
+                description=f"{args.naming.title}: {cred.product} account {cred.username} of {cred.service}",
                 dkms_instance_id=args.kms_instance_id, encryption_key_id=self.key_id,
                 recovery_window_in_days=args.recovery_window_days, force_delete_without_recovery=False,
                 tags={**tags, "service": cred.service}, opts=keep)

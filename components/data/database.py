@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_alicloud as alicloud
 
+from components.naming import Naming
 from components.data.plan import (
     DEFAULT_IP_ARRAY,
     database_backup_inputs,
@@ -31,7 +32,8 @@ P = alicloud.polardb
 class DatabaseArgs:
     """Wiring and settings of the database."""
 
-    env: str
+    naming: Naming
+    """How the stack names its objects (components/naming.py)."""
     settings: DatabaseSettings
     zones: Sequence[str]
     """The stack's zones in order: the first is primary, the second holds the hot standby."""
@@ -64,7 +66,8 @@ class Database(pulumi.ComponentResource):
     def __init__(self, name: str, args: DatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:data:Database", name, None, opts)
         d = args.settings
-        inputs = database_cluster_inputs(args.env, d, list(args.zones), deletion_protection=args.deletion_protection)
+        inputs = database_cluster_inputs(args.naming, d, list(args.zones),
+                                         deletion_protection=args.deletion_protection)
         self.cluster_name = str(inputs["description"])
         keep = pulumi.ResourceOptions(parent=self, protect=args.deletion_protection)
         cluster = P.Cluster(
@@ -81,7 +84,7 @@ class Database(pulumi.ComponentResource):
             endpoint_deps.append(P.ClusterEndpoint(
                 f"{name}-cluster-endpoint", db_cluster_id=cluster.id, ssl_enabled="Enable", ssl_auto_rotate="Enable",
                 read_write_mode="ReadWrite", auto_add_new_nodes="Enable",
-                db_endpoint_description=f"livecommerce {args.env} services", opts=child))
+                db_endpoint_description=f"{args.naming.title} services", opts=child))
         P.BackupPolicy(f"{name}-backup", db_cluster_id=cluster.id, **database_backup_inputs(d),  # type: ignore[arg-type]
                        opts=child)
         databases: dict[str, P.Database] = {}

@@ -1,4 +1,4 @@
-"""Pure decisions of the data block (no Pulumi engine): physical names, credentials, RocketMQ ACL grants,
+"""Pure decisions of the data block (no Pulumi engine): secret names, credentials, RocketMQ ACL grants,
 consumer retry policies, the plain arguments of each product's instance, PolarDB privileges and the tags a
 product accepts. The components in this package only turn these into resources.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from components.naming import Naming
 from components.data.settings import (
     BillingSettings,
     CacheSettings,
@@ -40,15 +41,11 @@ TAIR_PORT = 6379
 RMQ_SERVICE_CODE = "rmq"
 
 
-def physical(env: str, role: str | None = None) -> str:
-    """The name the console shows: `livecommerce-<env>[-<role>]`."""
-    return f"livecommerce-{env}" + (f"-{role}" if role else "")
-
-
-def secret_name(env: str, service: str, product: str) -> str:
-    """KMS secret holding one service's credential for one product: `livecommerce/<env>/<service>/<product>`
-    (KMS allows letters, digits and `_/+=.@-`; generic secret names must not start with `acs/`)."""
-    return f"livecommerce/{env}/{service}/{product}"
+def secret_name(naming: Naming, service: str, product: str) -> str:
+    """KMS secret holding one service's credential for one product: `<project>/<stack>/<service>/<product>`,
+    e.g. `livecommerce/prod/order/database` (KMS allows letters, digits and `_/+=.@-`; generic secret names must
+    not start with `acs/`). Secret names are unique per region and account, so the stack is in the name."""
+    return f"{naming.project}/{naming.stack}/{service}/{product}"
 
 
 @dataclass(frozen=True)
@@ -173,10 +170,10 @@ def topic_types(q: QueueSettings) -> dict[str, str]:
     return out
 
 
-def queue_instance_inputs(env: str, q: QueueSettings) -> dict[str, object]:
+def queue_instance_inputs(naming: Naming, q: QueueSettings) -> dict[str, object]:
     """Plain arguments of the `rocketmq.RocketMQInstance` (network wiring and whitelist excluded)."""
     args: dict[str, object] = {
-        "instance_name": physical(env),
+        "instance_name": naming.physical(),
         "service_code": RMQ_SERVICE_CODE,
         "series_code": q.edition,
         "sub_series_code": "cluster_ha" if q.high_availability else "single_node",
@@ -190,7 +187,7 @@ def queue_instance_inputs(env: str, q: QueueSettings) -> dict[str, object]:
         # authenticates as its own service.
         "acl_info": {"acl_types": ["apache_acl"], "default_vpc_auth_free": False},
         "software": {"maintain_time": q.maintenance_window},
-        "remark": f"livecommerce {env} message queue",
+        "remark": f"{naming.title} message queue",
     }
     if q.billing.payment == "Subscription":
         months, unit = period(q.billing)
@@ -219,10 +216,10 @@ def vpc_endpoint(endpoints: Sequence[object] | None) -> str:
 # ---- Tair --------------------------------------------------------------------------------------------
 
 
-def cache_instance_inputs(env: str, c: CacheSettings, zones: Sequence[str]) -> dict[str, object]:
+def cache_instance_inputs(naming: Naming, c: CacheSettings, zones: Sequence[str]) -> dict[str, object]:
     """Plain arguments of the `redis.TairInstance` (network wiring, password and whitelist excluded)."""
     args: dict[str, object] = {
-        "tair_instance_name": physical(env, "cache"),
+        "tair_instance_name": naming.physical("cache"),
         "instance_type": "tair_rdb",
         "instance_class": c.instance_class,
         "engine_version": c.engine_version,
@@ -265,11 +262,11 @@ SERVERLESS_NODE_CLASS = "polar.mysql.sl.small"
 DEFAULT_IP_ARRAY = "default"
 
 
-def database_cluster_inputs(env: str, d: DatabaseSettings, zones: Sequence[str], *,
+def database_cluster_inputs(naming: Naming, d: DatabaseSettings, zones: Sequence[str], *,
                             deletion_protection: bool) -> dict[str, object]:
     """Plain arguments of the `polardb.Cluster` (network wiring and whitelist excluded)."""
     args: dict[str, object] = {
-        "description": physical(env),
+        "description": naming.physical(),
         "db_type": "MySQL",
         "db_version": d.mysql_version,
         "zone_id": zones[0],

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_alicloud as alicloud
 
+from components.naming import Naming
 from components.data.plan import (
     PRIVATE_INTERNET_INFO,
     acl_grants,
@@ -34,7 +35,8 @@ R = alicloud.rocketmq
 class MessageQueueArgs:
     """Wiring and settings of the message queue."""
 
-    env: str
+    naming: Naming
+    """How the stack names its objects (components/naming.py)."""
     settings: QueueSettings
     vpc_id: pulumi.Input[str]
     vswitch_ids: Sequence[pulumi.Input[str]]
@@ -65,7 +67,7 @@ class MessageQueue(pulumi.ComponentResource):
         super().__init__("livecommerce:data:MessageQueue", name, None, opts)
         q = args.settings
         child = pulumi.ResourceOptions(parent=self)
-        inputs = queue_instance_inputs(args.env, q)
+        inputs = queue_instance_inputs(args.naming, q)
         self.instance_name = str(inputs["instance_name"])
         switches = list(args.vswitch_ids)[: 2 if q.high_availability else 1]
         instance = R.RocketMQInstance(

@@ -416,13 +416,14 @@ class DataSettings(BaseModel):
         return {s: sorted(kinds, key=order.index) for s, kinds in sorted(out.items())}
 
 
-def data_problems(data: DataSettings, service_names: Sequence[str], zones: Sequence[str], env: str | None,
+def data_problems(data: DataSettings, service_names: Sequence[str], zones: Sequence[str],
                   injected_env: dict[str, set[str]] | None = None) -> list[str]:
-    """Cross-section rules, one line each naming the key and the fix: every referenced service exists; multi-zone
-    needs two zones; prod keeps deletion protection, HA and multi-zone; dev stays pay-as-you-go.
+    """Cross-section rules, one line each naming the key and the fix: every referenced service exists, multi-zone
+    needs two zones, and no service sets a variable the data block injects.
 
     `injected_env` maps a service to the environment variable names it already sets (`env`, `env_secrets`):
-    the data block injects its own (docs/data.md), so a clash is refused rather than silently overridden."""
+    the data block injects its own (docs/data.md), so a clash is refused rather than silently overridden.
+    What a tier demands of the data layer is `tier_problems` (stacks/tiers.py calls it)."""
     problems: list[str] = []
     known = set(service_names)
 
@@ -455,32 +456,36 @@ def data_problems(data: DataSettings, service_names: Sequence[str], zones: Seque
         if section is not None and section.multi_zone and len(zones) < 2:
             problems.append(f"data.{path}.multi_zone: needs a second zone in network.zones; add one or set it "
                             "to false")
-    if env == "prod":
-        if not data.deletion_protection:
-            problems.append("data.deletion_protection: prod must keep deletion protection on its queue, cache "
-                            "and database; set it to true")
-        if q is not None and not q.high_availability:
-            problems.append("data.queue.high_availability: prod needs the cluster_ha edition; set it to true")
-        for path, section in (("cache", c), ("database", d)):
-            if section is not None and not section.multi_zone:
-                problems.append(f"data.{path}.multi_zone: prod must survive a zone outage; set it to true")
-        if c is not None and not c.high_availability:
-            problems.append("data.cache.high_availability: prod needs a replica; set it to true")
-        if d is not None and (d.serverless is False and d.nodes < 2):
-            problems.append("data.database.nodes: prod needs a read-only node to fail over to; set 2 or more")
-        for path, section in (("queue", q), ("cache", c), ("database", d)):
-            if section is not None and not (getattr(section, "tls", True) and getattr(section, "tde", True)):
-                problems.append(f"data.{path}: prod encrypts data in transit and at rest; set tls and tde to true")
-    if env == "dev":
-        for path, section in (("queue", q), ("cache", c), ("database", d)):
-            if section is not None and section.billing.payment != "PayAsYouGo":
-                problems.append(f"data.{path}.billing.payment: dev is pay-as-you-go (a Subscription instance "
-                                "cannot be destroyed by `pulumi destroy`); set it to PayAsYouGo")
     for service, names in sorted((injected_env or {}).items()):
         clash = sorted(names & set(injected_names(data, service)))
         for name in clash:
             problems.append(f"services.{service}: {name} is set by the data block (from what data declares); "
                             f"remove it from env / env_secrets")
+    return problems
+
+
+def tier_problems(data: DataSettings, tier: str, *, high_availability: bool, pay_as_you_go: bool) -> list[str]:
+    """What a tier demands of the data layer, checked when the config is validated (the tier table says which:
+    stacks/tiers.py). `high_availability`: the HA queue edition, a cache replica, cache and database across two
+    zones, a database node to fail over to. `pay_as_you_go`: no Subscription instance (the provider cannot
+    destroy one since v1.294.0). Protection, TLS, TDE and backups are the policy pack's, at the tier's levels."""
+    problems: list[str] = []
+    q, c, d = data.queue, data.cache, data.database
+    if high_availability:
+        if q is not None and not q.high_availability:
+            problems.append(f"data.queue.high_availability: tier {tier} needs the cluster_ha edition; set it to true")
+        if c is not None and not c.high_availability:
+            problems.append(f"data.cache.high_availability: tier {tier} needs a replica; set it to true")
+        for path, section in (("cache", c), ("database", d)):
+            if section is not None and not section.multi_zone:
+                problems.append(f"data.{path}.multi_zone: tier {tier} survives a zone outage; set it to true")
+        if d is not None and not d.serverless and d.nodes < 2:
+            problems.append(f"data.database.nodes: tier {tier} needs a read-only node to fail over to; set 2 or more")
+    if pay_as_you_go:
+        for path, section in (("queue", q), ("cache", c), ("database", d)):
+            if section is not None and section.billing.payment != "PayAsYouGo":
+                problems.append(f"data.{path}.billing.payment: tier {tier} is pay-as-you-go (a Subscription instance "
+                                "cannot be destroyed by `pulumi destroy`); set it to PayAsYouGo")
     return problems
 
 

@@ -27,7 +27,7 @@ import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
 from components.data.bindings import secret_store_manifest
-from components.data.plan import physical
+from components.naming import Naming
 from components.data.settings import SecretSyncSettings
 
 CHART = "ack-secret-manager"
@@ -73,8 +73,8 @@ def chart_values(region: str, settings: SecretSyncSettings) -> dict:
 class SecretSyncArgs:
     """Inputs of the SecretSync component."""
 
-    env: str
-    region: str
+    naming: Naming
+    """How the stack names its objects (components/naming.py)."""
     account_id: pulumi.Input[str]
     settings: SecretSyncSettings
     oidc_provider_arn: pulumi.Input[str]
@@ -108,27 +108,27 @@ class SecretSync(pulumi.ComponentResource):
         super().__init__("livecommerce:data:SecretSync", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         role = alicloud.ram.Role(
-            f"{name}-role", role_name=physical(args.env, "secret-sync"),
+            f"{name}-role", role_name=args.naming.physical("secret-sync"),
             assume_role_policy_document=pulumi.Output.all(args.oidc_provider_arn, args.oidc_issuer_url).apply(
                 lambda v: trust_policy(v[0], v[1])),
-            description=f"livecommerce {args.env}: ack-secret-manager reads the data-layer secrets (RRSA)",
+            description=f"{args.naming.title}: ack-secret-manager reads the data-layer secrets (RRSA)",
             max_session_duration=3600, tags=dict(args.tags), opts=child)
         key_arn: pulumi.Input[str] | None = None
         if args.key_id is not None:
             key_arn = pulumi.Output.all(args.account_id, args.key_id).apply(
-                lambda v: f"acs:kms:{args.region}:{v[0]}:key/{v[1]}")
+                lambda v: f"acs:kms:{args.naming.region}:{v[0]}:key/{v[1]}")
         document = pulumi.Output.all(args.account_id, key_arn, *args.secret_arns).apply(
-            lambda v: read_policy(list(v[2:]), v[1], region=args.region, account_id=v[0]))
+            lambda v: read_policy(list(v[2:]), v[1], region=args.naming.region, account_id=v[0]))
         policy = alicloud.ram.Policy(
-            f"{name}-policy", policy_name=physical(args.env, "secret-sync"), policy_document=document,
-            description=f"livecommerce {args.env}: read the data-layer secrets", tags=dict(args.tags), opts=child)
+            f"{name}-policy", policy_name=args.naming.physical("secret-sync"), policy_document=document,
+            description=f"{args.naming.title}: read the data-layer secrets", tags=dict(args.tags), opts=child)
         alicloud.ram.RolePolicyAttachment(
             f"{name}-policy-attachment", role_name=role.role_name, policy_name=policy.policy_name,
             policy_type="Custom", opts=child)
         chart = k8s.helm.v3.Release(
             f"{name}-chart", name=CHART, chart=CHART, version=args.settings.chart_version, namespace=NAMESPACE,
             repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=args.settings.chart_repository),
-            values=chart_values(args.region, args.settings),
+            values=chart_values(args.naming.region, args.settings),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)))
         manifest = secret_store_manifest(STORE_NAME, NAMESPACE, oidc_provider_arn=args.oidc_provider_arn,
                                          role_arn=role.arn, labels=args.labels)

@@ -52,7 +52,7 @@ class ServiceTarget:
     namespace: str
     """Kubernetes namespace (the service's domain)."""
     app_name: str
-    """ARMS application name (`<env>-<service>` unless overridden): APM metrics' `service` label."""
+    """ARMS application name (`<stack>-<service>` unless overridden): APM metrics' `service` label."""
     deployments: tuple[str, ...]
     """Deployment names of every version (`shop-v1`, `shop-v1-1`)."""
     hpa: str
@@ -72,7 +72,7 @@ class ClusterTarget:
     """The stack's ACK cluster."""
 
     name: str
-    """Cluster name (`livecommerce-prod`): the `cluster` label."""
+    """Cluster name (`livecommerce-<stack>`): the `cluster` label."""
     node_pools: Mapping[str, int] = field(default_factory=dict)
     """ECS node pools' max sizes by pool name."""
 
@@ -165,8 +165,9 @@ class Signal:
     """Kebab-case signal name (`error-rate`): the `signal` label and the runbook page."""
     summary: str
     """What firing means, for people (`{target}` is replaced by the target's name)."""
-    severity: Callable[[Target, str], Severity]
-    """Severity from the target and the environment (`prod`, `staging`, `dev`)."""
+    severity: Callable[[Target, Severity], Severity]
+    """Severity from the target and the stack's backlog severity (what its tier pages for work piling up:
+    `critical` or `warning`, stacks/tiers.py)."""
     expr: Callable[[Target, ThresholdSettings], str]
     for_minutes: Callable[[ThresholdSettings], int]
 
@@ -197,7 +198,7 @@ class AlertRule:
     """The target's stable key (resource names)."""
     signal: str
     name: str
-    """`<env>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
+    """`<stack>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
     expression: str
     duration_minutes: int
     severity: Severity
@@ -205,13 +206,14 @@ class AlertRule:
     labels: dict[str, str]
 
 
-def _always(severity: Severity) -> Callable[[Target, str], Severity]:
-    return lambda _t, _env: severity
+def _always(severity: Severity) -> Callable[[Target, Severity], Severity]:
+    return lambda _t, _backlog: severity
 
 
-def _critical_in_prod(_t: Target, env: str) -> Severity:
-    # Outside prod nobody needs waking up for it, but someone should look during working hours.
-    return "critical" if env == "prod" else "warning"
+def _backlog(_t: Target, backlog: Severity) -> Severity:
+    # Work piling up (failed events nobody replays) wakes someone only where the tier says so; elsewhere
+    # someone should look during working hours.
+    return backlog
 
 
 def _q(value: str) -> str:
@@ -285,7 +287,7 @@ SERVICE_SIGNALS = (
     Signal("pods-not-ready", "{target} has unavailable replicas", _always("critical"),
            _not_ready, lambda th: th.not_ready_minutes),
     Signal("hpa-at-max", "{target} HPA is at max replicas: the live-stream peak outgrew its capacity",
-           lambda t, _env: "critical" if getattr(t, "live_facing", False) else "warning",
+           lambda t, _backlog: "critical" if getattr(t, "live_facing", False) else "warning",
            _hpa_at_max, lambda th: th.hpa_at_max_minutes),
 )
 
@@ -386,7 +388,7 @@ def _queue_not_empty(t: QueueTarget, th: ThresholdSettings) -> str:
 
 
 QUEUE_SIGNALS = (
-    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _critical_in_prod,
+    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _backlog,
            _queue_not_empty, lambda th: 1),
 )
 
@@ -460,14 +462,14 @@ MESSAGE_QUEUE_SIGNALS = (
     Signal("backlog", "{target}: a consumer group has a large backlog of ready messages", _always("warning"),
            _mq_backlog, lambda th: 10),
     Signal("send-throttled", "{target}: sends are throttled (the instance's TPS limit is reached)",
-           _critical_in_prod, _mq_throttled, lambda th: 1),
+           _backlog, _mq_throttled, lambda th: 1),
     Signal("dead-letters", "{target}: messages failed every retry and went to a dead-letter topic",
-           _critical_in_prod, _mq_dead_letters, lambda th: 1),
+           _backlog, _mq_dead_letters, lambda th: 1),
 )
 CACHE_SIGNALS = (
     Signal("memory", "{target} is close to its memory limit (keys will be evicted)", _always("warning"),
            _cache_expr("memory", ">", lambda th: str(th.cache_memory_percent)), lambda th: 5),
-    Signal("connections", "{target} is close to its connection limit", _critical_in_prod,
+    Signal("connections", "{target} is close to its connection limit", _backlog,
            _cache_expr("connections", ">", lambda th: str(th.cache_connection_percent)), lambda th: 5),
     Signal("hit-rate", "{target} read hit rate is low (requests fall through to the database)", _always("warning"),
            _cache_expr("hit-rate", "<", lambda th: str(th.cache_hit_rate_percent)), lambda th: 15),
@@ -478,11 +480,11 @@ CACHE_SIGNALS = (
 DATABASE_SIGNALS = (
     Signal("cpu", "{target} CPU is high", _always("warning"), _db_expr("cpu", lambda th: str(th.db_cpu_percent)),
            lambda th: 10),
-    Signal("connections", "{target} is close to its connection limit", _critical_in_prod,
+    Signal("connections", "{target} is close to its connection limit", _backlog,
            _db_expr("connections", lambda th: str(th.db_connection_percent)), lambda th: 5),
     Signal("slow-queries", "{target} runs many slow queries", _always("warning"),
            _db_expr("slow-queries", lambda th: f"{th.db_slow_queries_per_second:g}"), lambda th: 10),
-    Signal("replica-lag", "{target} read-only nodes lag behind the primary", _critical_in_prod,
+    Signal("replica-lag", "{target} read-only nodes lag behind the primary", _backlog,
            _db_expr("replica-lag", lambda th: str(th.db_replica_lag_seconds)), lambda th: 3),
 )
 
@@ -520,38 +522,40 @@ def expected_signals(kind: str) -> list[str]:
     return [s.key for s in TARGET_KINDS[kind].signals]
 
 
-def rules_for(target: Target, thresholds: ThresholdSettings, *, env: str, team: str,
-              runbook_base_url: str) -> list[AlertRule]:
-    """Every alert rule of one target, in signal order."""
+def rules_for(target: Target, thresholds: ThresholdSettings, *, stack: str, team: str,
+              runbook_base_url: str, backlog_severity: Severity = "warning") -> list[AlertRule]:
+    """Every alert rule of one target, in signal order. `stack` names the rules and fills the `env` label
+    (the dispatch rules match it, so stacks sharing an ARMS account never page each other)."""
     kind = kind_of(target)
     rules = []
     for signal in kind.signals:
-        severity = signal.severity(target, env)
+        severity = signal.severity(target, backlog_severity)
         labels = {
             "severity": severity,
             "signal": signal.key,
             kind.label: target.name,
             "runbook": f"{runbook_base_url}/{kind.name}/{signal.key}",
             "team": team,
-            "env": env,
+            "env": stack,
         }
         if isinstance(target, RegisteredClusterTarget):
             labels["cluster_id"] = target.cluster_id
         rules.append(AlertRule(
             kind=kind.name, target=target.key, signal=signal.key,
-            name=f"{env}-{kind.name}-{target.key}-{signal.key}",
+            name=f"{stack}-{kind.name}-{target.key}-{signal.key}",
             expression=signal.expr(target, thresholds),  # type: ignore[arg-type]
             duration_minutes=signal.for_minutes(thresholds), severity=severity,
-            message=f"[{env}] " + signal.summary.format(target=target.name), labels=labels,
+            message=f"[{stack}] " + signal.summary.format(target=target.name), labels=labels,
         ))
     return rules
 
 
-def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, env: str, team: str,
-              runbook_base_url: str) -> list[AlertRule]:
+def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, stack: str, team: str,
+              runbook_base_url: str, backlog_severity: Severity = "warning") -> list[AlertRule]:
     """Rules of every target; names are unique (a duplicate target is a programming error)."""
-    out = [r for t in targets for r in rules_for(t, thresholds, env=env, team=team,
-                                                  runbook_base_url=runbook_base_url)]
+    out = [r for t in targets for r in rules_for(t, thresholds, stack=stack, team=team,
+                                                  runbook_base_url=runbook_base_url,
+                                                  backlog_severity=backlog_severity)]
     names = [r.name for r in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
