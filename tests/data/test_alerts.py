@@ -12,7 +12,9 @@ from components.observability.monitoring import Monitoring, MonitoringArgs
 from components.observability.settings import ObservabilitySettings, ThresholdSettings
 from components.observability.targets import cache_target, cluster_target, database_target, message_queue_target
 from livecommerce.coverage import coverage
+from components.naming import naming_for
 from livecommerce.engine import record
+from stacks.tiers import TIERS
 
 TARGETS = [message_queue_target("rocketmq", "livecommerce-prod", "rmq-cn-1"),
            cache_target("tair", "livecommerce-prod-cache", "r-1"),
@@ -29,7 +31,8 @@ def test_the_catalogue_asked_for():
 
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
 def test_rules_parse_and_label_their_target(env):
-    rules = all_rules(TARGETS, ThresholdSettings(), env=env, team="t", runbook_base_url="https://runbooks")
+    rules = all_rules(TARGETS, ThresholdSettings(), stack=env, team="t", runbook_base_url="https://runbooks",
+                      backlog_severity=TIERS[env].backlog_severity)
     assert len(rules) == 12
     for r in rules:
         parse(r.expression)
@@ -46,7 +49,7 @@ def test_rules_parse_and_label_their_target(env):
 
 def test_thresholds_reach_the_expressions():
     th = ThresholdSettings(mq_consumer_lag_seconds=30, cache_latency_ms=2.5, db_replica_lag_seconds=4)
-    rules = {r.signal + "@" + r.kind: r.expression for r in all_rules(TARGETS, th, env="prod", team="t",
+    rules = {r.signal + "@" + r.kind: r.expression for r in all_rules(TARGETS, th, stack="prod", team="t",
                                                                        runbook_base_url="https://r")}
     assert rules["consumer-lag@message-queue"].endswith("> 30000")
     assert rules["latency@cache"].endswith("> 2500")
@@ -58,7 +61,7 @@ def test_ids_known_only_as_outputs_fill_the_rules_and_coverage_lists_them():
 
     def program():
         Monitoring("prod-observability", MonitoringArgs(
-            env="prod", region="cn-hangzhou", settings=settings, team="t", cluster_id="c1",
+            naming=naming_for("prod"), settings=settings, team="t", backlog_severity="critical", cluster_id="c1",
             cluster=cluster_target("livecommerce-prod", {"steady": 3}),
             targets=[message_queue_target("rocketmq", "livecommerce-prod", pulumi.Output.from_input("rmq-cn-9")),
                      cache_target("tair", "livecommerce-prod-cache", pulumi.Output.from_input("r-9")),

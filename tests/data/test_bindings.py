@@ -17,6 +17,7 @@ from components.data.bindings import (
 )
 from components.data.plan import credentials, secret_name
 from components.data.settings import injected_names
+from components.naming import naming_for
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 
 K8S_VERSION = "1.33.1-aliyun.1"
@@ -27,7 +28,7 @@ NAMESPACES = {"order": "trade", "shop": "trade", "product": "catalog", "live-int
 
 
 def made(data) -> dict:
-    names = {c.key: secret_name("prod", c.service, c.product) for c in credentials(data)}
+    names = {c.key: secret_name(naming_for("prod"), c.service, c.product) for c in credentials(data)}
     return bindings(data, NAMESPACES, EP, names, store="livecommerce-kms", store_namespace="kube-system",
                     labels={"app.kubernetes.io/part-of": "livecommerce"})
 

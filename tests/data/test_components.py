@@ -10,6 +10,7 @@ from components.data.block import Data, DataArgs
 from components.data.sync import SecretSync, SecretSyncArgs, read_policy, trust_policy
 from components.data.settings import SecretSyncSettings
 from components.network.cidr import check_whitelist, client_cidrs
+from components.naming import naming_for
 from livecommerce.engine import record
 from livecommerce.mocks import MOCK_PASSWORD_PREFIX
 from policies.livecommerce_guard.ram import check_trust_policy, check_wildcard_policy
@@ -40,7 +41,8 @@ T = {
 def build(env: str = "prod", **overrides) -> dict:
     s = settings(**overrides)
     plan = prod_plan()
-    args = DataArgs(env=env, settings=s, zones=ZONES, vpc_id="vpc-1", vswitch_ids=["vsw-h", "vsw-i", "vsw-j"],
+    args = DataArgs(naming=naming_for(env), settings=s, zones=ZONES, vpc_id="vpc-1",
+                    vswitch_ids=["vsw-h", "vsw-i", "vsw-j"],
                     whitelist=client_cidrs(plan), tags={**TAGS, "env": env})
     return record(lambda: Data(f"{env}-data", args), stack=env)
 
@@ -196,7 +198,7 @@ def test_sync_policy_reads_only_the_stack_secrets():
 def test_sync_component():
     def program():
         SecretSync("prod-secret-sync", SecretSyncArgs(
-            env="prod", region="cn-hangzhou", account_id="1234567890123456", settings=SecretSyncSettings(),
+            naming=naming_for("prod"), account_id="1234567890123456", settings=SecretSyncSettings(),
             oidc_provider_arn=ARN, oidc_issuer_url=ISSUER, secret_arns=["acs:kms:cn-hangzhou:1:secret/a"]))
     plan = record(program, stack="prod")
     by = {r["name"]: r for r in plan["resources"]}

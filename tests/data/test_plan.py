@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.data import plan as P
+from components.naming import naming_for
 from components.data.settings import BillingSettings
 
 from .conftest import TAGS, ZONES, settings
@@ -21,7 +22,8 @@ def test_credentials_one_per_service_and_product(data):
         ("product", "queue", "product"), ("product", "cache", "product"), ("product", "database", "product"),
         ("shop", "queue", "shop"), ("shop", "cache", "shop"), ("shop", "database", "shop"),
     ]
-    assert P.secret_name("prod", "order", "database") == "livecommerce/prod/order/database"
+    assert P.secret_name(naming_for("prod"), "order", "database") == "livecommerce/prod/order/database"
+    assert P.secret_name(naming_for("prod-sg"), "order", "database") == "livecommerce/prod-sg/order/database"
 
 
 def test_acl_grants_are_least_privilege(data):
@@ -56,7 +58,7 @@ def test_retry_policy_matches_the_delivery_order(data):
 
 
 def test_queue_instance_is_private_and_authenticated(data):
-    args = P.queue_instance_inputs("prod", data.queue)
+    args = P.queue_instance_inputs(naming_for("prod"), data.queue)
     assert args["service_code"] == "rmq" and args["series_code"] == "professional"
     assert args["sub_series_code"] == "cluster_ha" and args["payment_type"] == "PayAsYouGo"
     assert args["acl_info"] == {"acl_types": ["apache_acl"], "default_vpc_auth_free": False}
@@ -69,7 +71,7 @@ def test_subscription_periods():
     assert P.period(BillingSettings(payment="Subscription", subscription_months=24)) == (2, "Year")
     q = settings().queue.model_copy(update={"billing": BillingSettings(payment="Subscription",
                                                                        subscription_months=12)})
-    args = P.queue_instance_inputs("prod", q)
+    args = P.queue_instance_inputs(naming_for("prod"), q)
     assert (args["period"], args["period_unit"], args["auto_renew"]) == (1, "Year", True)
 
 
@@ -82,13 +84,13 @@ def test_vpc_endpoint_picks_the_vpc_one():
 
 
 def test_cache_instance(data):
-    args = P.cache_instance_inputs("prod", data.cache, ZONES)
+    args = P.cache_instance_inputs(naming_for("prod"), data.cache, ZONES)
     assert args["zone_id"] == "cn-hangzhou-h" and args["secondary_zone_id"] == "cn-hangzhou-i"
     assert (args["ssl_enabled"], args["tde_status"], args["vpc_auth_mode"]) == ("Enable", "enabled", "Open")
     assert args["node_type"] == "MASTER_SLAVE"
     single = data.cache.model_copy(update={"multi_zone": False, "high_availability": False, "tde": False,
                                            "tls": False})
-    args = P.cache_instance_inputs("dev", single, ZONES[:1])
+    args = P.cache_instance_inputs(naming_for("dev"), single, ZONES[:1])
     assert "secondary_zone_id" not in args and "tde_status" not in args
     assert (args["node_type"], args["ssl_enabled"]) == ("STAND_ALONE", "Disable")
     assert P.cache_backup_inputs(data.cache)["backup_time"] == "18:00Z-19:00Z"
@@ -110,19 +112,20 @@ def test_limit_tags_is_a_stable_subset(tags, most):
 
 
 def test_database_cluster(data):
-    args = P.database_cluster_inputs("prod", data.database, ZONES, deletion_protection=True)
+    args = P.database_cluster_inputs(naming_for("prod"), data.database, ZONES, deletion_protection=True)
     assert args["deletion_lock"] == 1 and args["pay_type"] == "PostPaid"
     assert (args["hot_standby_cluster"], args["standby_az"]) == ("ON", "cn-hangzhou-i")
     assert (args["tde_status"], args["encrypt_new_tables"]) == ("Enabled", "ON")
     assert (args["db_node_class"], args["db_node_count"]) == ("polar.mysql.x4.large", 2)
     dev = data.database.model_copy(update={"serverless": True, "multi_zone": False})
-    args = P.database_cluster_inputs("dev", dev, ZONES[:1], deletion_protection=False)
+    args = P.database_cluster_inputs(naming_for("dev"), dev, ZONES[:1], deletion_protection=False)
     assert (args["db_node_class"], args["serverless_type"], args["scale_min"], args["scale_max"]) == (
         "polar.mysql.sl.small", "AgileServerless", 1, 4)
     assert args["deletion_lock"] == 0 and args["hot_standby_cluster"] == "OFF" and "standby_az" not in args
     prepaid = data.database.model_copy(update={"billing": BillingSettings(payment="Subscription")})
     # The lock cannot be switched on a prepaid cluster: the argument is left out rather than refused.
-    assert "deletion_lock" not in P.database_cluster_inputs("prod", prepaid, ZONES, deletion_protection=True)
+    assert "deletion_lock" not in P.database_cluster_inputs(naming_for("prod"), prepaid, ZONES,
+                                                            deletion_protection=True)
 
 
 def test_privileges_owner_writes_readers_read(data):

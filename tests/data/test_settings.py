@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from components.data.settings import DataSettings, data_problems, injected_names
+from components.data.settings import DataSettings, data_problems, injected_names, tier_problems
 
-from .conftest import SERVICES, ZONES, data_dict, settings
+from .conftest import SERVICES, ZONES, data_dict
 
 
 def errors(raw) -> str:
@@ -22,7 +22,8 @@ def test_defaults_are_the_production_choice(data):
     assert (c.high_availability, c.multi_zone, c.tls, c.tde) == (True, True, True, True)
     assert (d.multi_zone, d.tls, d.tde, d.serverless, d.nodes) == (True, True, True, False, 2)
     assert data.deletion_protection is True
-    assert data_problems(data, SERVICES, ZONES, "prod") == []
+    assert data_problems(data, SERVICES, ZONES) == []
+    assert tier_problems(data, "prod", high_availability=True, pay_as_you_go=False) == []
 
 
 def test_what_each_service_uses(data):
@@ -34,7 +35,8 @@ def test_what_each_service_uses(data):
 
 def test_sections_are_optional():
     assert DataSettings().services_used() == {}
-    assert data_problems(DataSettings(), [], ZONES[:1], "prod") == []
+    assert data_problems(DataSettings(), [], ZONES[:1]) == []
+    assert tier_problems(DataSettings(), "prod", high_availability=True, pay_as_you_go=True) == []
 
 
 def test_spec_must_belong_to_the_edition():
@@ -94,46 +96,56 @@ def test_level2_backups_are_off_or_a_month_or_more():
 
 
 def test_referenced_services_must_exist(data):
-    problems = data_problems(data, ["shop", "order"], ZONES, "prod")
+    problems = data_problems(data, ["shop", "order"], ZONES)
     assert "data.queue.topics[2].publishers: 'live-interaction' is not a service of this stack; services are " \
            "order, shop" in problems
     assert any(p.startswith("data.database.databases[1].service: 'product'") for p in problems)
 
 
 def test_multi_zone_needs_two_zones(data):
-    problems = data_problems(data, SERVICES, ZONES[:1], "dev")
+    problems = data_problems(data, SERVICES, ZONES[:1])
     assert "data.cache.multi_zone: needs a second zone in network.zones; add one or set it to false" in problems
     assert "data.database.multi_zone: needs a second zone in network.zones; add one or set it to false" in problems
 
 
-def test_prod_keeps_protection_ha_and_encryption():
-    s = settings(deletion_protection=False)
+def test_a_high_availability_tier_refuses_single_points_of_failure():
     raw = data_dict()
-    raw["cache"] = {**raw["cache"], "multi_zone": False, "tls": False}
-    raw["database"] = {**raw["database"], "nodes": 1, "tde": False}
+    raw["cache"] = {**raw["cache"], "multi_zone": False}
+    raw["database"] = {**raw["database"], "nodes": 1}
     raw["queue"] = {**raw["queue"], "high_availability": False}
-    problems = data_problems(DataSettings.model_validate({**raw, "deletion_protection": False}), SERVICES, ZONES,
-                             "prod")
-    assert data_problems(s, SERVICES, ZONES, "prod") == [
-        "data.deletion_protection: prod must keep deletion protection on its queue, cache and database; set it to true"]
-    for text in ("data.queue.high_availability: prod needs the cluster_ha edition",
-                 "data.cache.multi_zone: prod must survive a zone outage",
-                 "data.database.nodes: prod needs a read-only node",
-                 "data.cache: prod encrypts data in transit and at rest",
-                 "data.database: prod encrypts data in transit and at rest"):
-        assert any(p.startswith(text) for p in problems), text
-    # dev may do all of that.
-    assert data_problems(DataSettings.model_validate({**raw, "deletion_protection": False}), SERVICES, ZONES,
-                         "dev") == []
+    s = DataSettings.model_validate(raw)
+    problems = tier_problems(s, "prod", high_availability=True, pay_as_you_go=False)
+    assert problems == [
+        "data.queue.high_availability: tier prod needs the cluster_ha edition; set it to true",
+        "data.cache.multi_zone: tier prod survives a zone outage; set it to true",
+        "data.database.nodes: tier prod needs a read-only node to fail over to; set 2 or more",
+    ]
+    # A tier without that demand (dev) takes it all.
+    assert tier_problems(s, "dev", high_availability=False, pay_as_you_go=True) == []
+    serverless = data_dict()
+    serverless["database"] = {**serverless["database"], "serverless": True, "nodes": 1}
+    assert tier_problems(DataSettings.model_validate(serverless), "prod", high_availability=True,
+                         pay_as_you_go=False) == []
 
 
-def test_dev_is_pay_as_you_go():
+def test_a_pay_as_you_go_tier_refuses_subscriptions():
     raw = data_dict()
     raw["cache"] = {**raw["cache"], "billing": {"payment": "Subscription", "subscription_months": 12}}
-    problems = data_problems(DataSettings.model_validate(raw), SERVICES, ZONES, "dev")
-    assert problems == ["data.cache.billing.payment: dev is pay-as-you-go (a Subscription instance cannot be "
-                        "destroyed by `pulumi destroy`); set it to PayAsYouGo"]
-    assert data_problems(DataSettings.model_validate(raw), SERVICES, ZONES, "prod") == []
+    s = DataSettings.model_validate(raw)
+    assert tier_problems(s, "dev", high_availability=False, pay_as_you_go=True) == [
+        "data.cache.billing.payment: tier dev is pay-as-you-go (a Subscription instance cannot be destroyed by "
+        "`pulumi destroy`); set it to PayAsYouGo"]
+    assert tier_problems(s, "prod", high_availability=True, pay_as_you_go=False) == []
+
+
+def test_the_tier_table_carries_the_data_demands():
+    from stacks.tiers import DATA_DELETION_PROTECTION, DATA_TDE, DATA_TLS, TIERS
+
+    assert TIERS["prod"].data_high_availability and not TIERS["dev"].data_high_availability
+    assert TIERS["dev"].data_pay_as_you_go and not TIERS["prod"].data_pay_as_you_go
+    assert TIERS["prod"].policy_demands[DATA_DELETION_PROTECTION] == {"requireProtect": True}
+    assert {DATA_TLS, DATA_TDE} <= set(TIERS["prod"].policy_demands)
+    assert DATA_TLS in TIERS["staging"].policy_demands
 
 
 def test_subscription_periods_are_the_common_ones():
@@ -148,6 +160,6 @@ def test_injected_env_names_and_clashes(data):
         "ROCKETMQ_TOPIC_ORDER_EVENTS", "ROCKETMQ_TOPIC_ORDER_TIMEOUTS", "ROCKETMQ_GROUP_ORDER_ORDER_TIMEOUTS",
         "DB_HOST", "DB_PORT", "DB_TLS", "DB_USERNAME", "DB_PASSWORD", "DB_NAME", "DB_NAME_ORDERS"]
     assert injected_names(data, "merchant") == []
-    problems = data_problems(data, SERVICES, ZONES, "prod", injected_env={"order": {"DB_PASSWORD", "LOG_LEVEL"}})
+    problems = data_problems(data, SERVICES, ZONES, injected_env={"order": {"DB_PASSWORD", "LOG_LEVEL"}})
     assert problems == ["services.order: DB_PASSWORD is set by the data block (from what data declares); remove it "
                         "from env / env_secrets"]

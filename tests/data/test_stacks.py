@@ -138,7 +138,7 @@ def test_order_db_is_no_secret_to_set_and_no_password_is_in_the_plan(plans):
 
     for env in ("dev", "staging", "prod"):
         raw = yaml.safe_load((STACKS / f"Pulumi.{env}.yaml").read_text())["config"][CONFIG_KEY]
-        cfg = parse_platform(raw, env=env, region="cn-hangzhou")
+        cfg = parse_platform(raw, stack=env, region="cn-hangzhou")
         assert "order-db" not in cfg.secret_keys()
     text = dumps(plans["prod"])
     assert "Mock-Pw1!" not in text
@@ -150,7 +150,7 @@ def test_a_kubernetes_secret_name_is_not_a_pulumi_secret():
 
     raw = yaml.safe_load((STACKS / "Pulumi.dev.yaml").read_text())["config"][CONFIG_KEY]
     raw["services"][1]["env_secrets"] = [{"name": "STRIPE_KEY", "kubernetes_secret": "payments"}]
-    assert "payments" not in parse_platform(raw, env="dev", region="cn-hangzhou").secret_keys()
+    assert "payments" not in parse_platform(raw, stack="dev", region="cn-hangzhou").secret_keys()
 
 
 def test_coverage_and_usage(plans):
@@ -204,7 +204,7 @@ def test_check_plan_refuses_naming_the_resource(plans, tmp_path, kind, mutate, r
     (lambda d: d["data"]["cache"]["clients"].append("payments"),
      "data.cache.clients: 'payments' is not a service of this stack"),
     (lambda d: d["data"]["cache"].update(billing={"payment": "Subscription"}),
-     "data.cache.billing.payment: dev is pay-as-you-go"),
+     "data.cache.billing.payment: tier dev is pay-as-you-go"),
     (lambda d: d["services"][3].update(env_secrets=[{"name": "DB_PASSWORD", "kubernetes_secret": "order-db"}]),
      "services.order: DB_PASSWORD is set by the data block"),
     (lambda d: d["data"]["queue"]["topics"].append({"name": "bad topic", "publishers": ["order"]}),
