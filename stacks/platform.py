@@ -203,6 +203,8 @@ def program() -> None:
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
+    # The bootstrap project places the environment's CI runner on a node vSwitch (NAT egress) of this VPC.
+    pulumi.export("nodeVswitchIds", network.node_vswitch_ids)
     pulumi.export("egressIp", network.egress_ip)
     pulumi.export("clusterId", cluster.cluster_id)
     uses = cfg.data.services_used()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from components.network.cidr import service_cidr_problem, vpc_cidr_problem
 
 Cidr = Annotated[str, Field(pattern=r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")]
 
@@ -42,10 +44,13 @@ class NetworkSettings(BaseModel):
 
     @field_validator("vpc_cidr", "service_cidr")
     @classmethod
-    def _valid_network(cls, value: str) -> str:
+    def _valid_network(cls, value: str, info: ValidationInfo) -> str:
         try:
             ipaddress.ip_network(value, strict=True)
         except ValueError as exc:
             raise ValueError(f"{value} is not a network address with a prefix ({exc}); "
                              "e.g. 10.0.0.0/16 (host bits must be zero)") from None
+        problem = (service_cidr_problem if info.field_name == "service_cidr" else vpc_cidr_problem)(value)
+        if problem:
+            raise ValueError(problem)
         return value

@@ -361,8 +361,9 @@ def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequenc
                     injected: InjectedEnv | None = None) -> ServiceObjects:
     """All manifests of `service` at instant `now` (the live-event calendar is read relative to it).
 
-    `events` are the events that apply to this service (`events_for`). Raises `scheduling.ScheduleError`
-    if the calendar cannot be scheduled (an event already over, or a year or more away).
+    `events` are the events that apply to this service (`events_for`). One-off events already over are
+    history: no job, and their names in the HPA's `livecommerce.io/past-live-events` annotation. Raises
+    `scheduling.ScheduleError` only for what no date fixes (duplicate names, peaks outside the HPA's bounds).
     """
     ns = service.domain
     common = service_labels(service, naming, labels)
@@ -384,7 +385,10 @@ def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequenc
     base_name = deployment_name(service, base)
     floor = scheduling.effective_min_replicas(events, now=now, baseline_min_replicas=auto.min_replicas) \
         if events else auto.min_replicas
-    hpa = scheduling.hpa(base_name, ns, base_name, auto, min_replicas=floor, labels=common)
+    past = scheduling.past_events(events, now=now)  # history: no job, flagged for removal by the policy pack
+    hpa = scheduling.hpa(base_name, ns, base_name, auto, min_replicas=floor, labels=common,
+                         annotations={scheduling.PAST_LIVE_EVENTS_ANNOTATION: ",".join(e.name for e in past)}
+                         if past else None)
     jobs: list[scheduling.CronJob] = []
     cron = None
     if events:

@@ -132,7 +132,12 @@ def test_missing_secret_value_is_reported() -> None:
         _build([shop])
 
 
-def test_past_events_fail_with_the_calendar_fix() -> None:
+def test_past_events_are_history_not_an_error() -> None:
+    """Issue 18 item 6: a past event never breaks a preview; it gets no CronHPA job."""
     old = event(name="last-year", start="2025-06-18T20:00", end="2025-06-18T23:00")
-    with pytest.raises(Exception, match="remove it from the live-event calendar"):
-        _build([service()], [old])
+    resources = _build([service()], [old])["resources"]
+    assert not [r for r in resources if r["type"].endswith(":CronHorizontalPodAutoscaler")]
+    hpa = next(r for r in resources if r["type"] == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    assert hpa["inputs"]["spec"]["minReplicas"] == service().scheduling.autoscaling.min_replicas
+    # ... and the HPA names it, for the policy that asks to remove stale calendar entries.
+    assert hpa["inputs"]["metadata"]["annotations"] == {"livecommerce.io/past-live-events": "last-year"}
