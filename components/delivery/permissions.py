@@ -188,7 +188,8 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
         "rocketmq", "CreateInstance GetInstance UpdateInstance DeleteInstance ListInstances CreateInstanceIpWhitelist "
         "DeleteInstanceIpWhitelist GetInstanceIpWhitelist ListInstanceIpWhitelist GetInstanceAccount "
         "ChangeResourceGroup TagResources UntagResources ListTagResources"),
-    "alicloud:rocketmq/rocketMQTopic:RocketMQTopic": _actions("rocketmq", "CreateTopic GetTopic UpdateTopic DeleteTopic"),
+    "alicloud:rocketmq/rocketMQTopic:RocketMQTopic": _actions(
+        "rocketmq", "CreateTopic GetTopic UpdateTopic DeleteTopic"),
     "alicloud:rocketmq/consumerGroup:ConsumerGroup": _actions(
         "rocketmq", "CreateConsumerGroup GetConsumerGroup UpdateConsumerGroup DeleteConsumerGroup"),
     "alicloud:rocketmq/account:Account": _actions(
