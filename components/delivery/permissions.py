@@ -117,6 +117,16 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
                                     "UpdateRotationPolicy TagResources UntagResources ListTagResources"),
     "alicloud:message/serviceQueue:ServiceQueue": _actions("mns", "CreateQueue DeleteQueue GetQueueAttributes "
                                                           "SetQueueAttributes TagResources UntagResources"),
+    # resource_alicloud_message_service_topic.go + service_alicloud_message_service_v2.go (the replay-done topic).
+    "alicloud:message/serviceTopic:ServiceTopic": _actions("mns", "CreateTopic DeleteTopic GetTopicAttributes "
+                                                          "SetTopicAttributes TagResources UntagResources"),
+    # resource_alicloud_kms_secret.go + service_alicloud_kms.go (the replay CDN URL-auth key, when configured).
+    # GetSecretValue (the provider reads a generic secret's value back) is granted apart, on this stack's own
+    # secrets only (`StackSecrets`, rule alicloud-ram-policy-restrict-secret-access); the data block's secrets
+    # live under `<project>/<stack>/` (components/data/plan.secret_name).
+    "alicloud:kms/secret:Secret": _actions("kms", "CreateSecret DeleteSecret DescribeSecret PutSecretValue "
+                                           "GetSecretValue UpdateSecret UpdateSecretRotationPolicy GetSecretPolicy "
+                                           "SetSecretPolicy TagResources UntagResources ListTagResources"),
     "alicloud:mse/cluster:Cluster": _actions("mse", "CreateCluster DeleteCluster QueryClusterDetail ListClusters "
                                             "UpdateCluster UpdateClusterSpec UpdateAcl UpdateImage "
                                             "UpdateClusterNetwork ChangeResourceGroup TagResources UntagResources"),
@@ -232,9 +242,6 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
         "ModifyDBEndpointAddress"),
     "alicloud:polardb/backupPolicy:BackupPolicy": _actions(
         "polardb", "DescribeBackupPolicy DescribeLogBackupPolicy ModifyBackupPolicy ModifyLogBackupPolicy"),
-    "alicloud:kms/secret:Secret": _actions(
-        "kms", "CreateSecret DeleteSecret DescribeSecret GetSecretPolicy GetSecretValue PutSecretValue "
-        "SetSecretPolicy UpdateSecret UpdateSecretRotationPolicy TagResources UntagResources ListTagResources"),
     "alicloud:ram/policy:Policy": _actions("ram", "CreatePolicy DeletePolicy GetPolicy GetPolicyVersion "
                                           "CreatePolicyVersion DeletePolicyVersion ListPolicyVersions "
                                           "SetDefaultPolicyVersion UpdatePolicyDescription ListEntitiesForPolicy "

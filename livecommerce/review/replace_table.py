@@ -254,6 +254,19 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
     "alicloud:message/serviceQueue:ServiceQueue": {
         "queueName": "the queue name is its identity",
     },
+    # ForceNew per resource_alicloud_message_service_topic.go (topic_name, topic_type).
+    "alicloud:message/serviceTopic:ServiceTopic": {
+        "topicName": "the topic name is its identity",
+        "topicType": "normal and FIFO topics are different kinds",
+    },
+    # ForceNew per resource_alicloud_kms_secret.go.
+    "alicloud:kms/secret:Secret": {
+        "secretName": "the secret name is its identity",
+        "secretType": "the secret type is fixed at creation",
+        "encryptionKeyId": "the encryption key is fixed at creation",
+        "dkmsInstanceId": "the KMS instance is fixed at creation",
+        "extendedConfig": "the extended config is fixed at creation",
+    },
     "alicloud:fc/v3FunctionVersion:V3FunctionVersion": {
         "functionName": "a version belongs to one function",
         "description": "published versions are immutable",
@@ -387,13 +400,6 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
     "alicloud:polardb/backupPolicy:BackupPolicy": {
         "dbClusterId": "ForceNew",
     },
-    "alicloud:kms/secret:Secret": {
-        "secretName": "ForceNew: the name is the secret's identity (ExternalSecrets refer to it)",
-        "secretType": "ForceNew",
-        "encryptionKeyId": "ForceNew",
-        "dkmsInstanceId": "ForceNew",
-        "extendedConfig": "ForceNew",
-    },
     "random:index/randomPassword:RandomPassword": {
         "length": "every input of a random password regenerates it",
         "keepers": "changing a keeper regenerates the password (data.secrets.password_version rotates)",
@@ -489,6 +495,8 @@ DANGER: Mapping[str, str] = {
     "alicloud:kms/secret:Secret": "stateful: the credential goes with it; synced Kubernetes Secrets stop updating",
     "random:index/randomPassword:RandomPassword": "disruptive: a new password; pods fail to authenticate until "
                                                   "ack-secret-manager syncs it",
+    "alicloud:message/serviceTopic:ServiceTopic": "disruptive: its subscriptions go with it; replay-done "
+                                                  "notifications stop until subscribers subscribe again",
     "alicloud:ims/oidcProvider:OidcProvider": "disruptive: every CI role trusts it by ARN; no deploy, preview "
                                               "or drift job can sign in until the roles are updated",
     "alicloud:ecs/instance:Instance": "disruptive: a CI runner host; its registration is lost (a new token is "
