@@ -1,8 +1,9 @@
 """The composition root: reads the stack's config and wires the architecture's building blocks.
 
 `program()` reads top to bottom as the architecture diagram of ../shared/ARCHITECTURE.md: network,
-container platform (ACK, ECS node pools, ECI virtual nodes, external clusters), microservice governance
-(MSE), the workloads on the cluster, media (OSS + Function Compute), and observability watching them all.
+container platform (ACK, ECS node pools, ECI virtual nodes, external clusters), middleware and data
+(RocketMQ 5, Tair, PolarDB), microservice governance (MSE), the workloads on the cluster, media (OSS +
+Function Compute), and observability watching them all.
 Each block is one component that publishes what the others need (ids, the pod contract, alert targets
 built from the names it registered); this module only passes them along. It is also the only place that
 reads Pulumi config and builds providers. `__main__.py` (under `pulumi up`) and the offline engine
@@ -24,13 +25,17 @@ import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
 from components.container_platform.block import ContainerPlatform, ContainerPlatformArgs
+from components.data.bindings import bindings
+from components.data.block import Data, DataArgs
+from components.data.sync import SecretSync, SecretSyncArgs
 from components.governance.block import MicroserviceGovernance, MicroserviceGovernanceArgs
 from components.media.transcoding import Media, MediaArgs
 from components.naming import Naming
+from components.network.cidr import client_cidrs
 from components.network.vpc import Network, NetworkArgs
 from components.observability.block import Observability, ObservabilityArgs, WatchArgs
-from components.workloads.manifests import platform_labels
-from components.workloads.microservices import Workloads, WorkloadsArgs
+from components.workloads.manifests import InjectedEnv, platform_labels
+from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
 from components.workloads.scheduling import ScheduleError
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
 from stacks.tiers import Tier, resolve_tier
@@ -79,21 +84,27 @@ def program() -> None:
         pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
         log_project=observability.log_project, tags=tags), opts=cloud)
     kubeconfig, kubernetes = kubernetes_provider(ctx, platform, alicloud_provider)
+    labels = platform_labels({"owner": cfg.owner, "env": ctx.stack})
+
+    # Middleware and data: the RocketMQ 5 queue, Tair cache and PolarDB database the services declare,
+    # private to the VPC and whitelisted to the node and pod vSwitches; an account per service whose
+    # generated password lives in KMS, copied into the cluster by ack-secret-manager (RRSA).
+    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    data, data_config = build_data(ctx, network, platform, account.id, labels, alicloud_provider, kubernetes)
 
     # Microservice governance (MSE): the Nacos registry, the cloud-native gateway, its IngressClass `mse`.
-    labels = platform_labels({"owner": cfg.owner, "env": ctx.stack})
     governance = MicroserviceGovernance(ctx.stack, MicroserviceGovernanceArgs(
         naming=naming, settings=cfg.governance, vpc_id=network.vpc_id, vswitch_ids=network.node_vswitch_ids,
         ingress_labels=labels, tags=tags), opts=pulumi.ResourceOptions(providers=[alicloud_provider, kubernetes]))
 
     # Workloads: per service its versions, HPA + CronHPA from the live-event calendar, ResourcePolicy
-    # (ECS first, then ECI), and the entry canaries at the gateway; then the lanes and rules that govern them.
-    workloads = build_workloads(ctx, platform, governance, kubernetes)
+    # (ECS first, then ECI), the entry canaries at the gateway, and the data block's endpoints and
+    # credentials for what each service uses; then the lanes and rules that govern them.
+    workloads = build_workloads(ctx, platform, governance, kubernetes, data_config)
     governance.govern(workloads.pod_contract, after=[workloads])
 
     # Media: replay buckets, the FC 3.0 transcoder fired by OSS uploads (long replays fanned out to workers),
     # a dead-letter queue for failures.
-    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     media = Media(f"{ctx.stack}-media", MediaArgs(
         naming=naming, account_id=account.id, settings=cfg.media, log_project=observability.log_project,
         log_store=observability.logstores["transcoder"], tags=tags,
@@ -102,11 +113,11 @@ def program() -> None:
     # Observability watches everything above, from the targets each block publishes.
     observability.watch(WatchArgs(
         cluster_id=platform.cluster_id, targets=[*platform.alert_targets, *workloads.alert_targets,
-                                                 *media.alert_targets],
+                                                 *media.alert_targets, *(data.alert_targets if data else [])],
         team=cfg.observability.team or cfg.owner, backlog_severity=ctx.tier.backlog_severity,
         probe_urls=workloads.probe_urls(cfg.observability.synthetics), secrets=ctx.secrets))
 
-    export_outputs(ctx, network, platform, kubeconfig, governance, workloads, media, observability)
+    export_outputs(ctx, network, platform, kubeconfig, governance, data, workloads, media, observability)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -158,8 +169,37 @@ def kubernetes_provider(ctx: StackContext, platform: ContainerPlatform,
     return kubeconfig, provider
 
 
+def build_data(ctx: StackContext, network: Network, platform: ContainerPlatform, account_id: pulumi.Input[str],
+               labels: dict[str, str], alicloud_provider: alicloud.Provider,
+               kubernetes: k8s.Provider) -> tuple[Data | None, dict[str, ServiceConfig]]:
+    """The data block, its in-cluster secret sync, and what each service gets from it (None, {} when the stack
+    declares no queue, cache or database)."""
+    cfg = ctx.config
+    if not cfg.data.services_used():
+        return None, {}
+    data = Data(f"{ctx.stack}-data", DataArgs(
+        naming=ctx.naming, settings=cfg.data, zones=network.zones, vpc_id=network.vpc_id,
+        vswitch_ids=network.node_vswitch_ids, whitelist=client_cidrs(network.plan), tags=ctx.tags),
+        opts=pulumi.ResourceOptions(providers=[alicloud_provider]))
+    cluster = platform.cluster
+    # The controller's pods need nodes; its RAM role is trusted through the cluster's RRSA provider.
+    sync = SecretSync(f"{ctx.stack}-secret-sync", SecretSyncArgs(
+        naming=ctx.naming, account_id=account_id, settings=cfg.data.secrets.sync,
+        oidc_provider_arn=cluster.rrsa_oidc_provider_arn, oidc_issuer_url=cluster.rrsa_oidc_issuer_url,
+        secret_arns=data.secret_arns, key_id=data.credentials.key_id, labels=labels, tags=ctx.tags,
+        depends_on=list(platform.ready)), opts=pulumi.ResourceOptions(providers=[alicloud_provider, kubernetes]))
+    made = bindings(cfg.data, {s.name: s.domain for s in cfg.services}, data.endpoints, data.secret_names,
+                    store=sync.store_name, store_namespace=sync.store_namespace, labels=labels,
+                    # The synced Secret needs the store and the KMS secrets it copies.
+                    depends_on=[sync.store, data.credentials])
+    return data, {service: ServiceConfig(
+        objects={"data-config": b.config_map, "data-secret": b.external_secret},
+        injected=InjectedEnv(env=b.env, env_from=b.env_from), depends_on=b.depends_on)
+        for service, b in made.items()}
+
+
 def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: MicroserviceGovernance,
-                    kubernetes: k8s.Provider) -> Workloads:
+                    kubernetes: k8s.Provider, config: dict[str, ServiceConfig]) -> Workloads:
     """The Workloads block; the live-event calendar is read against the current time."""
     cfg = ctx.config
     try:
@@ -167,7 +207,7 @@ def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: 
             naming=ctx.naming, services=cfg.services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=platform.steady_base_selector, secret_values=ctx.secrets,
             labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
-            ingress_class=governance.ingress.ingress_class, mse_namespace=governance.namespace),
+            ingress_class=governance.ingress.ingress_class, mse_namespace=governance.namespace, config=config),
             opts=pulumi.ResourceOptions(providers=[kubernetes]))
     except ScheduleError as exc:
         # Past or too-distant events depend on today's date, so they are reported here, not by the model.
@@ -176,7 +216,7 @@ def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: 
 
 
 def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatform, kubeconfig: pulumi.Output[str],
-                   governance: MicroserviceGovernance, workloads: Workloads, media: Media,
+                   governance: MicroserviceGovernance, data: Data | None, workloads: Workloads, media: Media,
                    observability: Observability) -> None:
     """The stack outputs (README "Outputs"), block by block."""
     pulumi.export("region", ctx.region)
@@ -186,8 +226,10 @@ def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatf
     pulumi.export("nodeVswitchIds", network.node_vswitch_ids)
     pulumi.export("egressIp", network.egress_ip)
     pulumi.export("clusterId", platform.cluster_id)
+    uses = ctx.config.data.services_used()
     pulumi.export("services", {name: {"namespace": m.namespace, "entryPath": m.entry_path,
-                                      "versions": sorted(m.deployments)} for name, m in workloads.services.items()})
+                                      "versions": sorted(m.deployments), "uses": uses.get(name, [])}
+                               for name, m in workloads.services.items()})
     pulumi.export("apiServerIntranet", platform.cluster.api_server_intranet)
     pulumi.export("kubeconfig", kubeconfig)
     pulumi.export("nodePoolIds", platform.node_pools.node_pool_ids)
@@ -212,6 +254,17 @@ def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatf
     if governance.rules is not None and governance.rules.lane_group_id is not None:
         pulumi.export("laneGroupId", governance.rules.lane_group_id)
         pulumi.export("lanes", governance.lanes)
+    if data is not None:
+        # What each service is wired to (endpoints are private; credentials stay in KMS).
+        endpoints: dict[str, pulumi.Input[str]] = {}
+        if data.queue is not None:
+            endpoints["queue"] = data.queue.endpoint
+        if data.cache is not None:
+            endpoints["cache"] = pulumi.Output.concat(data.cache.host, ":", data.cache.port.apply(str))
+        if data.database is not None:
+            endpoints["database"] = pulumi.Output.concat(data.database.host, ":", data.database.port)
+        pulumi.export("dataEndpoints", endpoints)
+        pulumi.export("dataSecrets", dict(sorted(data.secret_names.items())))
     monitoring = observability.monitoring
     if monitoring is not None:
         pulumi.export("prometheusId", monitoring.prometheus_id)

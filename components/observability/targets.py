@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.observability.alert_rules import ClusterTarget, FunctionTarget, QueueTarget, RegisteredClusterTarget
+from components.observability.alert_rules import (
+    CacheTarget,
+    ClusterTarget,
+    DatabaseTarget,
+    FunctionTarget,
+    MessageQueueTarget,
+    QueueTarget,
+    RegisteredClusterTarget,
+)
 
 
 def cluster_target(cluster_name: str, node_pool_max_sizes: Mapping[str, int]) -> ClusterTarget:
@@ -31,3 +39,18 @@ def function_target(key: str, name: str, timeout_seconds: int) -> FunctionTarget
 def queue_target(key: str, name: str) -> QueueTarget:
     """An MNS queue that must stay empty (a dead-letter queue)."""
     return QueueTarget(key=key, name=name)
+
+
+def message_queue_target(key: str, name: str, instance_id: str) -> MessageQueueTarget:
+    """A RocketMQ 5 instance by its console name (the label) and id (the metrics' `instance_id`)."""
+    return MessageQueueTarget(key=key, name=name, instance_id=instance_id)
+
+
+def cache_target(key: str, name: str, instance_id: str) -> CacheTarget:
+    """A Tair instance by its console name and id (CloudMonitor's `instanceId`)."""
+    return CacheTarget(key=key, name=name, instance_id=instance_id)
+
+
+def database_target(key: str, name: str, cluster_id: str) -> DatabaseTarget:
+    """A PolarDB cluster by its description and id (CloudMonitor's `clusterId`)."""
+    return DatabaseTarget(key=key, name=name, cluster_id=cluster_id)

@@ -31,7 +31,7 @@ def short_type(token: str) -> str:
 
 #: The architecture's blocks in the order the diagram reads (type token domains); the stack's children are
 #: shown in this order, anything else after them.
-BLOCK_ORDER = ("network", "container_platform", "governance", "workloads", "data", "media", "edge", "observability")
+BLOCK_ORDER = ("network", "container_platform", "data", "governance", "workloads", "media", "edge", "observability")
 
 
 def _block_rank(res: dict[str, Any]) -> int:
@@ -138,6 +138,9 @@ def preview(
     cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None
     if cov is not None:
         coverage.render_text(cov, out)
+    from livecommerce import data_usage
+
+    data_usage.render_text(data_usage.usage(plan), out)
     if json_path is not None:
         # The observability coverage travels with the plan (an additive key of format v1).
         write_plan({**plan, "observability": cov} if cov is not None else plan, json_path)

@@ -308,7 +308,8 @@ SECRET_VALUES = {
     "oncall-primary-phone": "13800138111",
     "oncall-secondary-phone": "13900139222",
 }
-SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222")
+# The data layer's passwords are generated in the program (the mocks' stand-in starts with this prefix).
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "Mock-Pw1!")
 
 
 def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):
