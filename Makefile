@@ -45,7 +45,7 @@ schema: $(STAMP)
 	$(LC) schema --out stacks/platform.schema.json
 
 docs: $(STAMP)
-	$(PY) -c 'from pathlib import Path; from livecommerce.checking import rules_markdown, sync_readme; Path("docs/policies.md").write_text(rules_markdown()); Path("README.md").write_text(sync_readme(Path("README.md")))'
+	$(PY) -c 'from pathlib import Path; from livecommerce.checking import rules_markdown, sync_readme; Path("docs/policies.md").write_text(rules_markdown()); Path("README.md").write_text(sync_readme(Path("README.md"))); from stacks import tiers; Path("README.md").write_text(tiers.sync_readme(Path("README.md").read_text()))'
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -446,18 +446,21 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
     Config problems surface as UserError (exit 2) before anything runs.
     """
     stack_file = read_stack_file(env, stacks_dir)
+    tier: str | None = None
     if program is None:
         from stacks.config import ConfigError, check_stack_config
+        from stacks.tiers import resolve_tier
 
         try:
             cfg = check_stack_config(stack_file.config, env, _display(stack_file.path))
         except ConfigError as exc:
             raise UserError(*exc.lines) from None
         stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
+        tier = resolve_tier(env, cfg.tier).name
         program = _default_program
 
     monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register)
-    return PreviewResult(plan=_plan(env, monitor), warnings=warnings, stack_file=stack_file)
+    return PreviewResult(plan=_plan(env, monitor, tier), warnings=warnings, stack_file=stack_file)
 
 
 def _on_fresh_thread(env: str, stack_file: StackFile, program: Callable[[], None],
@@ -480,14 +483,18 @@ def _on_fresh_thread(env: str, stack_file: StackFile, program: Callable[[], None
     return box["result"]
 
 
-def _plan(env: str, monitor: RecordingMonitor) -> dict[str, Any]:
-    return {
+def _plan(env: str, monitor: RecordingMonitor, tier: str | None = None) -> dict[str, Any]:
+    plan: dict[str, Any] = {
         "format": PLAN_FORMAT,
         "project": PROJECT,
         "stack": env,
         "resources": [monitor.registrations[u].to_plan() for u in sorted(monitor.registrations)],
         "outputs": monitor.stack_outputs,
     }
+    if tier is not None:
+        # Additive v1 field: the rules the stack follows (stacks/tiers.py); `check --plan` takes its levels.
+        plan["tier"] = tier
+    return plan
 
 
 def preview_stack(env: str, stacks_dir: Path | None = None) -> dict[str, Any]:

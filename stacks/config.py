@@ -4,9 +4,10 @@ This module and stacks/platform.py are the only places that read Pulumi config. 
 config reference: every field has a docstring, which also becomes the JSON Schema description users
 see in their editor (`livecommerce schema` -> stacks/platform.schema.json).
 
-Defaults are the secure production choice; dev stacks override downward, explicitly.
-Secrets never enter this model: a field ending in `_secret` holds the *name* of a config key
-(set with `pulumi config set --secret livecommerce:<name> ...`), never its value.
+Defaults are the secure production choice; dev stacks override downward, explicitly. What a stack's
+tier (`tier`: dev, staging, prod) demands on top is the tier table in stacks/tiers.py.
+Secrets never enter this model: a field typed `SecretRef` (components/secrets.py) holds the *name* of a
+config key (set with `pulumi config set --secret livecommerce:<name> ...`), never its value.
 """
 
 from __future__ import annotations
@@ -43,24 +44,36 @@ from components.media.settings import MediaSettings
 from components.network.cidr import CidrPlanError, plan_cidrs
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
+from components.naming import stack_name_problem
 from components.observability.targets import gateway_endpoints
 from stacks.cost_settings import CostSettings
+from components.secrets import SECRET_REF_ERROR, SecretRef
+from stacks.tiers import TierError, TierName, resolve_tier, tier_problems
 
 CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
-ENVIRONMENTS = ("dev", "staging", "prod")
-# Minimum zones per environment: prod must survive a zone outage.
-MIN_ZONES = {"prod": 3, "staging": 2, "dev": 1}
 
 _TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,127}$")
 
 
+def zone_of_region(zone: str, region: str) -> bool:
+    """Whether `zone` is a zone id of `region`: `cn-hangzhou-h` in cn-hangzhou, but `ap-southeast-1a` in
+    ap-southeast-1 (regions whose id ends in a number append the letter without a hyphen; Alibaba Cloud
+    "Regions and zones", https://www.alibabacloud.com/help/en/ecs/user-guide/regions-and-zones)."""
+    separator = "" if region[-1:].isdigit() else "-"
+    return re.fullmatch(re.escape(region) + separator + "[a-z]", zone) is not None
+
+
 class PlatformConfig(BaseModel):
-    """Everything one environment of the live-commerce platform needs (`livecommerce:platform`)."""
+    """Everything one stack of the live-commerce platform needs (`livecommerce:platform`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True,
                               title="livecommerce:platform")
 
+    tier: TierName | None = None
+    """Which rules the stack follows: `dev`, `staging` or `prod` (the tier table, stacks/tiers.py). Defaults to
+    the stack's name when it is one of those; any other stack (e.g. `prod-sg`, a second prod region) must set it.
+    Names still come from the stack, so two stacks of one tier never collide."""
     owner: str = Field(min_length=1, max_length=64)
     """The team that owns this environment; becomes the `owner` tag on every resource."""
     cost_center: str = Field(min_length=1, max_length=64)
@@ -114,18 +127,20 @@ class PlatformConfig(BaseModel):
         return tags
 
     @model_validator(mode="after")
-    def _environment_rules(self, info: ValidationInfo) -> PlatformConfig:
-        env = (info.context or {}).get("env")
+    def _stack_rules(self, info: ValidationInfo) -> PlatformConfig:
+        stack = (info.context or {}).get("stack")
         region = (info.context or {}).get("region")
         errors: list[str] = []
-        if env in MIN_ZONES and len(self.network.zones) < MIN_ZONES[env]:
-            errors.append(f"network.zones: {env} needs at least {MIN_ZONES[env]} zones, got "
-                          f"{len(self.network.zones)}; add zones of the region")
+        if stack is not None:
+            try:
+                errors.extend(tier_problems(self, resolve_tier(stack, self.tier), region))
+            except TierError as exc:
+                errors.append(str(exc))
         if region:
             for i, zone in enumerate(self.network.zones):
-                if not zone.startswith(region + "-"):
+                if not zone_of_region(zone, region):
                     errors.append(f"network.zones[{i}]: {zone} is not a zone of region {region} "
-                                  f"(expected {region}-<letter>)")
+                                  f"(expected {region}{'' if region[-1:].isdigit() else '-'}<letter>)")
         n = self.network
         try:
             plan_cidrs(n.vpc_cidr, list(n.zones), max_nodes=n.max_nodes, max_pods_per_node=n.max_pods_per_node,
@@ -138,30 +153,28 @@ class PlatformConfig(BaseModel):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
-        errors.extend(workload_problems(self.services, self.live_events, env))
-        errors.extend(_observability_problems(self, env))
-        errors.extend(governance_problems(self.governance, self.services, self.network.zones, env))
+        errors.extend(workload_problems(self.services, self.live_events))
+        errors.extend(_observability_problems(self))
+        errors.extend(governance_problems(self.governance, self.services, self.network.zones, stack))
         if errors:
             raise ValueError("\n".join(errors))
         return self
 
-    def common_tags(self, env: str) -> dict[str, str]:
-        """The tags every taggable resource carries."""
-        return {"env": env, "owner": self.owner, "cost-center": self.cost_center, "managed-by": "pulumi",
+    def common_tags(self, stack: str) -> dict[str, str]:
+        """The tags every taggable resource carries (`env` is the stack's name: what billing and alerts group by)."""
+        return {"env": stack, "owner": self.owner, "cost-center": self.cost_center, "managed-by": "pulumi",
                 "project": "livecommerce", **self.tags}
 
     def secret_keys(self) -> list[str]:
-        """Names of the `livecommerce:` secret config keys this config refers to (fields named *_secret)."""
+        """Names of the `livecommerce:` secret config keys this config refers to (every `SecretRef` value)."""
         found: set[str] = set()
 
         def walk(value: Any) -> None:
-            if isinstance(value, BaseModel):
+            if isinstance(value, SecretRef):
+                found.add(str(value))
+            elif isinstance(value, BaseModel):
                 for fname in type(value).model_fields:
-                    fvalue = getattr(value, fname)
-                    if fname.endswith("_secret") and isinstance(fvalue, str) and fvalue:
-                        found.add(fvalue)
-                    else:
-                        walk(fvalue)
+                    walk(getattr(value, fname))
             elif isinstance(value, (list, tuple)):
                 for v in value:
                     walk(v)
@@ -173,22 +186,15 @@ class PlatformConfig(BaseModel):
         return sorted(found)
 
 
-def _observability_problems(cfg: PlatformConfig, env: str | None) -> list[str]:
-    """Cross-section observability rules: every route reaches someone, probes in staging and prod, probe
-    URLs for exposed services, critical alerts at any hour in prod."""
+def _observability_problems(cfg: PlatformConfig) -> list[str]:
+    """Cross-section observability rules: every route reaches someone, probe URLs for exposed services."""
     obs = cfg.observability
-    errors = routing_problems(obs) if env in ENVIRONMENTS else []
-    if env in ("staging", "prod") and not obs.synthetics.enabled:
-        errors.append(f"observability.synthetics.enabled: {env} must probe its public endpoints; set it to true "
-                      "with at least two locations")
+    errors = routing_problems(obs)
     if obs.synthetics.enabled:
         try:
             gateway_endpoints(cfg.services, obs.synthetics)
         except ValueError as exc:
             errors.append(f"observability.{exc}")
-    if env == "prod" and obs.routing.routes["critical"].hours != "always":
-        errors.append("observability.routing.routes.critical.hours: prod pages critical alerts at any hour; "
-                      "set it to always")
     return errors
 
 
@@ -250,6 +256,9 @@ def format_errors(exc: ValidationError) -> list[str]:
             guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f"did you mean `{guess[0]}`?" if guess else f"allowed keys: {', '.join(allowed)}"
             lines.append(f"{_loc(loc)}: unknown key; {hint}")
+        elif kind == SECRET_REF_ERROR:
+            # Never echo the input: it may be the secret itself (a phone number, a webhook URL).
+            lines.append(f"{_loc(loc)}: {err['msg']}")
         elif kind == "missing":
             lines.append(f"{_loc(loc)}: required key is missing; add it (see stacks/platform.schema.json)")
         elif kind == "value_error":
@@ -267,8 +276,9 @@ def format_errors(exc: ValidationError) -> list[str]:
     return lines
 
 
-def parse_platform(raw: Any, *, env: str, region: str | None = None) -> PlatformConfig:
-    """Validate a decoded `livecommerce:platform` value; raise ConfigError with one line per problem."""
+def parse_platform(raw: Any, *, stack: str, region: str | None = None) -> PlatformConfig:
+    """Validate a decoded `livecommerce:platform` value of stack `stack`; raise ConfigError with one line per
+    problem. The stack's tier rules apply (its `tier`, else the stack's name)."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
@@ -277,7 +287,7 @@ def parse_platform(raw: Any, *, env: str, region: str | None = None) -> Platform
     if not isinstance(raw, dict):
         raise ConfigError([f"{CONFIG_KEY}: expected a mapping of settings, got {_describe(raw)}"])
     try:
-        return PlatformConfig.model_validate(raw, context={"env": env, "region": region})
+        return PlatformConfig.model_validate(raw, context={"stack": stack, "region": region})
     except ValidationError as exc:
         raise ConfigError(format_errors(exc)) from None
 
@@ -295,13 +305,16 @@ class ConfigError(Exception):
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
 
 
-def check_stack_config(config: dict[str, str], env: str, source: str) -> PlatformConfig:
+def check_stack_config(config: dict[str, str], stack: str, source: str) -> PlatformConfig:
     """Validate the whole config of one stack file as the program will read it; ConfigError on problems
     (each line starts with `source`; the CLI shows them as one-line errors, exit 2).
 
     `config` maps `namespace:key` to the string Pulumi hands the program (objects as JSON).
     """
     lines: list[str] = []
+    problem = stack_name_problem(stack)
+    if problem:
+        lines.append(f"stack: {problem}; rename the stack file (Pulumi.<stack>.yaml)")
     region = config.get(REGION_KEY)
     if not region:
         lines.append(f"{REGION_KEY}: required; set the stack's region, e.g. `alicloud:region: cn-hangzhou`")
@@ -312,7 +325,7 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
         raise ConfigError([f"{source}: {line}" for line in lines])
     cfg: PlatformConfig | None = None
     try:
-        cfg = parse_platform(config[CONFIG_KEY], env=env, region=region)
+        cfg = parse_platform(config[CONFIG_KEY], stack=stack, region=region)
     except ConfigError as exc:
         lines.extend(exc.lines)
     allowed = {CONFIG_KEY, *(f"livecommerce:{k}" for k in (cfg.secret_keys() if cfg else []))}
@@ -324,7 +337,7 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
             if cfg is None and not guess:
                 continue
             hint = f"did you mean `{guess[0]}`?" if guess else \
-                f"settings go inside {CONFIG_KEY}; secrets are named by a *_secret field"
+                f"settings go inside {CONFIG_KEY}; a secret is set only when a setting names it (e.g. phone_secret)"
             lines.append(f"{key}: unknown key; {hint}")
     if lines or cfg is None:
         raise ConfigError([f"{source}: {line}" for line in lines])
@@ -340,7 +353,7 @@ def json_schema() -> dict[str, Any]:
 
 
 def stack_file_schema() -> dict[str, Any]:
-    """A JSON Schema for a whole `Pulumi.<env>.yaml`, embedding the platform schema (editor support)."""
+    """A JSON Schema for a whole `Pulumi.<stack>.yaml`, embedding the platform schema (editor support)."""
     platform = json_schema()
     defs = platform.pop("$defs", {})
     platform.pop("$schema", None)
@@ -348,7 +361,7 @@ def stack_file_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://livecommerce.dev/schemas/stack.schema.json",
-        "title": "livecommerce stack file (stacks/Pulumi.<env>.yaml)",
+        "title": "livecommerce stack file (stacks/Pulumi.<stack>.yaml)",
         "type": "object",
         "properties": {
             "config": {

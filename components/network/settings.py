@@ -21,7 +21,7 @@ class NetworkSettings(BaseModel):
     """The VPC's IPv4 range; node and pod vSwitches are carved from it. Must not overlap `service_cidr`."""
     zones: list[str] = Field(min_length=1)
     """Zone ids in the stack's region, e.g. [cn-hangzhou-h, cn-hangzhou-i, cn-hangzhou-j]. Prod needs at
-    least 3 (one zone lost must not stop the platform); dev may use 1."""
+    least the tier's `min_zones` (stacks/tiers.py: one zone lost must not stop a prod platform)."""
     service_cidr: Cidr = "172.16.0.0/16"
     """The Kubernetes Service range (cluster IPs). It lives outside the VPC and must not overlap it."""
     max_nodes: int = Field(default=100, ge=1, le=5000)

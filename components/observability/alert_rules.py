@@ -47,7 +47,7 @@ class ServiceTarget:
     namespace: str
     """Kubernetes namespace (the service's domain)."""
     app_name: str
-    """ARMS application name (`<env>-<service>` unless overridden): APM metrics' `service` label."""
+    """ARMS application name (`<stack>-<service>` unless overridden): APM metrics' `service` label."""
     deployments: tuple[str, ...]
     """Deployment names of every version (`shop-v1`, `shop-v1-1`)."""
     hpa: str
@@ -67,7 +67,7 @@ class ClusterTarget:
     """The stack's ACK cluster."""
 
     name: str
-    """Cluster name (`livecommerce-prod`): the `cluster` label."""
+    """Cluster name (`livecommerce-<stack>`): the `cluster` label."""
     node_pools: Mapping[str, int] = field(default_factory=dict)
     """ECS node pools' max sizes by pool name."""
 
@@ -125,8 +125,9 @@ class Signal:
     """Kebab-case signal name (`error-rate`): the `signal` label and the runbook page."""
     summary: str
     """What firing means, for people (`{target}` is replaced by the target's name)."""
-    severity: Callable[[Target, str], Severity]
-    """Severity from the target and the environment (`prod`, `staging`, `dev`)."""
+    severity: Callable[[Target, Severity], Severity]
+    """Severity from the target and the stack's backlog severity (what its tier pages for work piling up:
+    `critical` or `warning`, stacks/tiers.py)."""
     expr: Callable[[Target, ThresholdSettings], str]
     for_minutes: Callable[[ThresholdSettings], int]
 
@@ -157,7 +158,7 @@ class AlertRule:
     """The target's stable key (resource names)."""
     signal: str
     name: str
-    """`<env>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
+    """`<stack>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
     expression: str
     duration_minutes: int
     severity: Severity
@@ -165,13 +166,14 @@ class AlertRule:
     labels: dict[str, str]
 
 
-def _always(severity: Severity) -> Callable[[Target, str], Severity]:
-    return lambda _t, _env: severity
+def _always(severity: Severity) -> Callable[[Target, Severity], Severity]:
+    return lambda _t, _backlog: severity
 
 
-def _critical_in_prod(_t: Target, env: str) -> Severity:
-    # Outside prod nobody needs waking up for it, but someone should look during working hours.
-    return "critical" if env == "prod" else "warning"
+def _backlog(_t: Target, backlog: Severity) -> Severity:
+    # Work piling up (failed events nobody replays) wakes someone only where the tier says so; elsewhere
+    # someone should look during working hours.
+    return backlog
 
 
 def _q(value: str) -> str:
@@ -245,7 +247,7 @@ SERVICE_SIGNALS = (
     Signal("pods-not-ready", "{target} has unavailable replicas", _always("critical"),
            _not_ready, lambda th: th.not_ready_minutes),
     Signal("hpa-at-max", "{target} HPA is at max replicas: the live-stream peak outgrew its capacity",
-           lambda t, _env: "critical" if getattr(t, "live_facing", False) else "warning",
+           lambda t, _backlog: "critical" if getattr(t, "live_facing", False) else "warning",
            _hpa_at_max, lambda th: th.hpa_at_max_minutes),
 )
 
@@ -346,7 +348,7 @@ def _queue_not_empty(t: QueueTarget, th: ThresholdSettings) -> str:
 
 
 QUEUE_SIGNALS = (
-    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _critical_in_prod,
+    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _backlog,
            _queue_not_empty, lambda th: 1),
 )
 
@@ -378,38 +380,40 @@ def expected_signals(kind: str) -> list[str]:
     return [s.key for s in TARGET_KINDS[kind].signals]
 
 
-def rules_for(target: Target, thresholds: ThresholdSettings, *, env: str, team: str,
-              runbook_base_url: str) -> list[AlertRule]:
-    """Every alert rule of one target, in signal order."""
+def rules_for(target: Target, thresholds: ThresholdSettings, *, stack: str, team: str,
+              runbook_base_url: str, backlog_severity: Severity = "warning") -> list[AlertRule]:
+    """Every alert rule of one target, in signal order. `stack` names the rules and fills the `env` label
+    (the dispatch rules match it, so stacks sharing an ARMS account never page each other)."""
     kind = kind_of(target)
     rules = []
     for signal in kind.signals:
-        severity = signal.severity(target, env)
+        severity = signal.severity(target, backlog_severity)
         labels = {
             "severity": severity,
             "signal": signal.key,
             kind.label: target.name,
             "runbook": f"{runbook_base_url}/{kind.name}/{signal.key}",
             "team": team,
-            "env": env,
+            "env": stack,
         }
         if isinstance(target, RegisteredClusterTarget):
             labels["cluster_id"] = target.cluster_id
         rules.append(AlertRule(
             kind=kind.name, target=target.key, signal=signal.key,
-            name=f"{env}-{kind.name}-{target.key}-{signal.key}",
+            name=f"{stack}-{kind.name}-{target.key}-{signal.key}",
             expression=signal.expr(target, thresholds),  # type: ignore[arg-type]
             duration_minutes=signal.for_minutes(thresholds), severity=severity,
-            message=f"[{env}] " + signal.summary.format(target=target.name), labels=labels,
+            message=f"[{stack}] " + signal.summary.format(target=target.name), labels=labels,
         ))
     return rules
 
 
-def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, env: str, team: str,
-              runbook_base_url: str) -> list[AlertRule]:
+def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, stack: str, team: str,
+              runbook_base_url: str, backlog_severity: Severity = "warning") -> list[AlertRule]:
     """Rules of every target; names are unique (a duplicate target is a programming error)."""
-    out = [r for t in targets for r in rules_for(t, thresholds, env=env, team=team,
-                                                  runbook_base_url=runbook_base_url)]
+    out = [r for t in targets for r in rules_for(t, thresholds, stack=stack, team=team,
+                                                  runbook_base_url=runbook_base_url,
+                                                  backlog_severity=backlog_severity)]
     names = [r.name for r in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

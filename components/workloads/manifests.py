@@ -40,6 +40,7 @@ from components.workloads.service_settings import (
 from components.workloads.scheduling_settings import LiveEvent
 from components.workloads import canary
 from components.governance import labels as governance
+from components.naming import Naming
 
 NAME_LABEL = "app.kubernetes.io/name"
 VERSION_LABEL = "app.kubernetes.io/version"
@@ -62,12 +63,12 @@ def label_value(value: str) -> str:
     return cleaned.strip("-_.")
 
 
-def service_labels(service: ServiceSettings, env: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def service_labels(service: ServiceSettings, naming: Naming, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The labels on every object of a service (recommended labels + domain + caller's, e.g. owner)."""
     out = {k: label_value(v) for k, v in (extra or {}).items()}
     out.update({
         NAME_LABEL: service.name,
-        INSTANCE_LABEL: f"{env}-{service.name}",
+        INSTANCE_LABEL: naming.scoped(service.name),
         PART_OF_LABEL: "livecommerce",
         MANAGED_BY_LABEL: "pulumi",
         DOMAIN_LABEL: service.domain,
@@ -180,11 +181,11 @@ def container(service: ServiceSettings, version: ServiceVersion) -> dict:
     return out
 
 
-def deployment_manifest(service: ServiceSettings, version: ServiceVersion, *, env: str, namespace: str,
+def deployment_manifest(service: ServiceSettings, version: ServiceVersion, *, naming: Naming, namespace: str,
                         placement: scheduling.Placement, labels: Mapping[str, str]) -> dict:
     """The Deployment of one version (no `spec.replicas` for the HPA-managed base version)."""
     selector = version_selector(service, version)
-    app = governance.app_name(env, service.name, service.governance)
+    app = governance.app_name(naming, service.name, service.governance)
     pod_labels = {**labels, **placement.pod_labels, **selector,
                   **governance.governance_labels(app, service.governance, version.tag)}
     pod_spec: dict = {
@@ -338,7 +339,7 @@ class ServiceObjects:
         return out + list(self.ingresses.values())
 
 
-def service_objects(service: ServiceSettings, *, env: str, events: Sequence[LiveEvent], now: datetime,
+def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequence[LiveEvent], now: datetime,
                     node_pool_selector: Mapping[str, str] = {},  # noqa: B006 - read-only
                     labels: Mapping[str, str] | None = None) -> ServiceObjects:
     """All manifests of `service` at instant `now` (the live-event calendar is read relative to it).
@@ -348,11 +349,11 @@ def service_objects(service: ServiceSettings, *, env: str, events: Sequence[Live
     `scheduling.ScheduleError` only for what no date fixes (duplicate names, peaks outside the HPA's bounds).
     """
     ns = service.domain
-    common = service_labels(service, env, labels)
+    common = service_labels(service, naming, labels)
     place = placement_of(service, node_pool_selector)
     deployments, pdbs = {}, {}
     for version in service.versions:
-        deployments[version.slug] = deployment_manifest(service, version, env=env, namespace=ns, placement=place,
+        deployments[version.slug] = deployment_manifest(service, version, naming=naming, namespace=ns, placement=place,
                                                         labels=common)
         if is_multi_replica(service, version):
             pdbs[version.slug] = pdb_manifest(service, version, namespace=ns, labels=common)

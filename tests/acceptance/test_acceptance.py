@@ -307,10 +307,9 @@ SECRET_VALUES = {
     "incident-bridge-webhook": "https://hooks.example.com/qa-incident-bridge-b81c",
     "oncall-primary-phone": "13800138111",
     "oncall-secondary-phone": "13900139222",
-    "order-db": "qaOrderDbPassw0rd",
     "idc-shanghai-kubeconfig": "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: qaKubeToken9d1}}]\n",
 }
-SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "qaOrderDbPassw0rd",
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222",
                   "qaKubeToken9d1")
 
 

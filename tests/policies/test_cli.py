@@ -62,10 +62,11 @@ def test_plan_env_picks_the_levels(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv, fragment",
     [
-        (["check"], "missing ENV"),
+        (["check"], "missing STACK"),
         (["check", "prod", "--plan", "x.json"], "not both"),
-        (["check", "qa"], "unknown environment 'qa'"),
-        (["check", "--plan", "x.json", "--env", "qa"], "unknown environment 'qa'"),
+        (["check", "qa"], "stacks/Pulumi.qa.yaml: no such stack"),
+        (["check", "--plan", "x.json", "--env", "qa"], "unknown tier 'qa'"),
+        (["check", "--plan", "x.json", "--tier", "qa"], "unknown tier 'qa'"),
         (["check", "--plan", "does-not-exist.json"], "no such plan file"),
     ],
 )

@@ -8,6 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from components.naming import naming_for
 from components.workloads.microservices import Workloads, WorkloadsArgs
 from livecommerce.engine import record
 from tests.workloads.conftest import IMAGE, NOW, event, service
@@ -20,7 +21,7 @@ def _build(services, events=(), secret_values: dict[str, str] | None = None) -> 
     def program() -> None:
         provider = k8s.Provider("prod-ack", kubeconfig="{}")
         Workloads("prod-workloads", WorkloadsArgs(
-            env="prod", services=services, live_events=list(events), now=NOW,
+            naming=naming_for("prod"), services=services, live_events=list(events), now=NOW,
             node_pool_selector={"livecommerce.io/node-role": "steady-base"},
             secret_values={k: pulumi.Output.secret(v) for k, v in (secret_values or {}).items()},
             labels={"owner": "live-platform", "env": "prod"}, vpc_cidr="10.0.0.0/16"),
