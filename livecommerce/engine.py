@@ -23,6 +23,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -371,10 +372,15 @@ def with_secret_placeholders(stack_file: StackFile, keys: list[str]) -> StackFil
                      placeholders=placeholders)
 
 
-def _default_program() -> None:
-    from stacks.platform import program
+def _default_program(stack_file: StackFile, now: datetime | None) -> Callable[[], None]:
+    """`stacks.platform.program`, told the real stack file (messages name it, also with --stacks-dir) and
+    the moment to read dates against (None: `stacks.clock.now()`)."""
+    def run() -> None:
+        from stacks.platform import program
 
-    program()
+        program(now=now, stack_file=_display(stack_file.path))
+
+    return run
 
 
 async def _drain() -> None:
@@ -440,10 +446,13 @@ def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
 
 def run_preview(env: str, stacks_dir: Path | None = None, *,
                 program: Callable[[], None] | None = None,
-                on_register: Callable[[Registration], None] | None = None) -> PreviewResult:
+                on_register: Callable[[Registration], None] | None = None,
+                now: datetime | None = None) -> PreviewResult:
     """Run the program for `env` offline and return its plan (format v1) and engine warnings.
 
-    Config problems surface as UserError (exit 2) before anything runs.
+    Config problems surface as UserError (exit 2) before anything runs. `now` (aware) is the moment the
+    program reads dates against; None lets it ask `stacks.clock.now()`. Tests pass it: no test may
+    depend on today's date.
     """
     stack_file = read_stack_file(env, stacks_dir)
     tier: str | None = None
@@ -457,7 +466,7 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
             raise UserError(*exc.lines) from None
         stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
         tier = resolve_tier(env, cfg.tier).name
-        program = _default_program
+        program = _default_program(stack_file, now)
 
     monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register)
     return PreviewResult(plan=_plan(env, monitor, tier), warnings=warnings, stack_file=stack_file)
@@ -497,9 +506,9 @@ def _plan(env: str, monitor: RecordingMonitor, tier: str | None = None) -> dict[
     return plan
 
 
-def preview_stack(env: str, stacks_dir: Path | None = None) -> dict[str, Any]:
-    """The plan (format v1) for `env`, built offline."""
-    return run_preview(env, stacks_dir).plan
+def preview_stack(env: str, stacks_dir: Path | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+    """The plan (format v1) for `env`, built offline (dates read against `now`, see `run_preview`)."""
+    return run_preview(env, stacks_dir, now=now).plan
 
 
 def record(program: Callable[[], None], *, stack: str = "test", config: dict[str, Any] | None = None,

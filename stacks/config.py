@@ -97,8 +97,9 @@ class PlatformConfig(BaseModel):
     """The live-commerce back-end microservices (live-interaction, shop, product, order, ...), each with its
     versions, size, probes, env, placement, autoscaling, governance labels and gateway routing."""
     live_events: list[LiveEventSettings] = Field(default_factory=list)
-    """The live-event calendar: live-facing services scale up ahead of each stream (CronHPA). Events must
-    end in the future and start less than a year ahead (a CronHPA schedule has no year)."""
+    """The live-event calendar: live-facing services scale up ahead of each stream (CronHPA). Write `MM-DDTHH:MM`
+    for an event every year (the 6.18 and 11.11 festivals) or `YYYY-MM-DDTHH:MM` for a one-off; a one-off event
+    that is over is skipped with a warning (and a policy advisory to remove it), never an error."""
     media: MediaSettings = Field(default_factory=MediaSettings)
     """Replay buckets on OSS and the event-driven FC 3.0 transcoder (trigger, roles, dead-letter queue)."""
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)

@@ -68,7 +68,7 @@ def summary_table(plan: dict[str, Any]) -> Table:
     return table
 
 
-def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None) -> Any:
+def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None, now: Any = None) -> Any:
     count = 0
     with console.status(f"previewing {env} on the mock runtime ...", spinner="dots") as status:
         def tick(reg: Any) -> None:
@@ -77,7 +77,7 @@ def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = Non
             if count % 10 == 0:
                 status.update(f"previewing {env}: {count} resources registered ...")
 
-        return run_preview(env, stacks_dir, on_register=tick)
+        return run_preview(env, stacks_dir, on_register=tick, now=now)
 
 
 def preview(
@@ -95,7 +95,7 @@ def preview(
     moment = cli_now()
     out = make_console()
     err = make_console(stderr=True)
-    result = _run_with_progress(env, err, stacks_dir)
+    result = _run_with_progress(env, err, stacks_dir, moment)
     plan = result.plan
     if not quiet:
         out.print(build_tree(plan))
