@@ -42,6 +42,7 @@ from components.workloads.service_settings import (
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
 from components.network.cidr import CidrPlanError, plan_cidrs
+from components.network.regions import region_problem, zone_problem
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.naming import stack_name_problem
@@ -54,14 +55,6 @@ CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
 
 _TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,127}$")
-
-
-def zone_of_region(zone: str, region: str) -> bool:
-    """Whether `zone` is a zone id of `region`: `cn-hangzhou-h` in cn-hangzhou, but `ap-southeast-1a` in
-    ap-southeast-1 (regions whose id ends in a number append the letter without a hyphen; Alibaba Cloud
-    "Regions and zones", https://www.alibabacloud.com/help/en/ecs/user-guide/regions-and-zones)."""
-    separator = "" if region[-1:].isdigit() else "-"
-    return re.fullmatch(re.escape(region) + separator + "[a-z]", zone) is not None
 
 
 class PlatformConfig(BaseModel):
@@ -137,11 +130,12 @@ class PlatformConfig(BaseModel):
                 errors.extend(tier_problems(self, resolve_tier(stack, self.tier), region))
             except TierError as exc:
                 errors.append(str(exc))
-        if region:
+        if region and region_problem(region) is None:
+            # The committed table (components/network/regions.py): a typo fails here, not at `pulumi up`.
             for i, zone in enumerate(self.network.zones):
-                if not zone_of_region(zone, region):
-                    errors.append(f"network.zones[{i}]: {zone} is not a zone of region {region} "
-                                  f"(expected {region}{'' if region[-1:].isdigit() else '-'}<letter>)")
+                problem = zone_problem(region, zone)
+                if problem:
+                    errors.append(f"network.zones[{i}]: {problem}")
         n = self.network
         try:
             plan_cidrs(n.vpc_cidr, list(n.zones), max_nodes=n.max_nodes, max_pods_per_node=n.max_pods_per_node,
@@ -303,7 +297,6 @@ class ConfigError(Exception):
         super().__init__("\n".join(lines))
 
 
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
 
 
 def check_stack_config(config: dict[str, str], stack: str, source: str) -> PlatformConfig:
@@ -319,8 +312,8 @@ def check_stack_config(config: dict[str, str], stack: str, source: str) -> Platf
     region = config.get(REGION_KEY)
     if not region:
         lines.append(f"{REGION_KEY}: required; set the stack's region, e.g. `alicloud:region: cn-hangzhou`")
-    elif not _REGION_RE.match(region):
-        lines.append(f"{REGION_KEY}: {region!r} is not a region id; e.g. cn-hangzhou, cn-shanghai, ap-southeast-1")
+    elif region_problem(region):
+        lines.append(f"{REGION_KEY}: {region_problem(region)}")
     if CONFIG_KEY not in config:
         lines.append(f"{CONFIG_KEY}: required; it holds every platform setting (see stacks/platform.schema.json)")
         raise ConfigError([f"{source}: {line}" for line in lines])
