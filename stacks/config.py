@@ -34,6 +34,7 @@ from components.container_platform.cluster_settings import (
     NodePoolSettings,
     check_pool_capacity,
 )
+from components.workloads.manifests import label_value
 from components.workloads.service_settings import (
     LiveEventSettings,
     ServiceSettings,
@@ -49,6 +50,7 @@ from components.naming import stack_name_problem
 from components.observability.targets import gateway_endpoints
 from stacks.cost_settings import CostSettings
 from components.secrets import SECRET_REF_ERROR, SecretRef
+from stacks.messages import may_echo, pattern_words
 from stacks.tiers import TierError, TierName, resolve_tier, tier_problems
 
 CONFIG_KEY = "livecommerce:platform"
@@ -68,7 +70,8 @@ class PlatformConfig(BaseModel):
     the stack's name when it is one of those; any other stack (e.g. `prod-sg`, a second prod region) must set it.
     Names still come from the stack, so two stacks of one tier never collide."""
     owner: str = Field(min_length=1, max_length=64)
-    """The team that owns this environment; becomes the `owner` tag on every resource."""
+    """The team that owns this environment; becomes the `owner` tag on every resource and the `owner` label on
+    every Kubernetes object, so ASCII only (e.g. `live-platform`; a display name can go in `tags`)."""
     cost_center: str = Field(min_length=1, max_length=64)
     """The cost center billed for this environment; becomes the `cost-center` tag."""
     tags: dict[str, str] = Field(default_factory=dict)
@@ -104,6 +107,16 @@ class PlatformConfig(BaseModel):
     cost: CostSettings = Field(default_factory=CostSettings)
     """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
     `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
+
+    @field_validator("owner")
+    @classmethod
+    def _owner_is_a_label(cls, owner: str) -> str:
+        # A Unicode owner became an empty `owner` label on every Kubernetes object (label values are ASCII).
+        if not owner.isascii() or not label_value(owner):
+            raise ValueError(f"{owner!r} is also the `owner` Kubernetes label, which holds only ASCII letters, digits, "
+                             "`-`, `_` and `.`; use a team id such as live-platform, and put a display name in "
+                             "tags (e.g. tags: {team-name: ...})")
+        return owner
 
     @field_validator("tags")
     @classmethod
@@ -264,11 +277,24 @@ def format_errors(exc: ValidationError) -> list[str]:
                     lines.append(f"{CONFIG_KEY}.{part}")
                 else:
                     lines.append(f"{_loc(loc)}: {part}")
+        elif kind == "string_pattern_mismatch":
+            # The rule in words, never the raw regex (stacks/messages.py).
+            lines.append(f"{_loc(loc)}: must be {pattern_words(err['ctx']['pattern'])}{_got(loc, err, ' (got {})')}")
         elif kind.endswith("_type") or kind.endswith("_parsing"):
-            lines.append(f"{_loc(loc)}: {err['msg'].lower()}, got {_describe(err.get('input'))}")
+            lines.append(f"{_loc(loc)}: {err['msg'].lower()}{_got(loc, err, ', got {}')}")
         else:
-            lines.append(f"{_loc(loc)}: {err['msg']} (got {_describe(err.get('input'))})")
+            lines.append(f"{_loc(loc)}: {err['msg']}{_got(loc, err, ' (got {})')}")
     return lines
+
+
+def _got(loc: tuple[Any, ...], err: Any, template: str) -> str:
+    """The input, quoted, unless the key may hold a secret pasted by mistake: then only its kind."""
+    value = err.get("input")
+    if may_echo(loc):
+        return template.format(_describe(value))
+    kind = "a number" if isinstance(value, (int, float)) and not isinstance(value, bool) else \
+        "a string" if isinstance(value, str) else type(value).__name__
+    return template.format(f"{kind}, not shown: the key may hold a secret")
 
 
 def parse_platform(raw: Any, *, stack: str, region: str | None = None) -> PlatformConfig:

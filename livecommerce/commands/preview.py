@@ -112,7 +112,8 @@ def preview(
     from livecommerce import checking, coverage, manifests as manifest_writer
 
     if policies:
-        checking.render_text(checking.evaluate(plan, env, today=moment.date()), out)
+        # The stack's tier picks the levels (a `qa` stack of tier dev has no policies/config/qa.json).
+        checking.render_text(checking.evaluate(plan, plan.get("tier") or env, today=moment.date()), out)
     cov = coverage.coverage(plan)
     coverage.render_text(cov, out)
     if json_path is not None:
