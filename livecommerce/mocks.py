@@ -49,6 +49,7 @@ _ID_PREFIX = {
     "alicloud:ram/role:Role": "",
     "alicloud:ram/policy:Policy": "",
     "alicloud:oss/bucket:Bucket": "",
+    "alicloud:ecs/instance:Instance": "i-",
 }
 
 
@@ -188,6 +189,26 @@ def _k8s_provider(inputs, rid, name):
     return {}
 
 
+def _oidc_provider(inputs, rid, name):
+    provider = _name_or(inputs, "oidcProviderName", name)
+    return {"arn": f"acs:ram::{MOCK_ACCOUNT_ID}:oidc-provider/{provider}", "createTime": "2026-01-01T00:00:00Z"}
+
+
+def _ecs_instance(inputs, rid, name):
+    return {"privateIp": fake_ip(rid, "ecs", first=10), "publicIp": "", "status": "Running",
+            "availabilityZone": f"{MOCK_REGION}-h"}
+
+
+def _stack_reference(inputs, rid, name):
+    # A platform stack's outputs, as bootstrap reads them (stacks/platform.py exports these keys).
+    return {"name": rid, "secretOutputNames": [], "outputs": {
+        "region": MOCK_REGION,
+        "vpcId": f"vpc-{digest(rid, 'vpc', length=20)}",
+        "nodeVswitchIds": [f"vsw-{digest(rid, 'node', z, length=20)}" for z in "hij"],
+        "clusterId": "c" + digest(rid, "cluster", length=32),
+    }}
+
+
 _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
     "alicloud:vpc/network:Network": _vpc,
     "alicloud:vpc/switch:Switch": _switch,
@@ -214,6 +235,9 @@ _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
     "pulumi-python:dynamic/mse:ServiceAuthRule": _mse_rule("policy_id"),
     "pulumi-python:dynamic/mse:DegradationRule": _mse_rule("rule_id"),
     "pulumi-python:dynamic/mse:FlowRule": _mse_rule("rule_id"),
+    "alicloud:ims/oidcProvider:OidcProvider": _oidc_provider,
+    "alicloud:ecs/instance:Instance": _ecs_instance,
+    "pulumi:pulumi:StackReference": _stack_reference,
 }
 
 # ARMS contacts, robots, dispatch rules and alert rules have numeric ids.
@@ -247,6 +271,10 @@ def resource_id(typ: str, name: str, inputs: dict[str, Any]) -> str:
         return _name_or(inputs, "policyName", name)
     if typ == "alicloud:fc/v3Function:V3Function":
         return _name_or(inputs, "functionName", name)
+    if typ == "alicloud:ims/oidcProvider:OidcProvider":
+        return _name_or(inputs, "oidcProviderName", name)
+    if typ == "alicloud:oos/secretParameter:SecretParameter":
+        return _name_or(inputs, "secretParameterName", name)
     if typ == "alicloud:cs/managedKubernetes:ManagedKubernetes":
         return "c" + digest(key, length=32)
     if typ == "alicloud:arms/prometheusAlertRule:PrometheusAlertRule":
@@ -315,6 +343,11 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
         } for i in (args.get("ids") or [])]
         return {"clusters": clusters, "ids": [c["id"] for c in clusters],
                 "names": [c["clusterName"] for c in clusters], "id": "mse-clusters"}
+    if token == "alicloud:ecs/getImages:getImages":
+        name = "ubuntu_24_04_x64_20G_alibase_20260101.vhd"
+        image = {"id": name, "imageId": name, "name": name, "osType": "linux", "architecture": "x86_64",
+                 "imageOwnerAlias": "system", "status": "Available"}
+        return {"images": [image], "ids": [image["id"]], "id": "images"}
     if token == "alicloud:cs/getClusters:getClusters":
         return {"clusters": [], "ids": [], "names": [], "id": "clusters"}
     # Unknown data sources answer with their arguments and a stable id, so code reading them runs.

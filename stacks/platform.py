@@ -42,7 +42,7 @@ from components.observability.targets import (
     service_targets,
 )
 from components.naming import Naming
-from stacks import clock
+from stacks import clock, run_context
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
 from stacks.tiers import Tier, resolve_tier
 
@@ -73,7 +73,7 @@ def load_context(stack_file: str | None = None, now: datetime | None = None) -> 
     """Read and validate this stack's config (the only config read in the program)."""
     stack = pulumi.get_stack()
     region = pulumi.Config("alicloud").get("region")
-    source = stack_file or f"stacks/Pulumi.{stack}.yaml"
+    source = stack_file or run_context.STACK_FILE.get() or f"stacks/Pulumi.{stack}.yaml"
     if now is None:
         try:
             now = clock.now()
@@ -106,9 +106,9 @@ def secret(key: str) -> pulumi.Output[str]:
 def program(*, now: datetime | None = None, stack_file: str | None = None) -> None:
     """Build the whole platform for the current stack.
 
-    `now` is the moment dates are read against (default `stacks.clock.now()`: the system clock, or
-    `LIVECOMMERCE_NOW`); `stack_file` is how messages name the stack file (default
-    `stacks/Pulumi.<stack>.yaml`, where `pulumi up` reads it; the offline engine passes the real path).
+    `now` is the moment dates are read against (default `stacks.clock.now()`: the engine's injected moment,
+    `LIVECOMMERCE_NOW`, or the system clock); `stack_file` is how messages name the stack file (default the
+    engine's real path, else `stacks/Pulumi.<stack>.yaml`, where `pulumi up` reads it).
     """
     ctx = load_context(stack_file, now)
     cfg = ctx.config
@@ -202,6 +202,8 @@ def program(*, now: datetime | None = None, stack_file: str | None = None) -> No
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
+    # The bootstrap project places the environment's CI runner on a node vSwitch (NAT egress) of this VPC.
+    pulumi.export("nodeVswitchIds", network.node_vswitch_ids)
     pulumi.export("egressIp", network.egress_ip)
     pulumi.export("clusterId", cluster.cluster_id)
     pulumi.export("services", {name: {"namespace": m.namespace, "entryPath": m.entry_path,

@@ -6,11 +6,16 @@
 
 Levels follow the stack's tier (stacks/tiers.py): `check prod-sg` uses policies/config/prod.json.
 
-Exit codes: 0 no mandatory violation, 1 a mandatory violation or an expired waiver, 2 unusable input.
+Provider contracts (livecommerce.contracts) are evaluated first and shown apart: a contract violation is
+something the provider or its API would refuse at `pulumi up`, whatever the policy levels.
+
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, an expired waiver or a contract violation,
+2 unusable input.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -21,6 +26,7 @@ from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
 
 DEFAULT_PLAN_TIER = "prod"
+PLATFORM_PROJECT = "livecommerce"
 
 
 def check(
@@ -32,6 +38,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (livecommerce.check/v1)."),
     waivers: Path | None = typer.Option(None, "--waivers", help="Waivers file (default: policies/waivers.yaml)."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
+    project_dir: Path | None = typer.Option(
+        None, "--project-dir", help="Preview a stack of this Pulumi project (e.g. bootstrap), held to prod's levels."),
 ) -> None:
     """Evaluate the CrossGuard policy pack offline; exit 1 on any mandatory violation."""
     from livecommerce import checking
@@ -43,8 +51,8 @@ def check(
         )
     if plan_path is None and env is None:
         raise UserError("check: missing STACK; run `livecommerce check prod` or `livecommerce check --plan PLAN.json`")
-    if plan_path is not None and stacks_dir is not None:
-        raise UserError("check: --stacks-dir applies to STACK (a preview); a --plan is already built")
+    if plan_path is not None and (stacks_dir is not None or project_dir is not None):
+        raise UserError("check: --stacks-dir and --project-dir apply to STACK (a preview); a --plan is already built")
     if plan_path is None and plan_env is not None:
         raise UserError("check: --tier only applies to --plan; a stack's own tier picks its levels")
     moment = cli_now()  # waivers expire against it (LIVECOMMERCE_NOW rehearses a date)
@@ -58,16 +66,25 @@ def check(
     else:
         from livecommerce.engine import preview_stack  # lazy: previewing loads the whole program
 
-        plan = preview_stack(env, stacks_dir)  # type: ignore[arg-type]
+        plan = preview_stack(env, stacks_dir, project_dir)  # type: ignore[arg-type]
         tier = plan["tier"]
     if tier not in known:
         raise UserError(f"policies/config/{tier}.json: unknown tier {tier!r}; use one of {', '.join(known)}")
+    from livecommerce.contracts import check_plan, render_contracts
+
+    # Provider contracts first: facts about what the providers accept, kept apart from the policy findings.
+    contracts = check_plan(plan)
     report = checking.evaluate(plan, tier, waivers_path=waivers or checking.WAIVERS_PATH, today=moment.date())
     if as_json:
-        sys.stdout.write(checking.render_json(report))
+        data = report.to_dict()
+        data["contracts"] = contracts.to_dict()
+        data["passed"] = data["passed"] and contracts.passed
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     else:
-        checking.render_text(report, make_console())
-    if report.failed:
+        console = make_console()
+        render_contracts(contracts, console)
+        checking.render_text(report, console)
+    if report.failed or not contracts.passed:
         raise typer.Exit(code=1)
 
 

@@ -23,6 +23,7 @@ from livecommerce.review import compare as compare_mod
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import graph as graph_mod
 from livecommerce.review import report as report_mod
+from livecommerce.review import state as state_mod
 
 
 def _optional(module: str) -> Any | None:
@@ -112,7 +113,8 @@ def cost_of(plan: dict[str, Any], env: str, stacks_dir: Path | None, month: str 
 
 
 def diff(
-    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON)."),
+    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON), or a `pulumi stack export` "
+                                         "file: the state really recorded."),
     new: Path = typer.Argument(..., help="The plan after the change."),
     fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the diff as JSON to this file."),
@@ -121,7 +123,10 @@ def diff(
     _choice(fmt, ("text", "markdown", "json"), "--format")
     if json_path is not None:
         check_output_path(json_path, "--json")
-    old_plan, new_plan = load_plan(old), load_plan(new)
+    notes: list[str] = []
+    old_plan, new_plan = state_mod.load_plan_or_export(old, notes), load_plan(new)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     if old_plan["project"] != new_plan["project"]:
         print(f"note: {old} is project {old_plan['project']!r} and {new} is project {new_plan['project']!r}; "
               "URNs embed the project, so every resource shows as a delete plus a create", file=sys.stderr)
@@ -146,7 +151,8 @@ def report(
     out: Path = typer.Option(..., "--out", help="Where to write the Markdown report."),
     base_dir: Path | None = typer.Option(
         None, "--base-dir", help="Base plans to diff against: DIR/<env>.json (e.g. built from the PR's base "
-                                 "commit with `livecommerce preview ENV --json before/ENV.json`)."),
+                                 "commit with `livecommerce preview ENV --json before/ENV.json`), or "
+                                 "`pulumi stack export` files of the same names."),
     plan_dir: Path | None = typer.Option(
         None, "--plan-dir", help="Read the new plans from DIR/<env>.json instead of building them."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
@@ -190,11 +196,18 @@ def report(
                                 "report it as a full inventory (a new stack)")
             else:
                 source = path.as_posix()
-                base = plan_for(load_plan(path), env, path, project=plan["project"])
+                notes: list[str] = []
+                # A `pulumi stack export` of the stack is a base too: the state really recorded.
+                base = plan_for(state_mod.load_plan_or_export(path, notes), env, path, project=plan["project"])
+                for note in notes:
+                    typer.echo(f"note: {note}", err=True)
         cov, note = coverage_of(plan)
+        from livecommerce.contracts import check_plan
+
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
                                          note or "not available",
-                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base)))
+                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base),
+                                         contracts=check_plan(plan).to_dict()))
     data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
     text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
     for name, content in sorted(report_mod.report_files(items).items()):

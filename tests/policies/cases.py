@@ -253,6 +253,8 @@ ACK = res(
             "weeklyPeriod": "Tuesday",
         },
         "vswitchIds": ["vsw-a", "vsw-b"],
+        # A cluster CreateCluster accepts has a network plug-in (the provider contracts check it).
+        "addons": [{"name": "terway-eniip"}],
         "tags": TAGS,
     },
     deps={"vswitchIds": [VSW_A, VSW_B]},
