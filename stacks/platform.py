@@ -191,7 +191,9 @@ def program(*, now: datetime | None = None, stack_file: str | None = None) -> No
     account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     media = Media(f"{ctx.stack}-media", MediaArgs(
         naming=ctx.naming, account_id=account.id, settings=cfg.media,
-        log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags), opts=cloud)
+        log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags,
+        playback_auth_key=(secret(cfg.media.playback.url_auth_key_secret)
+                           if cfg.media.playback.url_auth_key_secret else None)), opts=cloud)
 
     # 6. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
     #    metric agents on registered clusters), alert rules generated per cluster, service,
@@ -216,6 +218,9 @@ def program(*, now: datetime | None = None, stack_file: str | None = None) -> No
     pulumi.export("mediaOutputBucket", media.output_bucket)
     pulumi.export("transcoderFunctionName", media.function_name)
     pulumi.export("transcoderDeadLetterQueue", media.dead_letter_queue)
+    pulumi.export("transcoderWorkerFunctionName", media.worker_function_name)
+    if media.success_topic is not None:
+        pulumi.export("transcoderSuccessTopic", media.success_topic)
     if external.fleet_id is not None:
         pulumi.export("fleetId", external.fleet_id)
     pulumi.export("logProject", logs.project_name)
@@ -252,7 +257,9 @@ def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, e
         services=service_targets(cfg.services, ctx.naming),
         registered=registered_targets(external.cluster_ids),
         functions=[function_target("transcoder", media.function_name,  # type: ignore[arg-type]
-                                   cfg.media.function.timeout_seconds)],
+                                   cfg.media.function.timeout_seconds),
+                   function_target("transcoder-worker", media.worker_function_name,  # type: ignore[arg-type]
+                                   cfg.media.fan_out.worker.timeout_seconds)],
         # Failed transcoding events: a non-empty dead-letter queue means replays were not published.
         targets=[queue_target("transcoder-dlq", media.dead_letter_queue)],  # type: ignore[arg-type]
         probe_urls=gateway_endpoints(cfg.services, obs.synthetics) if obs.synthetics.enabled else {},

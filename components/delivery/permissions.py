@@ -113,6 +113,15 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
                                     "UpdateRotationPolicy TagResources UntagResources ListTagResources"),
     "alicloud:message/serviceQueue:ServiceQueue": _actions("mns", "CreateQueue DeleteQueue GetQueueAttributes "
                                                           "SetQueueAttributes TagResources UntagResources"),
+    # resource_alicloud_message_service_topic.go + service_alicloud_message_service_v2.go (the replay-done topic).
+    "alicloud:message/serviceTopic:ServiceTopic": _actions("mns", "CreateTopic DeleteTopic GetTopicAttributes "
+                                                          "SetTopicAttributes TagResources UntagResources"),
+    # resource_alicloud_kms_secret.go + service_alicloud_kms.go (the replay CDN URL-auth key, when configured).
+    # No GetSecretValue: CI writes the value (PutSecretValue) but never reads it back (rule
+    # alicloud-ram-policy-restrict-secret-access).
+    "alicloud:kms/secret:Secret": _actions("kms", "CreateSecret DeleteSecret DescribeSecret PutSecretValue "
+                                           "UpdateSecret UpdateSecretRotationPolicy GetSecretPolicy SetSecretPolicy "
+                                           "TagResources UntagResources ListTagResources"),
     "alicloud:mse/cluster:Cluster": _actions("mse", "CreateCluster DeleteCluster QueryClusterDetail ListClusters "
                                             "UpdateCluster UpdateClusterSpec UpdateAcl UpdateImage "
                                             "UpdateClusterNetwork ChangeResourceGroup TagResources UntagResources"),

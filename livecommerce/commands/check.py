@@ -74,7 +74,8 @@ def check(
 
     # Provider contracts first: facts about what the providers accept, kept apart from the policy findings.
     contracts = check_plan(plan)
-    report = checking.evaluate(plan, tier, waivers_path=waivers or checking.WAIVERS_PATH, today=moment.date())
+    report = checking.evaluate(plan, tier, waivers_path=waivers or checking.WAIVERS_PATH,
+                               today=moment.date())
     if as_json:
         data = report.to_dict()
         data["contracts"] = contracts.to_dict()

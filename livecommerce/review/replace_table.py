@@ -254,6 +254,19 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
     "alicloud:message/serviceQueue:ServiceQueue": {
         "queueName": "the queue name is its identity",
     },
+    # ForceNew per resource_alicloud_message_service_topic.go (topic_name, topic_type).
+    "alicloud:message/serviceTopic:ServiceTopic": {
+        "topicName": "the topic name is its identity",
+        "topicType": "normal and FIFO topics are different kinds",
+    },
+    # ForceNew per resource_alicloud_kms_secret.go.
+    "alicloud:kms/secret:Secret": {
+        "secretName": "the secret name is its identity",
+        "secretType": "the secret type is fixed at creation",
+        "encryptionKeyId": "the encryption key is fixed at creation",
+        "dkmsInstanceId": "the KMS instance is fixed at creation",
+        "extendedConfig": "the extended config is fixed at creation",
+    },
     "alicloud:fc/v3FunctionVersion:V3FunctionVersion": {
         "functionName": "a version belongs to one function",
         "description": "published versions are immutable",
@@ -375,6 +388,8 @@ DANGER: Mapping[str, str] = {
     "alicloud:vpc/natGateway:NatGateway": "disruptive: all egress of nodes, pods and functions stops",
     "alicloud:ecs/eipAddress:EipAddress": "disruptive: the egress IP changes; allow-lists elsewhere break",
     "alicloud:message/serviceQueue:ServiceQueue": "stateful: messages still waiting in the queue are lost",
+    "alicloud:message/serviceTopic:ServiceTopic": "disruptive: its subscriptions go with it; replay-done "
+                                                  "notifications stop until subscribers subscribe again",
     "alicloud:ims/oidcProvider:OidcProvider": "disruptive: every CI role trusts it by ARN; no deploy, preview "
                                               "or drift job can sign in until the roles are updated",
     "alicloud:ecs/instance:Instance": "disruptive: a CI runner host; its registration is lost (a new token is "

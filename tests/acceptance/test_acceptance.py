@@ -363,7 +363,8 @@ def test_the_example_event_is_for_the_dev_functions_input_bucket_and_prefix(tmp_
     from livecommerce.engine import preview_stack
 
     plan = preview_stack("dev")
-    [function] = [r for r in plan["resources"] if r["type"] == "alicloud:fc/v3Function:V3Function"]
+    [function] = [r for r in plan["resources"] if r["type"] == "alicloud:fc/v3Function:V3Function"
+                  and r["inputs"]["handler"] == "index.handler"]  # the OSS-triggered one (not the worker)
     [trigger] = [r for r in plan["resources"] if r["type"] == "alicloud:fc/v3Trigger:V3Trigger"]
     env = function["inputs"]["environmentVariables"]
     event = json.loads((ROOT / "functions" / "transcoder" / "examples" / "oss-put-event.json").read_text())
