@@ -61,6 +61,9 @@ PATTERN_WORDS: dict[str, str] = {
     r"^[A-Za-z_][A-Za-z0-9_]*$": "an environment variable name: letters, digits and `_`, not starting with a digit",
     r"^https?://[^\s]+$": "an http:// or https:// URL without spaces",
     r"^https://[a-z0-9.-]+$": "an https:// origin like https://live.example.com (no path)",
+    r"^kst-[a-z0-9]+$": "a KMS instance id like kst-hzz6xxxxxxxxxxxx",
+    r"^[a-z][a-z0-9-]{2,62}$": "3 to 63 lowercase letters, digits and `-`, starting with a letter (the name of a "
+                               "secret, never the secret itself)",
 }
 
 # Keys whose values may be secrets pasted by mistake: their input is never echoed in a message.
