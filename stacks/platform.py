@@ -10,9 +10,11 @@ reads Pulumi config and builds providers. `__main__.py` (under `pulumi up`) and 
 (`livecommerce preview`) both call `program()`.
 
 A new block plugs in the same way: a component in `components/<block>/` taking `naming` and its settings
-section, built here in the architecture's order; if it runs something worth an alert, it publishes
-`alert_targets` (target kinds of `components/observability/alert_rules.py`) and this root adds them to
-`observability.watch(targets=[...])`.
+section (a field of `PlatformConfig`), built here in the architecture's order with `opts=cloud` (the stack's
+Alibaba Cloud provider) or `pulumi.ResourceOptions(providers=[alicloud_provider, kubernetes])` when it also
+applies Kubernetes objects; components never build providers. If it runs something worth an alert, it
+publishes `alert_targets` (target kinds of `components/observability/alert_rules.py`) and this root adds
+them to `observability.watch(targets=[...])`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from components.network.vpc import Network, NetworkArgs
 from components.observability.block import Observability, ObservabilityArgs, WatchArgs
 from components.workloads.manifests import InjectedEnv, platform_labels
 from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
-from components.workloads.scheduling import ScheduleError
+from components.workloads.scheduling import ScheduleError, calendar_notes
+from stacks import clock, run_context
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
 from stacks.tiers import Tier, resolve_tier
 
@@ -58,11 +61,20 @@ class StackContext:
     tags: dict[str, str]
     secrets: dict[str, pulumi.Output[str]]
     """Every secret config value the settings name (`SecretRef`), by key name."""
+    source: str = ""
+    """The stack file, as errors and warnings name it."""
+    now: datetime | None = None
+    """The moment the live-event calendar is read against (aware)."""
 
 
-def program() -> None:
-    """Build the whole platform for the current stack, block by block."""
-    ctx = load_context()
+def program(*, now: datetime | None = None, stack_file: str | None = None) -> None:
+    """Build the whole platform for the current stack, block by block.
+
+    `now` is the moment dates are read against (default `stacks.clock.now()`: the engine's injected moment,
+    `LIVECOMMERCE_NOW`, or the system clock); `stack_file` is how messages name the stack file (default the
+    engine's real path, else `stacks/Pulumi.<stack>.yaml`, where `pulumi up` reads it).
+    """
+    ctx = load_context(stack_file, now)
     cfg, naming, tags = ctx.config, ctx.naming, ctx.tags
     # One explicit provider per stack: the region is visible in every preview, and credentials come
     # from the standard ALIBABA_CLOUD_* environment variables, never from config or code.
@@ -124,11 +136,16 @@ def program() -> None:
 # What the program reads, and the providers it builds
 
 
-def load_context() -> StackContext:
+def load_context(stack_file: str | None = None, now: datetime | None = None) -> StackContext:
     """Read and validate this stack's config (the only config read in the program)."""
     stack = pulumi.get_stack()
     region = pulumi.Config("alicloud").get("region")
-    source = f"stacks/Pulumi.{stack}.yaml"
+    source = stack_file or run_context.STACK_FILE.get() or f"stacks/Pulumi.{stack}.yaml"
+    if now is None:
+        try:
+            now = clock.now()
+        except clock.ClockError as exc:
+            raise pulumi.RunError(str(exc)) from None
     if not region:
         raise pulumi.RunError(f"{source}: {REGION_KEY}: required; run `pulumi config set alicloud:region cn-hangzhou`")
     raw = pulumi.Config("livecommerce").get("platform")
@@ -141,7 +158,8 @@ def load_context() -> StackContext:
         raise pulumi.RunError("\n".join(f"{source}: {line}" for line in exc.lines)) from None
     naming = Naming(project=pulumi.get_project(), stack=stack, region=region)
     return StackContext(stack=stack, region=region, tier=resolve_tier(stack, cfg.tier), naming=naming, config=cfg,
-                        tags=cfg.common_tags(stack), secrets={k: secret(k) for k in cfg.secret_keys()})
+                        tags=cfg.common_tags(stack), secrets={k: secret(k) for k in cfg.secret_keys()},
+                        source=source, now=now)
 
 
 def secret(key: str) -> pulumi.Output[str]:
@@ -200,18 +218,23 @@ def build_data(ctx: StackContext, network: Network, platform: ContainerPlatform,
 
 def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: MicroserviceGovernance,
                     kubernetes: k8s.Provider, config: dict[str, ServiceConfig]) -> Workloads:
-    """The Workloads block; the live-event calendar is read against the current time."""
+    """The Workloads block; the live-event calendar is read against `ctx.now`. Dates never fail the program:
+    past one-off events and events a year or more ahead are warnings (and the past ones a policy advisory),
+    naming the stack file."""
     cfg = ctx.config
+    now = ctx.now or datetime.now(UTC)
+    for line in calendar_notes(cfg.live_events, now=now):
+        pulumi.log.warn(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}")
     try:
         return Workloads(f"{ctx.stack}-workloads", WorkloadsArgs(
-            naming=ctx.naming, services=cfg.services, live_events=cfg.live_events, now=datetime.now(UTC),
+            naming=ctx.naming, services=cfg.services, live_events=cfg.live_events, now=now,
             node_pool_selector=platform.steady_base_selector, secret_values=ctx.secrets,
             labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
             ingress_class=governance.ingress.ingress_class, mse_namespace=governance.namespace, config=config),
             opts=pulumi.ResourceOptions(providers=[kubernetes]))
     except ScheduleError as exc:
-        # Past or too-distant events depend on today's date, so they are reported here, not by the model.
-        raise pulumi.RunError("\n".join(f"stacks/Pulumi.{ctx.stack}.yaml: {CONFIG_KEY}.live_events: {line}"
+        # What no date fixes (a peak outside the HPA's bounds, a name used twice), naming the real file.
+        raise pulumi.RunError("\n".join(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}"
                                          for line in exc.lines)) from None
 
 
