@@ -40,6 +40,7 @@ from components.workloads.service_settings import (
     ServiceSettings,
     workload_problems,
 )
+from components.data.settings import DataSettings, data_problems
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
 from components.network.cidr import CidrPlanError, plan_cidrs
@@ -104,6 +105,10 @@ class PlatformConfig(BaseModel):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     """MSE microservice governance: the Nacos registry, the cloud-native gateway, the stack's MSE namespace,
     end-to-end canary lanes and the service authentication, degradation and flow-control rules."""
+    data: DataSettings = Field(default_factory=DataSettings)
+    """The middleware and data layer the services use: a RocketMQ 5 message queue (topics, consumer groups with
+    dead-letter topics), a Tair cache and a PolarDB for MySQL database, private to the VPC, with an account per
+    service whose password lives in KMS Secrets Manager (docs/data.md)."""
     cost: CostSettings = Field(default_factory=CostSettings)
     """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
     `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
@@ -164,6 +169,12 @@ class PlatformConfig(BaseModel):
         errors.extend(workload_problems(self.services, self.live_events))
         errors.extend(_observability_problems(self))
         errors.extend(governance_problems(self.governance, self.services, self.network.zones, stack))
+        errors.extend(data_problems(self.data, [s.name for s in self.services], self.network.zones,
+                                    injected_env={s.name: set(s.env) | {e.name for e in s.env_secrets}
+                                                  for s in self.services}))
+        if self.data.services_used() and not self.cluster.enable_rrsa:
+            errors.append("cluster.enable_rrsa: ack-secret-manager reads the data layer's secrets through an RRSA "
+                          "role; set it to true (or remove the data section)")
         if errors:
             raise ValueError("\n".join(errors))
         return self
