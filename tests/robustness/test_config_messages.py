@@ -93,6 +93,7 @@ def test_inputs_of_ordinary_keys_are_still_quoted():
     assert may_echo(("cluster", "kubernetes_version"))
     assert not may_echo(("observability", "contacts", 0, "phone_secret"))
     assert not may_echo(("services", 3, "env_secrets", 0, "kubernetes_secret"))
+    assert not may_echo(("data", "database", "password"))
 
 
 def test_a_unicode_owner_is_refused_instead_of_becoming_an_empty_label(stacks):
