@@ -242,6 +242,10 @@ NAMED = {
     "alicloud:arms/dispatchRule:DispatchRule": "dispatchRuleName",
     "alicloud:arms/prometheusAlertRule:PrometheusAlertRule": "prometheusAlertRuleName",
     "alicloud:ackone/cluster:Cluster": "clusterName",
+    # The data block (KMS secret names are unique per account and region; the instances' console names).
+    "alicloud:kms/secret:Secret": "secretName",
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": "instanceName",
+    "alicloud:redis/tairInstance:TairInstance": "tairInstanceName", "alicloud:polardb/cluster:Cluster": "description",
 }
 
 
