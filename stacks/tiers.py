@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from components.data.settings import tier_problems as data_tier_problems
+
 if TYPE_CHECKING:  # pragma: no cover
     from stacks.config import PlatformConfig
 
@@ -43,6 +45,10 @@ BUCKET_NO_FORCE_DESTROY = "alicloud-oss-bucket-disallow-force-destroy"
 NAT_DELETION_PROTECTION = "alicloud-vpc-natgateway-enable-deletion-protection"
 KMS_DELETION_PROTECTION = "alicloud-kms-key-enable-deletion-protection"
 HPA_FLOOR = "kubernetes-autoscaling-hpa-configure-bounds"
+DATA_DELETION_PROTECTION = "alicloud-data-instance-enable-deletion-protection"
+DATA_TLS = "alicloud-data-connection-require-tls"
+DATA_TDE = "alicloud-data-storage-require-tde"
+DATA_BACKUPS = "alicloud-data-instance-require-backups"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +65,10 @@ class Tier:
     """`observability.synthetics.enabled`: the public endpoints are probed."""
     critical_any_hour: bool
     """`observability.routing.routes.critical.hours: always`: critical alerts page at any hour."""
+    data_high_availability: bool = False
+    """`data`: the HA queue edition, a cache replica, cache and database across two zones, two database nodes."""
+    data_pay_as_you_go: bool = False
+    """`data.<product>.billing.payment: PayAsYouGo`: no Subscription instance (it cannot be destroyed)."""
     # ---- handed to components ----------------------------------------------------------------------
     backlog_severity: Literal["critical", "warning"]
     """Severity of work piling up unseen (failed transcodes in the dead-letter queue)."""
@@ -76,7 +86,7 @@ def _config(tier: str) -> str:
 #: The tier table. Read a column as "what a stack of this tier must be".
 TIERS: dict[str, Tier] = {t.name: t for t in (
     Tier(name="dev", min_zones=1, live_facing_burst=False, synthetics=False, critical_any_hour=False,
-         backlog_severity="warning", policy_config=_config("dev")),
+         data_pay_as_you_go=True, backlog_severity="warning", policy_config=_config("dev")),
     Tier(name="staging", min_zones=2, live_facing_burst=False, synthetics=True, critical_any_hour=False,
          backlog_severity="warning", policy_config=_config("staging"),
          policy_demands={
@@ -84,9 +94,10 @@ TIERS: dict[str, Tier] = {t.name: t for t in (
              REGISTRY_HA: {"minInstances": 3, "requirePro": True},
              GATEWAY_HA: {"minReplicas": 2},
              HPA_FLOOR: {"minReplicas": 2},
+             DATA_TLS: {},
          }),
     Tier(name="prod", min_zones=3, live_facing_burst=True, synthetics=True, critical_any_hour=True,
-         backlog_severity="critical", policy_config=_config("prod"),
+         data_high_availability=True, backlog_severity="critical", policy_config=_config("prod"),
          policy_demands={
              PRIVATE_API_SERVER: {},
              CLUSTER_DELETION_PROTECTION: {"requireProtect": True},
@@ -98,6 +109,10 @@ TIERS: dict[str, Tier] = {t.name: t for t in (
              NAT_DELETION_PROTECTION: {},
              KMS_DELETION_PROTECTION: {},
              HPA_FLOOR: {"minReplicas": 2},
+             DATA_DELETION_PROTECTION: {"requireProtect": True},
+             DATA_TLS: {},
+             DATA_TDE: {},
+             DATA_BACKUPS: {},
          }),
 )}
 
@@ -136,6 +151,8 @@ def tier_problems(cfg: PlatformConfig, tier: Tier, region: str | None = None) ->
     if tier.critical_any_hour and obs.routing.routes["critical"].hours != "always":
         errors.append(f"observability.routing.routes.critical.hours: tier {tier.name} pages critical alerts at any "
                       "hour; set it to always")
+    errors.extend(data_tier_problems(cfg.data, tier.name, high_availability=tier.data_high_availability,
+                                     pay_as_you_go=tier.data_pay_as_you_go))
     return errors
 
 
@@ -147,6 +164,8 @@ def tiers_markdown() -> str:
         ("live-facing services can burst onto ECI", lambda t: _yes(t.live_facing_burst)),
         ("synthetic probes", lambda t: _yes(t.synthetics)),
         ("critical alerts page at any hour", lambda t: _yes(t.critical_any_hour)),
+        ("data: HA queue, cache replica, two zones, two database nodes", lambda t: _yes(t.data_high_availability)),
+        ("data: pay-as-you-go only", lambda t: _yes(t.data_pay_as_you_go)),
         ("dead-letter alerts", lambda t: t.backlog_severity),
         ("policy levels", lambda t: f"`{t.policy_config}`"),
         ("mandatory in the pack (tier demands)",
