@@ -62,6 +62,17 @@ PATTERN_WORDS: dict[str, str] = {
     r"^https?://[^\s]+$": "an http:// or https:// URL without spaces",
     r"^https://[a-z0-9.-]+$": "an https:// origin like https://live.example.com (no path)",
     r"^kst-[a-z0-9]+$": "a KMS instance id like kst-hzz6xxxxxxxxxxxx",
+    r"^kst-[\w-]+$": "a KMS instance id like kst-hzz6xxxxxxxxxxxx",
+    r"^([01]\d|2[0-3]):00$": "a whole hour HH:00, 00:00 to 23:00 (in quotes in YAML: \"18:00\")",
+    r"^([01]\d|2[0-3]):00Z-([01]\d|2[0-3]):00Z$": "a UTC window of whole hours HH:00Z-HH:00Z, e.g. \"18:00Z-19:00Z\"",
+    r"^([01]\d|2[0-3]):00-([01]\d|2[0-3]):00$": "a window of whole hours HH:00-HH:00, e.g. \"02:00-06:00\"",
+    r"^tair\.rdb\.[\w.]+$": "a Tair memory-optimized class like tair.rdb.4g",
+    r"^polar\.mysql\.[\w.]+$": "a PolarDB node class like polar.mysql.x4.large",
+    r"^rmq\.[spu]\d\.\w+$": "a RocketMQ spec like rmq.s2.2xlarge",
+    r"^[a-zA-Z0-9_-]{1,64}$": "1 to 64 letters, digits, `_` and `-`",
+    r"^[a-z][a-z0-9_]{0,63}$": "up to 64 lowercase letters, digits and `_`, starting with a letter (e.g. orders)",
+    r"^https://\S+/$": "an https:// URL ending in / (e.g. a Helm repository)",
+    r"^[A-Za-z0-9_]+$": "letters, digits and `_`",
     r"^[a-z][a-z0-9-]{2,62}$": "3 to 63 lowercase letters, digits and `-`, starting with a letter (the name of a "
                                "secret, never the secret itself)",
 }

@@ -74,7 +74,7 @@ SECRETS = {
     ("phone_secret: oncall-primary-phone", "phone_secret: 13800138000", SECRETS["phone"]),
     ("phone_secret: oncall-primary-phone", 'phone_secret: "+86 138 0013 8000"', "0013 8000"),
     ("url_secret: incident-bridge-webhook}", f'url_secret: "{SECRETS["url"]}"}}', "qa-incident-bridge-b81c"),
-    ("kubernetes_secret: order-db", f"kubernetes_secret: {SECRETS['password']}", "qaOrderDbPassw0rd"),
+    ("webhook_secret: dingtalk-live-ops-webhook", f"webhook_secret: {SECRETS['password']}", "qaOrderDbPassw0rd"),
     ("kubeconfig_secret: idc-shanghai-kubeconfig", f"kubeconfig_secret: {SECRETS['token']} x", "qaKubeToken9d1"),
     ("phone_secret: oncall-primary-phone", "phone_secret: [13800138000]", SECRETS["phone"]),
 ])
@@ -91,6 +91,7 @@ def test_inputs_of_ordinary_keys_are_still_quoted():
     assert may_echo(("cluster", "kubernetes_version"))
     assert not may_echo(("observability", "contacts", 0, "phone_secret"))
     assert not may_echo(("services", 3, "env_secrets", 0, "kubernetes_secret"))
+    assert not may_echo(("data", "database", "password"))
 
 
 def test_a_unicode_owner_is_refused_instead_of_becoming_an_empty_label(stacks):
