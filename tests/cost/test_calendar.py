@@ -28,7 +28,8 @@ def test_month_parse(text, month):
     assert Month.parse(text) == month
 
 
-@pytest.mark.parametrize("bad", ["2027-13", "2027-00", "27-11", "2027/11", "", "1970-01", "2027-1", "9999-01", "9999-12"])
+@pytest.mark.parametrize("bad", ["2027-13", "2027-00", "27-11", "2027/11", "", "1970-01", "2027-1",
+                                 "9999-01", "9999-12"])
 def test_month_parse_rejects(bad):
     with pytest.raises(ValueError, match="expected YYYY-MM"):
         Month.parse(bad)
