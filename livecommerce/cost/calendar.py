@@ -1,7 +1,7 @@
 """The live-event calendar as the cluster runs it: CronHPA jobs turned into replica counts over time.
 
 A CronHPA job sets its HPA's floor to `targetSize` when its cron fires (HPA-compatible mode,
-components/container_platform/scheduling.py). The stack writes one-shot jobs at fixed dates: `<event>-up`
+components/workloads/scheduling.py). The stack writes one-shot jobs at fixed dates: `<event>-up`
 at the warm-up with the peak, `<event>-down` after the cool-down with the everyday floor. This module reads
 any 6-field schedule (seconds first; `*`, lists, ranges and steps too), in UTC: the controller's zone as
 the stack writes every schedule.

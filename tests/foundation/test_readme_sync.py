@@ -60,3 +60,27 @@ def test_no_readme_line_or_table_row_is_repeated():
     outputs = README.split("## Outputs", 1)[1].split("\n## ", 1)[0]
     blocks = [row.split("|")[1].strip() for row in outputs.splitlines() if row.startswith("| ") and "---" not in row]
     assert [b for b, n in Counter(blocks).items() if n > 1] == []
+
+
+def _stale_references(texts: dict[str, str]) -> list[str]:
+    """`docs/...md` anywhere, and `components/...py` outside the decision records (which tell history),
+    that name no file of the repository."""
+    stale = []
+    for where, text in texts.items():
+        found = set(re.findall(r"(?<![\w/])docs/[\w./-]+\.md", text))
+        if not where.startswith("docs/decisions/"):
+            found |= set(re.findall(r"(?<![\w/])components/[\w/]+\.py", text))
+        stale += [f"{where}: {ref}" for ref in sorted(found) if not (ROOT / ref).exists()]
+    return stale
+
+
+def test_every_doc_and_module_a_file_names_exists():
+    texts = {}
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT).as_posix()
+        if path.suffix in {".py", ".md", ".yaml", ".yml"} and path.is_file() and not rel.startswith(
+                (".venv/", "build/", ".git/", ".hypothesis/")) and path != Path(__file__).resolve():
+            texts[rel] = path.read_text(errors="replace")
+    assert _stale_references(texts) == []
+    assert _stale_references({"x.py": "see docs/decisions/nope.md and components/gone.py"}) == [
+        "x.py: components/gone.py", "x.py: docs/decisions/nope.md"]
