@@ -84,3 +84,10 @@ def test_every_doc_and_module_a_file_names_exists():
     assert _stale_references(texts) == []
     assert _stale_references({"x.py": "see docs/decisions/nope.md and components/gone.py"}) == [
         "x.py: components/gone.py", "x.py: docs/decisions/nope.md"]
+
+
+def test_the_readme_counts_the_pack_s_rules():
+    import policies.livecommerce_guard as pack
+
+    stated = re.search(r"The CrossGuard pack in `policies/` \((\d+) rules", README)
+    assert stated and int(stated.group(1)) == len(pack.POLICIES), "README.md: update the rule count"
