@@ -318,7 +318,13 @@ def parse_platform(raw: Any, *, stack: str, region: str | None = None) -> Platfo
     if not isinstance(raw, dict):
         raise ConfigError([f"{CONFIG_KEY}: expected a mapping of settings, got {_describe(raw)}"])
     try:
-        return PlatformConfig.model_validate(raw, context={"stack": stack, "region": region})
+        # Strict JSON-mode validation, as the committed schema reads the file: `min_size: true` or `"5"` is
+        # refused (lax mode took them as 1 and 5), while JSON's own spellings (strings for enums) still parse.
+        try:
+            text = json.dumps(raw, allow_nan=False)
+        except (TypeError, ValueError):  # not JSON-shaped (a Python caller's object): the model says what
+            return PlatformConfig.model_validate(raw, strict=True, context={"stack": stack, "region": region})
+        return PlatformConfig.model_validate_json(text, strict=True, context={"stack": stack, "region": region})
     except ValidationError as exc:
         raise ConfigError(format_errors(exc)) from None
 
