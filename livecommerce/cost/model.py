@@ -485,7 +485,8 @@ def _fixed_items(facts: PlanFacts, usage: CostSettings, month: Month, pricer: _P
     for r in stores:
         shards = int(number(r, inputs_of(r).get("shardCount"), "shardCount", 2))
         items.append(_item(f"sls-shards:{r['name']}", "observability",
-                           f"SLS log store shards: {shards} × {month.days} days", [r["name"]],
+                           f"SLS log store {inputs_of(r).get('logstoreName') or r['name']}: {shards} shards × "
+                           f"{month.days} days", [r["name"]],
                            [pricer.part("sls.shard", shards * month.days, r["name"])]))
     if stores and usage.log_ingest_gib_per_day > 0:
         retention = max(int(number(r, inputs_of(r).get("retentionPeriod"), "retentionPeriod", 30)) for r in stores)

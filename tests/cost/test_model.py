@@ -242,3 +242,11 @@ def test_an_empty_calendar_lowers_prods_elastic_cost(shipped_plans, stacks_copy,
     assert after.elastic < before.elastic
     assert not any(k.startswith("eci:") for k in items(after))
     assert after.peak_sized < before.peak_sized  # no gala, no fleet sized for one
+
+
+def test_each_line_of_the_table_reads_differently(shipped_plans, table):
+    """Two log stores once printed two identical 'SLS log store shards' lines; each line names what it prices."""
+    for env, plan in shipped_plans.items():
+        for scenario in ("elastic", "peak_sized"):
+            lines = [i.description for i in price_plan(plan, table, CostSettings(), NOV).scenarios[scenario].items]
+            assert len(lines) == len(set(lines)), (env, scenario, sorted(x for x in lines if lines.count(x) > 1))
