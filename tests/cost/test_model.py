@@ -246,7 +246,7 @@ def test_an_empty_calendar_lowers_prods_elastic_cost(shipped_plans, stacks_copy,
 
 def test_each_line_of_the_table_reads_differently(shipped_plans, table):
     """Two log stores once printed two identical 'SLS log store shards' lines; each line names what it prices."""
-    for env, plan in shipped_plans.items():
+    for env, shipped in shipped_plans.items():
         for scenario in ("elastic", "peak_sized"):
-            lines = [i.description for i in price_plan(plan, table, CostSettings(), NOV).scenarios[scenario].items]
+            lines = [i.description for i in price_plan(shipped, table, CostSettings(), NOV).scenarios[scenario].items]
             assert len(lines) == len(set(lines)), (env, scenario, sorted(x for x in lines if lines.count(x) > 1))
