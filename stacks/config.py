@@ -15,6 +15,7 @@ import difflib
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -38,6 +39,7 @@ from components.workloads.service_settings import (
     ServiceSettings,
     workload_problems,
 )
+from components.edge.settings import EdgeSettings, edge_problems, host_problems
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings
 from components.network.cidr import CidrPlanError, plan_cidrs
@@ -94,6 +96,11 @@ class PlatformConfig(BaseModel):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     """MSE microservice governance: the Nacos registry, the cloud-native gateway, the stack's MSE namespace,
     end-to-end canary lanes and the service authentication, degradation and flow-control rules."""
+    edge: EdgeSettings | None = None
+    """The viewer's path (docs/edge.md): ApsaraVideo Live ingest and playback domains with URL auth, HTTPS and
+    recording to the replay input bucket; the video CDN for transcoded replays; the public API host on the
+    gateway behind WAF 3.0; certificates; Alidns records; and the public hosts served elsewhere
+    (`external_hosts`). Required in prod."""
     cost: CostSettings = Field(default_factory=CostSettings)
     """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
     `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
@@ -141,6 +148,7 @@ class PlatformConfig(BaseModel):
         errors.extend(workload_problems(self.services, self.live_events, env))
         errors.extend(_observability_problems(self, env))
         errors.extend(governance_problems(self.governance, self.services, self.network.zones, env))
+        errors.extend(_edge_problems(self, env, region))
         if errors:
             raise ValueError("\n".join(errors))
         return self
@@ -190,6 +198,38 @@ def _observability_problems(cfg: PlatformConfig, env: str | None) -> list[str]:
         errors.append("observability.routing.routes.critical.hours: prod pages critical alerts at any hour; "
                       "set it to always")
     return errors
+
+
+def _edge_problems(cfg: PlatformConfig, env: str | None, region: str | None) -> list[str]:
+    """The edge against the rest: live center and buckets in one region, MP4 trigger suffix, an internet SLB for
+    the API, the transcoder's playback settings left to the edge, and every public host declared or external."""
+    media = cfg.media
+    playback = getattr(media, "playback", None)  # the transcoder's playback settings (issue 14)
+    errors = edge_problems(
+        cfg.edge, region=region, env=env, input_prefix=media.input_prefix, input_suffix=media.input_suffix,
+        internet_slb=cfg.governance.gateway.internet_slb,
+        playback_base_url=getattr(playback, "base_url", None),
+        playback_auth_secret=getattr(playback, "url_auth_key_secret", None))
+    return errors + host_problems(named_hosts(cfg), cfg.edge)
+
+
+def named_hosts(cfg: PlatformConfig) -> dict[str, str]:
+    """Every public host the config names outside the edge block: probe targets and Ingress hosts, by key."""
+    out: dict[str, str] = {}
+    for svc in cfg.services:
+        if svc.entry is not None and svc.entry.host is not None and not svc.entry.host.startswith("*."):
+            out[f"services[{svc.name}].entry.host"] = svc.entry.host
+    obs = cfg.observability.synthetics
+    if obs.enabled:
+        try:
+            urls = gateway_endpoints(cfg.services, obs)
+        except ValueError:
+            urls = {}  # reported by the observability rules
+        for key, url in urls.items():
+            host = urlsplit(url).hostname
+            if host:
+                out.setdefault(f"observability.synthetics[{key}]", host)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------

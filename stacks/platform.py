@@ -29,6 +29,8 @@ from components.governance.ingress import MseIngress, MseIngressArgs
 from components.governance.lanes import Governance, GovernanceArgs, lane_summary
 from components.governance.registry import Registry, RegistryArgs
 from components.governance.settings import mse_namespace
+from components.edge import plan as edge_plan
+from components.edge.edge import Edge, EdgeArgs
 from components.media.transcoding import Media, MediaArgs
 from components.network.vpc import Network, NetworkArgs
 from components.observability.logs import LogProject, LogProjectArgs
@@ -166,11 +168,20 @@ def program() -> None:
     # 5. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
     #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the stack's SLS project.
     account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    # The edge's services (Live recording writes, CDN origin reads) are granted their prefixes in the buckets' policies.
     media = Media(f"{ctx.env}-media", MediaArgs(
         env=ctx.env, region=ctx.region, account_id=account.id, settings=cfg.media,
-        log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags), opts=cloud)
+        log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags,
+        service_grants=edge_plan.service_grants(cfg.edge, buckets=cfg.media.buckets,
+                                                input_prefix=cfg.media.input_prefix,
+                                                output_prefix=cfg.media.output_prefix)), opts=cloud)
 
-    # 6. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
+    # 6. The edge, where viewers enter: ApsaraVideo Live ingest + playback domains recording every show into the
+    #    replay input bucket, the video CDN in front of the published replays, the API host on the gateway behind
+    #    WAF 3.0, certificates and the Alidns records of every public host.
+    edge = _edge(ctx, media, gateway, logs, cloud)
+
+    # 7. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
     #    metric agents on registered clusters), alert rules generated per cluster, service,
     #    function and dead-letter queue, routed by severity to people (SMS, DingTalk, webhooks), synthetic
     #    probes, front-end RUM apps.
@@ -205,6 +216,15 @@ def program() -> None:
         pulumi.export("laneGroupId", governance.lane_group_id)
         pulumi.export("lanes", lane_summary(cfg.governance, services))
     pulumi.export("prometheusId", monitoring.prometheus_id)
+    if edge is not None:
+        # Every public host the stack owns, and what its DNS record must point at (set by the stack when
+        # edge.dns is declared; otherwise create these CNAMEs where the zone lives).
+        pulumi.export("publicHosts", edge.hosts)
+        pulumi.export("publicHostTargets", edge.cnames)
+        if edge.replay_base_url is not None:
+            pulumi.export("replayBaseUrl", edge.replay_base_url)
+    if cfg.edge is not None and cfg.edge.external_hosts:
+        pulumi.export("externalHosts", list(cfg.edge.external_hosts))
     # The front-end builds read these: ArmsRum.init({pid, endpoint}).
     for app, (pid, endpoint) in monitoring.rum.items():
         stem = "rum" + "".join(part.capitalize() for part in app.split("-"))
@@ -234,6 +254,46 @@ def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, e
         secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
 
 
+def _edge(ctx: StackContext, media: Media, gateway: Gateway, logs: LogProject,
+          opts: pulumi.ResourceOptions) -> Edge | None:
+    """The Edge component, when the stack declares live, CDN or API hosts."""
+    e = ctx.config.edge
+    if e is None or not (e.live or e.replay_cdn or e.api):
+        return None
+    keys = sorted({k for k in _edge_secret_keys(e)})
+    return Edge(f"{ctx.env}-edge", EdgeArgs(
+        env=ctx.env, region=ctx.region, settings=e, input_bucket=media.input_bucket,
+        input_prefix=ctx.config.media.input_prefix, output_bucket=media.output_bucket,
+        gateway_id=gateway.gateway_id, gateway_internet_ip=gateway.internet_ip, log_project=logs.project_name,
+        log_retention_days=ctx.config.observability.logs.retention_days,
+        secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
+
+
+def _edge_secret_keys(e: object) -> set[str]:
+    """Names of every `*_secret` field set in the edge settings."""
+    from pydantic import BaseModel
+
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, BaseModel):
+            for fname in type(value).model_fields:
+                fvalue = getattr(value, fname)
+                if fname.endswith("_secret") and isinstance(fvalue, str):
+                    found.add(fvalue)
+                else:
+                    walk(fvalue)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(e)
+    return found
+
+
 def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
                node_pool_selector: dict[str, str], ingress_class: pulumi.Resource) -> Workloads:
     """The Workloads component; the live-event calendar is read against the current time."""
@@ -244,7 +304,10 @@ def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provi
             env=ctx.env, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
             labels={"owner": cfg.owner, "env": ctx.env}, vpc_cidr=cfg.network.vpc_cidr,
-            ingress_class=ingress_class),
+            ingress_class=ingress_class,
+            # The API host is HTTPS only: the gateway serves its certificate (edge.api).
+            tls_hosts=frozenset({cfg.edge.api.host}) if cfg.edge is not None and cfg.edge.api is not None
+            else frozenset()),
             opts=pulumi.ResourceOptions(providers=[k8s_provider]))
     except ScheduleError as exc:
         # Past or too-distant events depend on today's date, so they are reported here, not by the model.

@@ -9,6 +9,7 @@ MNS `acs:mns:<region>:<account>:/queues/<queue>/messages`; FC 3.0 `acs:fc:<regio
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 POLICY_VERSION = "1"
@@ -89,12 +90,41 @@ def invocation_policy(function_arn: str) -> dict[str, Any]:
     ]}
 
 
-def secure_transport_policy(account_id: str, bucket: str) -> dict[str, Any]:
-    """Bucket policy refusing every request that does not use HTTPS."""
+@dataclass(frozen=True)
+class ServiceGrant:
+    """A cloud service's RAM role allowed exact object actions below a key prefix of one media bucket (the
+    edge grants ApsaraVideo Live its recording writes and the CDN its origin reads)."""
+
+    bucket_role: str
+    """`input`, `output` or `shared`: which bucket's policy holds the statement."""
+    sid: str
+    """Statement id, e.g. `LiveWritesRecordings`."""
+    service_role: str
+    """The service's RAM role name, e.g. `AliyunLiveDefaultRole`."""
+    key_prefix: str
+    """Objects below this prefix."""
+    actions: tuple[str, ...]
+    """Exact OSS actions (never `oss:*`)."""
+
+
+def grant_statement(account_id: str, bucket: str, grant: ServiceGrant) -> dict[str, Any]:
+    """The Allow statement of `grant`: principal the role's sessions (OSS bucket policies name a RAM role as
+    `arn:sts::<uid>:assumed-role/<role>/*`)."""
+    return {"Sid": grant.sid, "Effect": "Allow",
+            "Principal": [f"arn:sts::{account_id}:assumed-role/{grant.service_role}/*"],
+            "Action": list(grant.actions),
+            "Resource": [f"acs:oss:*:{account_id}:{bucket}/{grant.key_prefix}*"]}
+
+
+def secure_transport_policy(account_id: str, bucket: str,
+                            grants: tuple[ServiceGrant, ...] = ()) -> dict[str, Any]:
+    """Bucket policy refusing every request that does not use HTTPS, plus the service grants of this bucket.
+    A Deny wins over any Allow, so a granted service must use HTTPS too."""
     return {"Version": POLICY_VERSION, "Statement": [
         {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
          "Resource": [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"],
          "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}},
+        *(grant_statement(account_id, bucket, g) for g in grants),
     ]}
 
 

@@ -50,6 +50,9 @@ class MediaArgs:
     tags: Mapping[str, str]
     code_dir: Path = field(default=CODE_DIR)
     """The transcoder's source folder (tests point it at a fixture)."""
+    service_grants: tuple[policies.ServiceGrant, ...] = ()
+    """Object access of cloud services' roles written into the buckets' policies (the edge block's recording
+    writes and CDN origin reads)."""
 
 
 def lifecycle_rules(role: str, s: MediaSettings) -> list[alicloud.oss.BucketLifecycleRuleArgs]:
@@ -120,7 +123,8 @@ class Media(pulumi.ComponentResource):
         buckets: dict[str, alicloud.oss.Bucket] = {}
         for role in sorted(names, key=lambda r: r != "access-logs"):
             buckets[role] = self._bucket(name, role, names[role], s, tags, args.account_id,
-                                         log_bucket=buckets.get("access-logs"))
+                                         log_bucket=buckets.get("access-logs"),
+                                         grants=tuple(g for g in args.service_grants if g.bucket_role == role))
 
         # ---- identity -----------------------------------------------------------------------
         queue_name = f"{physical}-transcoder-dlq"
@@ -249,7 +253,8 @@ class Media(pulumi.ComponentResource):
         })
 
     def _bucket(self, name: str, role: str, bucket_name: str, s: MediaSettings, tags: dict[str, str],
-                account_id: pulumi.Input[str], log_bucket: alicloud.oss.Bucket | None) -> alicloud.oss.Bucket:
+                account_id: pulumi.Input[str], log_bucket: alicloud.oss.Bucket | None,
+                grants: tuple[policies.ServiceGrant, ...] = ()) -> alicloud.oss.Bucket:
         """One private, encrypted, public-access-blocked bucket with its lifecycle and logging."""
         child = pulumi.ResourceOptions(parent=self)
         prefix = f"{name}-{role}-bucket"
@@ -281,6 +286,6 @@ class Media(pulumi.ComponentResource):
             alicloud.oss.BucketPolicy(
                 f"{prefix}-https-only", bucket=bucket.bucket,
                 policy=pulumi.Output.from_input(account_id).apply(
-                    lambda uid: policies.dumps(policies.secure_transport_policy(uid, bucket_name))),
+                    lambda uid: policies.dumps(policies.secure_transport_policy(uid, bucket_name, grants))),
                 opts=child)
         return bucket

@@ -48,6 +48,9 @@ class MicroserviceArgs:
     """The domain's Namespace resource, so objects are created after it."""
     ingress_class: pulumi.Resource | None = None
     """The IngressClass the entry Ingresses name (MSE Ingress), so they are created after it."""
+    tls_hosts: frozenset[str] = frozenset()
+    """Entry hosts served over HTTPS only (the edge block's API host): their Ingresses get `spec.tls` and the
+    ssl-redirect annotation."""
 
 
 class Microservice(pulumi.ComponentResource):
@@ -68,7 +71,8 @@ class Microservice(pulumi.ComponentResource):
         super().__init__("livecommerce:workloads:Microservice", name, None, opts)
         s = args.settings
         objects = service_objects(s, env=args.env, events=args.live_events, now=args.now,
-                                  node_pool_selector=args.node_pool_selector, labels=args.labels)
+                                  node_pool_selector=args.node_pool_selector, labels=args.labels,
+                                  tls_hosts=args.tls_hosts)
         after_ns = [args.namespace] if args.namespace is not None else []
         child = pulumi.ResourceOptions(parent=self, depends_on=after_ns)
 
@@ -172,6 +176,8 @@ class WorkloadsArgs:
     """The VPC range: the gateway, SLB health checks and kubelet probes come from it (NetworkPolicy)."""
     ingress_class: pulumi.Resource | None = None
     """The IngressClass (`mse`) the services' entry Ingresses name; they are created after it."""
+    tls_hosts: frozenset[str] = frozenset()
+    """Entry hosts served over HTTPS only (the edge block's API host)."""
 
 
 class Workloads(pulumi.ComponentResource):
@@ -201,7 +207,8 @@ class Workloads(pulumi.ComponentResource):
                 env=args.env, settings=s, now=args.now, live_events=events_for(s, args.live_events),
                 node_pool_selector=args.node_pool_selector,
                 secret_values={k: v for k, v in args.secret_values.items() if k in wanted},
-                labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class), opts=child)
+                labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class,
+                tls_hosts=args.tls_hosts), opts=child)
         self.namespaces = sorted(namespaces)
         self.register_outputs({"namespaces": self.namespaces,
                                "services": {k: v.entry_path for k, v in self.services.items()}})

@@ -1,0 +1,266 @@
+"""The edge block: where viewers and clients enter the platform.
+
+    streamer --RTMP--> live ingest domain (liveEdge, URL auth) --mapping--> live playback domain (liveVideo,
+    HTTPS, URL auth) --recording (MP4, {StartTime}-style names)--> replay input bucket (transcoder's prefix)
+    transcoder --> output bucket (private) <--HTTPS + l2_oss_key-- replay CDN (video, HTTPS, URL auth) <-- players
+    H5 / mini-program --HTTPS--> WAF 3.0 (CNAME) --HTTPS--> MSE gateway (domain + certificate) --> services
+    Alidns CNAMEs for every host the stack owns.
+
+Settings: `settings.py` (`EdgeSettings`); pure decisions: `plan.py`; OpenAPI-backed objects: `live.py`
+(ApsaraVideo Live), `gateway_domain.py` (MSE). ICP filing and domain ownership verification are console
+steps (docs/edge.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_alicloud as alicloud
+
+from components.edge import plan
+from components.edge.gateway_domain import GatewayDomain, GatewayDomainArgs
+from components.edge.live import (
+    LiveDomainCertificate,
+    LiveDomainCertificateArgs,
+    LiveDomainCname,
+    LiveDomainConfig,
+    LiveDomainConfigArgs,
+    LiveDomainMapping,
+    LiveDomainMappingArgs,
+    LiveRecordConfig,
+    LiveRecordConfigArgs,
+    LiveRecordNotify,
+    LiveRecordNotifyArgs,
+)
+from components.edge.settings import EdgeSettings, owned_hosts, recording_object_prefix
+
+#: Logstore of the replay CDN's real-time access logs in the stack's SLS project.
+CDN_LOGSTORE = "cdn-replay"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EdgeArgs:
+    """Wiring and settings of the edge."""
+
+    env: str
+    """The stack's environment (names `livecommerce-<env>-...`)."""
+    region: str
+    """The stack's region (buckets, gateway, SLS project)."""
+    settings: EdgeSettings
+    """`livecommerce:platform.edge`."""
+    input_bucket: pulumi.Input[str] | None = None
+    """The replay input bucket recordings go to (the transcoder's trigger bucket)."""
+    input_prefix: str = "replays/"
+    """The transcoder's `media.input_prefix`."""
+    output_bucket: pulumi.Input[str] | None = None
+    """The private bucket the transcoder publishes to (the replay CDN's origin)."""
+    gateway_id: pulumi.Input[str] | None = None
+    """The MSE gateway serving the API host."""
+    gateway_internet_ip: pulumi.Input[str] | None = None
+    """The gateway's internet SLB address (WAF's origin)."""
+    log_project: pulumi.Input[str] | None = None
+    """The stack's SLS project (CDN real-time logs)."""
+    log_retention_days: int = 30
+    """Retention of the CDN logstore."""
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Secret config values by key name (URL-auth keys, certificate PEMs, callback key); always secret Outputs."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags of every taggable resource."""
+
+
+class Edge(pulumi.ComponentResource):
+    """ApsaraVideo Live domains and recording, the replay CDN, the WAF-protected API entry, certificates, DNS."""
+
+    hosts: dict[str, str]
+    """Every public host the stack owns, by role (`api`, `live-ingest`, `live-playback`, `replay-cdn`)."""
+    cnames: dict[str, pulumi.Output[str]]
+    """What each owned host must point at (the CNAME target, or the gateway address without WAF)."""
+    replay_base_url: str | None
+    """`https://<replay host>`: the transcoder's PLAYBACK_BASE_URL."""
+    waf_domain_id: pulumi.Output[str] | None
+    """The WAF 3.0 domain of the API host."""
+
+    def __init__(self, name: str, args: EdgeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("livecommerce:edge:Edge", name, None, opts)
+        s = args.settings
+        self._args = args
+        self._child = pulumi.ResourceOptions(parent=self)
+        physical = f"livecommerce-{args.env}"
+        roles = {"api.host": "api", "live.ingest_host": "live-ingest", "live.playback_host": "live-playback",
+                 "replay_cdn.host": "replay-cdn"}
+        self.hosts = {roles[k]: v for k, v in owned_hosts(s).items()}
+        self.cnames = {}
+        self.replay_base_url = f"https://{s.replay_cdn.host}" if s.replay_cdn is not None else None
+        self.waf_domain_id = None
+
+        # ---- certificates (SSL Certificates Service) -------------------------------------------
+        # id: the numeric cert id (CDN cert_id); name: what Live's SetLiveDomainCertificate refers to.
+        self._cert_ids: dict[str, pulumi.Input[str]] = {}
+        self._cert_names: dict[str, pulumi.Input[str]] = {}
+        for key, cert in sorted(s.certificates.items()):
+            if cert.source == "cas":
+                self._cert_ids[key] = str(cert.cas_cert_id)
+                self._cert_names[key] = str(cert.cas_cert_name)
+                continue
+            cert_name = f"{physical}-{key}"
+            uploaded = alicloud.cas.ServiceCertificate(
+                f"{name}-cert-{key}", certificate_name=cert_name,
+                cert=pulumi.Output.secret(self._secret(cert.cert_secret)),
+                key=pulumi.Output.secret(self._secret(cert.key_secret)), tags=dict(args.tags), opts=self._child)
+            self._cert_ids[key] = uploaded.id
+            self._cert_names[key] = uploaded.certificate_name  # type: ignore[assignment]
+
+        if s.live is not None:
+            self._live(name, physical)
+        if s.replay_cdn is not None:
+            self._replay_cdn(name)
+        if s.api is not None:
+            self._api(name, physical)
+        if s.dns is not None:
+            for record in plan.dns_records(s.dns.zone, self.hosts,
+                                           a_records=frozenset({"api"}) if s.api is not None and
+                                           not s.api.waf.enabled else frozenset()):
+                alicloud.dns.AlidnsRecord(
+                    f"{name}-dns-{record.role}", domain_name=s.dns.zone, rr=record.rr, type=record.type,
+                    value=self.cnames[record.role], ttl=s.dns.ttl_seconds, opts=self._child)
+
+        self.register_outputs({"hosts": self.hosts, "cnames": self.cnames, "replay_base_url": self.replay_base_url})
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def _secret(self, key: str | None) -> pulumi.Input[str]:
+        if key is None or key not in self._args.secrets:
+            raise ValueError(f"edge: the secret config key {key!r} was not passed to the Edge component")
+        return self._args.secrets[key]
+
+    # ---- ApsaraVideo Live ------------------------------------------------------------------------
+
+    def _live(self, name: str, physical: str) -> None:
+        a, live = self._args, self._args.settings.live
+        assert live is not None
+        region = live.region
+        domains = {}
+        for role, host, kind in (("ingest", live.ingest_host, "liveEdge"), ("playback", live.playback_host, "liveVideo")):
+            domains[role] = alicloud.live.Domain(
+                f"{name}-live-{role}", domain_name=host, domain_type=kind, region=region, scope=live.scope,
+                tags=dict(a.tags), opts=self._child)
+            cname = LiveDomainCname(f"{name}-live-{role}-cname", region=region, domain_name=domains[role].domain_name,
+                                    opts=self._child)
+            self.cnames[f"live-{role}"] = cname.cname
+        ingest, playback = domains["ingest"], domains["playback"]
+        LiveDomainMapping(f"{name}-live-mapping", LiveDomainMappingArgs(
+            region=region, push_domain=ingest.domain_name, pull_domain=playback.domain_name), opts=self._child)
+        for role, domain, key in (("ingest", ingest, live.ingest_auth_key_secret),
+                                  ("playback", playback, live.playback_auth_key_secret)):
+            LiveDomainConfig(f"{name}-live-{role}-url-auth", LiveDomainConfigArgs(
+                region=region, domain_name=domain.domain_name, function_name="aliauth",
+                args=plan.live_auth_args(self._secret(key), live.auth_delta_seconds),  # type: ignore[arg-type]
+                secret_args=("auth_key1",)), opts=self._child)
+        LiveDomainCertificate(f"{name}-live-playback-https", LiveDomainCertificateArgs(
+            region=region, domain_name=playback.domain_name, cert_name=self._cert_names[live.certificate]),
+            opts=self._child)
+        rec = live.recording
+        if rec.enabled:
+            if a.input_bucket is None:
+                raise ValueError("edge: live.recording is on but no input bucket was passed")
+            LiveRecordConfig(f"{name}-live-recording", LiveRecordConfigArgs(
+                region=region, domain_name=playback.domain_name, app_name=rec.app_name, stream_name=rec.stream_name,
+                oss_bucket=a.input_bucket, oss_endpoint=plan.oss_endpoint(region),
+                object_prefix=recording_object_prefix(a.input_prefix, rec),
+                cycle_duration_seconds=rec.cycle_duration_seconds, delay_time_seconds=rec.delay_time_seconds,
+                on_demand=rec.on_demand_code), opts=self._child)
+            if rec.notify_url or rec.on_demand_url:
+                LiveRecordNotify(f"{name}-live-recording-notify", LiveRecordNotifyArgs(
+                    region=region, domain_name=playback.domain_name, notify_url=rec.notify_url,
+                    on_demand_url=rec.on_demand_url,
+                    notify_auth_key=self._secret(rec.notify_auth_key_secret) if rec.notify_auth_key_secret else None),
+                    opts=self._child)
+
+    # ---- replay CDN ------------------------------------------------------------------------------
+
+    def _replay_cdn(self, name: str) -> None:
+        a, cdn = self._args, self._args.settings.replay_cdn
+        assert cdn is not None
+        if a.output_bucket is None:
+            raise ValueError("edge: replay_cdn needs the output bucket")
+        origin = pulumi.Output.from_input(a.output_bucket).apply(lambda b: plan.oss_origin(b, a.region))
+        domain = alicloud.cdn.DomainNew(
+            f"{name}-replay-cdn", domain_name=cdn.host, cdn_type="video", scope=cdn.scope,
+            # The private output bucket over HTTPS: its DenyInsecureTransport policy refuses port 80.
+            sources=[alicloud.cdn.DomainNewSourceArgs(type="oss", content=origin, port=443, priority=20, weight=10)],
+            certificate_config=alicloud.cdn.DomainNewCertificateConfigArgs(
+                cert_type="cas", cert_id=self._cert_ids[cdn.certificate], cert_region=plan.CAS_REGION,
+                server_certificate_status="on"),
+            tags=dict(a.tags), opts=self._child)
+        self.cnames["replay-cdn"] = domain.cname
+        for fn in plan.cdn_functions(cdn, url_auth=cdn.url_auth_key_secret is not None):
+            fargs: list[alicloud.cdn.DomainConfigFunctionArgArgs] = []
+            for arg_name, value in fn.args:
+                arg_value: pulumi.Input[str] = value
+                if fn.secret and arg_name == "auth_key1":
+                    arg_value = pulumi.Output.secret(self._secret(cdn.url_auth_key_secret))
+                fargs.append(alicloud.cdn.DomainConfigFunctionArgArgs(arg_name=arg_name, arg_value=arg_value))
+            alicloud.cdn.DomainConfig(
+                f"{name}-replay-cdn-{fn.role}", domain_name=domain.domain_name, function_name=fn.function_name,
+                function_args=fargs,
+                opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["functionArgs"] if fn.secret
+                                            else None))
+        if cdn.real_time_logs:
+            if a.log_project is None:
+                raise ValueError("edge: replay_cdn.real_time_logs needs the stack's SLS project")
+            store = alicloud.log.Store(
+                f"{name}-replay-cdn-logs", project_name=a.log_project, logstore_name=CDN_LOGSTORE,
+                retention_period=a.log_retention_days, shard_count=2, auto_split=True, max_split_shard_count=16,
+                opts=self._child)
+            alicloud.cdn.RealTimeLogDelivery(
+                f"{name}-replay-cdn-log-delivery", domain=domain.domain_name, project=a.log_project,
+                logstore=store.logstore_name, sls_region=a.region, opts=self._child)
+
+    # ---- the public API entry --------------------------------------------------------------------
+
+    def _api(self, name: str, physical: str) -> None:
+        a, api = self._args, self._args.settings.api
+        assert api is not None
+        if a.gateway_id is None or a.gateway_internet_ip is None:
+            raise ValueError("edge: api needs the gateway id and its internet address")
+        identifier = pulumi.Output.from_input(self._cert_ids[api.certificate]).apply(plan.cas_identifier)
+        # The gateway serves the host itself over HTTPS (WAF forwards over HTTPS, SNI = the host).
+        GatewayDomain(f"{name}-api-gateway-domain", GatewayDomainArgs(
+            region=a.region, gateway_id=a.gateway_id, domain=api.host, cert_identifier=identifier,
+            tls_min=api.tls_min), opts=self._child)
+        if not api.waf.enabled:
+            self.cnames["api"] = pulumi.Output.from_input(a.gateway_internet_ip)  # type: ignore[assignment]
+            return
+        waf = api.waf
+        instance_id: pulumi.Input[str]
+        if waf.instance_id is None:
+            instance_id = alicloud.wafv3.Instance(f"{name}-waf", opts=self._child).id
+        else:
+            instance_id = waf.instance_id
+        domain = alicloud.wafv3.Domain(
+            f"{name}-api-waf", instance_id=instance_id, domain=api.host, access_type="share",
+            listen=alicloud.wafv3.DomainListenArgs(
+                https_ports=[443], http_ports=[], cert_id=identifier, tls_version="tlsv1.2", enable_tlsv3=True,
+                http2_enabled=True, cipher_suite=2, protection_resource="share", ipv6_enabled=False,
+                # Clients reach WAF directly (CNAME); the gateway reads the client address from XFF.
+                xff_header_mode=0),
+            redirect=alicloud.wafv3.DomainRedirectArgs(
+                # The origin is the gateway's internet SLB (`gateway_internet_ip`): the policy pack pairs the
+                # WAF domain with the gateway through this value.
+                backends=[a.gateway_internet_ip], loadbalance="iphash", sni_enabled=True, sni_host=api.host,
+                focus_http_backend=False, keepalive=True, retry=True, connect_timeout=5, read_timeout=120,
+                write_timeout=120, xff_proto=True),
+            tags=dict(a.tags), opts=self._child)
+        self.waf_domain_id = domain.domain_id
+        self.cnames["api"] = domain.cname  # type: ignore[assignment]
+        # WAF 3.0 names the protected object of a CNAME domain `<domain>-waf`.
+        protected = f"{api.host}-waf"
+        for scene in waf.templates:
+            alicloud.wafv3.DefenseTemplate(
+                f"{name}-api-waf-{scene.replace('_', '-')}", instance_id=instance_id,
+                defense_template_name=f"{physical}-api-{scene.replace('_', '-')}", defense_scene=scene,
+                template_type="user_custom", template_origin="custom", status="1", resources=[protected],
+                description=f"livecommerce {a.env}: {scene} protection of {api.host}",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[domain]))
