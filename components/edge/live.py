@@ -294,9 +294,10 @@ class LiveRecordConfigProvider(OpenApiProvider):
     id_output = "record_id"
     fields = ("region", "domain_name", "app_name", "stream_name", "oss_bucket", "oss_endpoint", "object_prefix",
               "cycle_duration_seconds", "delay_time_seconds", "on_demand", "format")
-    # UpdateLiveAppRecordConfig has no OssBucket (`models/_update_live_app_record_config_request.py`): a new bucket
-    # is a new configuration. One configuration per (domain, app, stream): the natural key.
-    replace_fields = ("region", "domain_name", "app_name", "stream_name", "oss_bucket")
+    # UpdateLiveAppRecordConfig has no OssBucket and its RecordFormat no OssObjectPrefix
+    # (`models/_update_live_app_record_config_request.py`): a new bucket or object name is a new configuration.
+    # One configuration per (domain, app, stream): the natural key.
+    replace_fields = ("region", "domain_name", "app_name", "stream_name", "oss_bucket", "object_prefix")
     required = ("region", "domain_name", "app_name", "stream_name", "oss_bucket", "oss_endpoint", "object_prefix")
 
     def subject(self, inputs):
@@ -327,7 +328,8 @@ class LiveRecordConfigProvider(OpenApiProvider):
 
     def update_remote(self, id_, inputs):
         self.call(inputs, "UpdateLiveAppRecordConfig", {
-            **self._key(inputs), "OssEndpoint": inputs["oss_endpoint"], "RecordFormat": self._formats(inputs),
+            **self._key(inputs), "OssEndpoint": inputs["oss_endpoint"],
+            "RecordFormat": [{k: v for k, v in f.items() if k != "OssObjectPrefix"} for f in self._formats(inputs)],
             "DelayTime": int(inputs["delay_time_seconds"]), "OnDemand": int(inputs["on_demand"])})
         return {}
 
