@@ -6,7 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-BENCHES = ["bench_preview.py", "bench_transcode.py", "bench_check.py"]
+BENCHES = ["bench_preview.py", "bench_transcode.py", "bench_check.py", "bench_contracts.py"]
 
 if __name__ == "__main__":
     failed = 0

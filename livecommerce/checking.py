@@ -12,8 +12,9 @@ Fidelity to `pulumi preview --policy-pack policies --policy-pack-config policies
 
 Then waivers (`policies/waivers.yaml`) turn matching violations into "waived". Decisions:
 - a malformed waivers file (or a waiver naming an unknown rule or environment) is a UserError: exit 2;
-- an expired waiver that applies to the environment fails the check like a mandatory violation
-  (exit 1), and the violations it covered are reported unwaived;
+- an expired waiver that applies to the environment waives nothing: the violations it covered are
+  reported at their own level (a mandatory one still fails the check), and the expiry itself is a
+  finding of the report, never a failure of its own: a calendar date alone must not break a build;
 - a waiver that matches nothing is reported as unused (a note, not a failure).
 """
 
@@ -305,7 +306,8 @@ class CheckReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.mandatory) or bool(self.expired_waivers)
+        # Not the expired waivers: what they covered is back at its own level (issue 18, item 6).
+        return bool(self.mandatory)
 
     @property
     def exit_code(self) -> int:
@@ -704,9 +706,9 @@ def render_text(report: CheckReport, console: Any) -> None:
                 console.print(f"             [green]fix:[/green] {escape(f.fix)}")
     for w in report.expired_waivers:
         console.print(
-            f"[bold red]expired waiver[/bold red] policies/waivers.yaml: rule {escape(w['rule'])} on "
-            f"{escape(w['resource'])} expired on {w['expires']} (owner {escape(w['owner'])}); fix the "
-            "resource, or renew the waiver with a new expiry and reason"
+            f"[yellow]expired waiver[/yellow] policies/waivers.yaml: rule {escape(w['rule'])} on "
+            f"{escape(w['resource'])} expired on {w['expires']} (owner {escape(w['owner'])}) and waives nothing; "
+            "fix the resource, or renew the waiver with a new expiry and reason"
         )
     for w in report.unused_waivers:
         console.print(

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "check",
     "review",
     "cost",
+    "realcloud",
 ]
 
 app = typer.Typer(

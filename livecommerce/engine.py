@@ -3,8 +3,9 @@
 What the Pulumi CLI does for `pulumi preview`, done here without it:
 1. read `stacks/Pulumi.<env>.yaml` into Pulumi config (structured values as JSON, `secure:` values
    replaced by placeholders and marked secret, since they cannot be decrypted offline);
-2. run `stacks.platform.program` - the very function `__main__.py` runs under `pulumi up` - inside a
-   root `pulumi:pulumi:Stack`, with a mock resource monitor;
+2. run the project's `__main__.py` - the very file `pulumi up` runs (the platform's calls
+   `stacks.platform.program`; `--project-dir bootstrap` runs bootstrap/'s) - inside a root
+   `pulumi:pulumi:Stack`, with a mock resource monitor;
 3. record every `RegisterResource` request the SDK sends: type, name, parent, custom, protect, the
    serialized inputs (engine wire names; secrets arrive wrapped and become "[secret]"), explicit and
    property dependencies, and the resource options;
@@ -17,6 +18,7 @@ Each run happens on a fresh thread, so Pulumi's context-local runtime state neve
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
 import re
@@ -240,6 +242,73 @@ class RecordingMonitor(pmocks.MockMonitor):
 
 
 # --------------------------------------------------------------------------------------------------
+# Projects: a folder with a Pulumi.yaml (the platform at the repository root, bootstrap/, ...)
+
+# The config check of each project this repository ships, by project name: validates a stack file's
+# config as its program will read it and returns a model with `secret_keys()`. A project without an
+# entry previews without a check (its program reports its own config errors).
+CONFIG_CHECKS = {
+    "livecommerce": "stacks.config:check_stack_config",
+    "livecommerce-bootstrap": "bootstrap.config:check_stack_config",
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Pulumi project as the CLI sees it: its `Pulumi.yaml` name, program folder and stack files."""
+
+    name: str
+    root: Path
+    """The folder that holds Pulumi.yaml."""
+    program_dir: Path
+    """Where the program's `__main__.py` is (`main:` in Pulumi.yaml, default the root)."""
+    stacks_dir: Path
+    """Where `Pulumi.<stack>.yaml` files are (`stackConfigDir:`, default the root)."""
+
+    def check_config(self, config: dict[str, str], stack: str, source: str) -> Any | None:
+        """Run the project's config check (UserError on problems); None if it has none."""
+        target = CONFIG_CHECKS.get(self.name)
+        if target is None:
+            return None
+        module, _, func = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), func)(config, stack, source)
+        except UserError:
+            raise
+        except Exception as exc:
+            # A program's ConfigError (stacks/, bootstrap/ do not import the CLI): one line per problem.
+            lines = getattr(exc, "lines", None)
+            if isinstance(lines, list) and lines:
+                raise UserError(*lines) from None
+            raise
+
+    def run_program(self) -> None:
+        """Execute the program's `__main__.py` as `pulumi up` would, in a fresh namespace."""
+        main = self.program_dir / "__main__.py"
+        code = compile(main.read_text(encoding="utf-8"), str(main), "exec")
+        exec(code, {"__name__": "__main__", "__file__": str(main)})  # noqa: S102 the project's own program
+
+
+def load_project(project_dir: Path | None = None) -> Project:
+    """Read `<project_dir>/Pulumi.yaml` (default: the repository root); UserError naming the file on problems."""
+    root = (project_dir or REPO_ROOT).resolve()
+    path = root / "Pulumi.yaml"
+    shown = _display(path)
+    if not path.is_file():
+        raise UserError(f"{shown}: no Pulumi.yaml; --project-dir must name a Pulumi project folder "
+                        "(the repository root or bootstrap/)")
+    data = load_yaml_file(path, shown, what="Pulumi project file") or {}
+    name = data.get("name") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name:
+        raise UserError(f"{shown}: name: required; every Pulumi project names itself (`name: my-project`)")
+    program_dir = root / str(data.get("main") or ".")
+    stacks_dir = root / str(data.get("stackConfigDir") or ".")
+    if not (program_dir / "__main__.py").is_file():
+        raise UserError(f"{shown}: main: {_display(program_dir)} has no __main__.py to run")
+    return Project(name=name, root=root, program_dir=program_dir.resolve(), stacks_dir=stacks_dir.resolve())
+
+
+# --------------------------------------------------------------------------------------------------
 # Stack files -> Pulumi config
 
 
@@ -371,12 +440,6 @@ def with_secret_placeholders(stack_file: StackFile, keys: list[str]) -> StackFil
                      placeholders=placeholders)
 
 
-def _default_program() -> None:
-    from stacks.platform import program
-
-    program()
-
-
 async def _drain() -> None:
     """Wait for every outstanding RPC and Output task.
 
@@ -417,7 +480,8 @@ async def _run_in_stack(program: Callable[[], None]) -> None:
 
 
 def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
-                 on_register: Callable[[Registration], None] | None) -> tuple[RecordingMonitor, list[str]]:
+                 on_register: Callable[[Registration], None] | None,
+                 project: str = PROJECT) -> tuple[RecordingMonitor, list[str]]:
     set_all_config(dict(stack_file.config), list(stack_file.secret_keys))
     monitor = RecordingMonitor(platform_mocks.PlatformMocks(), on_register)
     logger = logging.getLogger(f"livecommerce.engine.{env}.{id(monitor)}")
@@ -428,7 +492,7 @@ def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
     # A full Settings (not pulumi's MockSettings) so this run gets its own `outputs` set, lock and RPC
     # manager: Pulumi's context properties fall back to a process-wide default, and tasks another
     # thread left in a shared `outputs` set would make this run wait forever on a foreign event loop.
-    run_settings = settings.Settings(project=PROJECT, stack=env, monitor=monitor, engine=pmocks.MockEngine(logger),
+    run_settings = settings.Settings(project=project, stack=env, monitor=monitor, engine=pmocks.MockEngine(logger),
                                      dry_run=False, organization="organization", root_directory=str(REPO_ROOT))
     run_settings.monitor_features = features
     run_settings.callbacks = None
@@ -440,35 +504,48 @@ def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
 
 def run_preview(env: str, stacks_dir: Path | None = None, *,
                 program: Callable[[], None] | None = None,
-                on_register: Callable[[Registration], None] | None = None) -> PreviewResult:
+                on_register: Callable[[Registration], None] | None = None,
+                project_dir: Path | None = None) -> PreviewResult:
     """Run the program for `env` offline and return its plan (format v1) and engine warnings.
 
-    Config problems surface as UserError (exit 2) before anything runs.
+    `project_dir` names the Pulumi project (its Pulumi.yaml gives the project name, the program and the
+    stack files' folder; default: the platform at the repository root). Config problems surface as
+    UserError (exit 2) before anything runs.
     """
-    stack_file = read_stack_file(env, stacks_dir)
+    project = load_project(project_dir)
+    stack_file = read_stack_file(env, stacks_dir or project.stacks_dir)
+    tier: str | None = None
     if program is None:
-        from stacks.config import ConfigError, check_stack_config
+        cfg = project.check_config(stack_file.config, env, _display(stack_file.path))
+        if cfg is not None:
+            stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
+            tier = _tier_of(project.name, env, cfg)
+        program = project.run_program
 
-        try:
-            cfg = check_stack_config(stack_file.config, env, _display(stack_file.path))
-        except ConfigError as exc:
-            raise UserError(*exc.lines) from None
-        stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
-        program = _default_program
+    monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register, project.name)
+    return PreviewResult(plan=_plan(env, monitor, project.name, tier), warnings=warnings, stack_file=stack_file)
 
-    monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register)
-    return PreviewResult(plan=_plan(env, monitor), warnings=warnings, stack_file=stack_file)
+
+def _tier_of(project: str, env: str, cfg: Any) -> str:
+    """The tier whose rules and policy levels a stack follows (stacks/tiers.py). Other projects' stacks (the
+    bootstrap: the account's state bucket, CI identities and runners) are held to the strictest, prod."""
+    if project != PROJECT:
+        return "prod"
+    from stacks.tiers import resolve_tier
+
+    return resolve_tier(env, cfg.tier).name
 
 
 def _on_fresh_thread(env: str, stack_file: StackFile, program: Callable[[], None],
-                     on_register: Callable[[Registration], None] | None) -> tuple[RecordingMonitor, list[str]]:
+                     on_register: Callable[[Registration], None] | None,
+                     project: str = PROJECT) -> tuple[RecordingMonitor, list[str]]:
     """Run on a new thread: it starts with an empty contextvars context, so Pulumi's runtime state
     (config, settings, root stack) is private to this run."""
     box: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            box["result"] = _run_program(env, stack_file, program, on_register)
+            box["result"] = _run_program(env, stack_file, program, on_register, project)
         except BaseException as exc:  # noqa: BLE001 re-raised on the caller's thread
             box["error"] = exc
 
@@ -480,19 +557,23 @@ def _on_fresh_thread(env: str, stack_file: StackFile, program: Callable[[], None
     return box["result"]
 
 
-def _plan(env: str, monitor: RecordingMonitor) -> dict[str, Any]:
-    return {
+def _plan(env: str, monitor: RecordingMonitor, project: str = PROJECT, tier: str | None = None) -> dict[str, Any]:
+    plan: dict[str, Any] = {
         "format": PLAN_FORMAT,
-        "project": PROJECT,
+        "project": project,
         "stack": env,
         "resources": [monitor.registrations[u].to_plan() for u in sorted(monitor.registrations)],
         "outputs": monitor.stack_outputs,
     }
+    if tier is not None:
+        # Additive v1 field: the rules the stack follows (stacks/tiers.py); `check --plan` takes its levels.
+        plan["tier"] = tier
+    return plan
 
 
-def preview_stack(env: str, stacks_dir: Path | None = None) -> dict[str, Any]:
-    """The plan (format v1) for `env`, built offline."""
-    return run_preview(env, stacks_dir).plan
+def preview_stack(env: str, stacks_dir: Path | None = None, project_dir: Path | None = None) -> dict[str, Any]:
+    """The plan (format v1) for `env` of the project in `project_dir` (default: the platform), built offline."""
+    return run_preview(env, stacks_dir, project_dir=project_dir).plan
 
 
 def record(program: Callable[[], None], *, stack: str = "test", config: dict[str, Any] | None = None,

@@ -11,8 +11,8 @@
   plus the checks a JSON Schema cannot express (unique job names, cron field ranges).
 
 Both return every problem as ``"<path>: <message>"`` lines; an empty list means valid.
-``kubernetes-validate`` (and the ``jsonschema`` it brings) are dev dependencies, so they are imported
-lazily: importing this module never fails.
+``kubernetes-validate`` and ``jsonschema`` are runtime dependencies (the provider contracts use both on every
+preview); they are still imported lazily, so commands that never validate stay fast.
 """
 
 from __future__ import annotations
@@ -79,9 +79,17 @@ def _builtin_validator(version: str, kind: str, api_version: str) -> Any | None:
         schema = schema_contents(f"{folder}/{kind.lower()}-{group_version}.json", version)
     except FileNotFoundError:
         return None
-    definitions = schema_contents(f"{folder}/_definitions.json", version)
-    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
+    registry = _definitions(folder, version) @ (Resource.from_contents(schema) @ Registry())
     return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+@cache
+def _definitions(folder: str, version: str) -> Any:
+    """The shared ``_definitions.json`` of one version (1 MB of JSON): read once, not once per kind."""
+    from kubernetes_validate.utils import schema_contents
+    from referencing import Resource
+
+    return Resource.from_contents(schema_contents(f"{folder}/_definitions.json", version))
 
 
 def _errors(validator: Any, obj: dict) -> list[str]:

@@ -49,6 +49,7 @@ _ID_PREFIX = {
     "alicloud:ram/role:Role": "",
     "alicloud:ram/policy:Policy": "",
     "alicloud:oss/bucket:Bucket": "",
+    "alicloud:ecs/instance:Instance": "i-",
 }
 
 
@@ -184,8 +185,51 @@ def _mse_rule(output: str):
     return lambda inputs, rid, name: {output: rid}
 
 
+def _cdn_domain(inputs, rid, name):
+    # The CNAME CDN assigns (what the domain's DNS record points at) and the domain's state.
+    domain = _name_or(inputs, "domainName", name)
+    return {"cname": f"{domain}.w.kunlunsl.com", "status": "online"}
+
+
+def _waf_domain(inputs, rid, name):
+    # WAF 3.0 answers a CNAME-mode domain with its own CNAME and `<domain>-waf` as the protected object.
+    domain = _name_or(inputs, "domain", name)
+    return {"cname": f"{digest(domain, length=16)}.yundunwaf3.com", "domainId": f"{domain}-waf", "status": 1}
+
+
+def _live_cname(inputs, rid, name):
+    # DescribeLiveDomainDetail's `Cname` of a live domain.
+    domain = _name_or(inputs, "domain_name", name)
+    return {"cname": f"{domain}.w.alikunlun.com"}
+
+
+def _replication(inputs, rid, name):
+    return {"ruleId": f"{digest(rid, length=8)}-{digest(rid, 'rule', length=4)}-{digest(rid, 'id', length=12)}",
+            "status": "starting"}
+
+
 def _k8s_provider(inputs, rid, name):
     return {}
+
+
+def _oidc_provider(inputs, rid, name):
+    provider = _name_or(inputs, "oidcProviderName", name)
+    return {"arn": f"acs:ram::{MOCK_ACCOUNT_ID}:oidc-provider/{provider}", "createTime": "2026-01-01T00:00:00Z"}
+
+
+def _ecs_instance(inputs, rid, name):
+    return {"privateIp": fake_ip(rid, "ecs", first=10), "publicIp": "", "status": "Running",
+            "availabilityZone": f"{MOCK_REGION}-h"}
+
+
+def _stack_reference(inputs, rid, name):
+    # A platform stack's outputs, as bootstrap reads them (stacks/platform.py exports these keys).
+    return {"name": rid, "secretOutputNames": [], "outputs": {
+        "region": MOCK_REGION,
+        "vpcId": f"vpc-{digest(rid, 'vpc', length=20)}",
+        "nodeVswitchIds": [f"vsw-{digest(rid, 'node', z, length=20)}" for z in "hij"],
+        "clusterId": "c" + digest(rid, "cluster", length=32),
+    }}
 
 
 _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
@@ -214,6 +258,19 @@ _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
     "pulumi-python:dynamic/mse:ServiceAuthRule": _mse_rule("policy_id"),
     "pulumi-python:dynamic/mse:DegradationRule": _mse_rule("rule_id"),
     "pulumi-python:dynamic/mse:FlowRule": _mse_rule("rule_id"),
+    "alicloud:ims/oidcProvider:OidcProvider": _oidc_provider,
+    "alicloud:ecs/instance:Instance": _ecs_instance,
+    "alicloud:cdn/domainNew:DomainNew": _cdn_domain,
+    "alicloud:wafv3/domain:Domain": _waf_domain,
+    "alicloud:oss/bucketReplication:BucketReplication": _replication,
+    "pulumi-python:dynamic/live:LiveDomainCname": _live_cname,
+    "pulumi-python:dynamic/live:LiveDomainMapping": _mse_rule("mapping_id"),
+    "pulumi-python:dynamic/live:LiveDomainConfig": _mse_rule("config_id"),
+    "pulumi-python:dynamic/live:LiveDomainCertificate": _mse_rule("certificate_id"),
+    "pulumi-python:dynamic/live:LiveRecordConfig": _mse_rule("record_id"),
+    "pulumi-python:dynamic/live:LiveRecordNotify": _mse_rule("notify_id"),
+    "pulumi-python:dynamic/mse:GatewayDomain": _mse_rule("domain_id"),
+    "pulumi:pulumi:StackReference": _stack_reference,
 }
 
 # ARMS contacts, robots, dispatch rules and alert rules have numeric ids.
@@ -229,6 +286,9 @@ _NUMERIC_ID_TYPES = {
     "pulumi-python:dynamic/mse:ServiceAuthRule",
     "pulumi-python:dynamic/mse:DegradationRule",
     "pulumi-python:dynamic/mse:FlowRule",
+    "pulumi-python:dynamic/mse:GatewayDomain",
+    # SSL Certificates Service ids are numbers (CDN `cert_id`, WAF/MSE `<id>-<cas region>`).
+    "alicloud:cas/serviceCertificate:ServiceCertificate",
 }
 
 
@@ -247,6 +307,10 @@ def resource_id(typ: str, name: str, inputs: dict[str, Any]) -> str:
         return _name_or(inputs, "policyName", name)
     if typ == "alicloud:fc/v3Function:V3Function":
         return _name_or(inputs, "functionName", name)
+    if typ == "alicloud:ims/oidcProvider:OidcProvider":
+        return _name_or(inputs, "oidcProviderName", name)
+    if typ == "alicloud:oos/secretParameter:SecretParameter":
+        return _name_or(inputs, "secretParameterName", name)
     if typ == "alicloud:cs/managedKubernetes:ManagedKubernetes":
         return "c" + digest(key, length=32)
     if typ == "alicloud:arms/prometheusAlertRule:PrometheusAlertRule":
@@ -315,6 +379,11 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
         } for i in (args.get("ids") or [])]
         return {"clusters": clusters, "ids": [c["id"] for c in clusters],
                 "names": [c["clusterName"] for c in clusters], "id": "mse-clusters"}
+    if token == "alicloud:ecs/getImages:getImages":
+        name = "ubuntu_24_04_x64_20G_alibase_20260101.vhd"
+        image = {"id": name, "imageId": name, "name": name, "osType": "linux", "architecture": "x86_64",
+                 "imageOwnerAlias": "system", "status": "Available"}
+        return {"images": [image], "ids": [image["id"]], "id": "images"}
     if token == "alicloud:cs/getClusters:getClusters":
         return {"clusters": [], "ids": [], "names": [], "id": "clusters"}
     # Unknown data sources answer with their arguments and a stable id, so code reading them runs.

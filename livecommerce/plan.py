@@ -72,6 +72,19 @@ def write_text_atomic(path: str | Path, text: str) -> None:
 _STANDARD_STREAMS = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
+def check_output_path(path: str | Path, option: str) -> None:
+    """Refuse an output path that cannot be written before any work is done (a preview takes seconds):
+    a directory, or a path below an existing file. The write itself reports anything else."""
+    target = Path(path)
+    if target.is_dir():
+        raise UserError(f"{path}: is a directory; give {option} a file path (e.g. {target / 'out.json'})")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UserError(f"{path}: {parent} is a file, not a folder; give {option} another path")
+            break
+
+
 def _descriptor(path: Path) -> int | None:
     """The open descriptor a path like /dev/stdout, /dev/fd/3 or /proc/self/fd/3 names, else None.
 

@@ -4,9 +4,10 @@ This module and stacks/platform.py are the only places that read Pulumi config. 
 config reference: every field has a docstring, which also becomes the JSON Schema description users
 see in their editor (`livecommerce schema` -> stacks/platform.schema.json).
 
-Defaults are the secure production choice; dev stacks override downward, explicitly.
-Secrets never enter this model: a field ending in `_secret` holds the *name* of a config key
-(set with `pulumi config set --secret livecommerce:<name> ...`), never its value.
+Defaults are the secure production choice; dev stacks override downward, explicitly. What a stack's
+tier (`tier`: dev, staging, prod) demands on top is the tier table in stacks/tiers.py.
+Secrets never enter this model: a field typed `SecretRef` (components/secrets.py) holds the *name* of a
+config key (set with `pulumi config set --secret livecommerce:<name> ...`), never its value.
 """
 
 from __future__ import annotations
@@ -39,30 +40,43 @@ from components.workloads.service_settings import (
     ServiceSettings,
     workload_problems,
 )
-from components.edge.settings import EdgeSettings, edge_problems, host_problems
+from components.edge.plan import recording_bucket_names
+from components.edge.settings import EdgeSettings, edge_problems, host_problems, recording_crosses_regions
 from components.governance.settings import GovernanceSettings, governance_problems
-from components.media.settings import MediaSettings
+from components.media.settings import MediaSettings, oss_bucket_name_problem
 from components.network.cidr import CidrPlanError, plan_cidrs
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
+from components.naming import naming_for, stack_name_problem
 from components.observability.targets import gateway_endpoints
 from stacks.cost_settings import CostSettings
+from components.secrets import SECRET_REF_ERROR, SecretRef
+from stacks.tiers import TierError, TierName, resolve_tier, tier_problems
 
 CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
-ENVIRONMENTS = ("dev", "staging", "prod")
-# Minimum zones per environment: prod must survive a zone outage.
-MIN_ZONES = {"prod": 3, "staging": 2, "dev": 1}
 
 _TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,127}$")
 
 
+def zone_of_region(zone: str, region: str) -> bool:
+    """Whether `zone` is a zone id of `region`: `cn-hangzhou-h` in cn-hangzhou, but `ap-southeast-1a` in
+    ap-southeast-1 (regions whose id ends in a number append the letter without a hyphen; Alibaba Cloud
+    "Regions and zones", https://www.alibabacloud.com/help/en/ecs/user-guide/regions-and-zones)."""
+    separator = "" if region[-1:].isdigit() else "-"
+    return re.fullmatch(re.escape(region) + separator + "[a-z]", zone) is not None
+
+
 class PlatformConfig(BaseModel):
-    """Everything one environment of the live-commerce platform needs (`livecommerce:platform`)."""
+    """Everything one stack of the live-commerce platform needs (`livecommerce:platform`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True,
                               title="livecommerce:platform")
 
+    tier: TierName | None = None
+    """Which rules the stack follows: `dev`, `staging` or `prod` (the tier table, stacks/tiers.py). Defaults to
+    the stack's name when it is one of those; any other stack (e.g. `prod-sg`, a second prod region) must set it.
+    Names still come from the stack, so two stacks of one tier never collide."""
     owner: str = Field(min_length=1, max_length=64)
     """The team that owns this environment; becomes the `owner` tag on every resource."""
     cost_center: str = Field(min_length=1, max_length=64)
@@ -121,18 +135,20 @@ class PlatformConfig(BaseModel):
         return tags
 
     @model_validator(mode="after")
-    def _environment_rules(self, info: ValidationInfo) -> PlatformConfig:
-        env = (info.context or {}).get("env")
+    def _stack_rules(self, info: ValidationInfo) -> PlatformConfig:
+        stack = (info.context or {}).get("stack")
         region = (info.context or {}).get("region")
         errors: list[str] = []
-        if env in MIN_ZONES and len(self.network.zones) < MIN_ZONES[env]:
-            errors.append(f"network.zones: {env} needs at least {MIN_ZONES[env]} zones, got "
-                          f"{len(self.network.zones)}; add zones of the region")
+        if stack is not None:
+            try:
+                errors.extend(tier_problems(self, resolve_tier(stack, self.tier), region))
+            except TierError as exc:
+                errors.append(str(exc))
         if region:
             for i, zone in enumerate(self.network.zones):
-                if not zone.startswith(region + "-"):
+                if not zone_of_region(zone, region):
                     errors.append(f"network.zones[{i}]: {zone} is not a zone of region {region} "
-                                  f"(expected {region}-<letter>)")
+                                  f"(expected {region}{'' if region[-1:].isdigit() else '-'}<letter>)")
         n = self.network
         try:
             plan_cidrs(n.vpc_cidr, list(n.zones), max_nodes=n.max_nodes, max_pods_per_node=n.max_pods_per_node,
@@ -145,76 +161,81 @@ class PlatformConfig(BaseModel):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
-        errors.extend(workload_problems(self.services, self.live_events, env))
-        errors.extend(_observability_problems(self, env))
-        errors.extend(governance_problems(self.governance, self.services, self.network.zones, env))
-        errors.extend(_edge_problems(self, env, region))
+        errors.extend(workload_problems(self.services, self.live_events))
+        errors.extend(_observability_problems(self))
+        errors.extend(governance_problems(self.governance, self.services, self.network.zones, stack))
+        errors.extend(_edge_problems(self, stack, region))
         if errors:
             raise ValueError("\n".join(errors))
         return self
 
-    def common_tags(self, env: str) -> dict[str, str]:
-        """The tags every taggable resource carries."""
-        return {"env": env, "owner": self.owner, "cost-center": self.cost_center, "managed-by": "pulumi",
+    def common_tags(self, stack: str) -> dict[str, str]:
+        """The tags every taggable resource carries (`env` is the stack's name: what billing and alerts group by)."""
+        return {"env": stack, "owner": self.owner, "cost-center": self.cost_center, "managed-by": "pulumi",
                 "project": "livecommerce", **self.tags}
 
     def secret_keys(self) -> list[str]:
-        """Names of the `livecommerce:` secret config keys this config refers to (fields named *_secret)."""
-        found: set[str] = set()
-
-        def walk(value: Any) -> None:
-            if isinstance(value, BaseModel):
-                for fname in type(value).model_fields:
-                    fvalue = getattr(value, fname)
-                    if fname.endswith("_secret") and isinstance(fvalue, str) and fvalue:
-                        found.add(fvalue)
-                    else:
-                        walk(fvalue)
-            elif isinstance(value, (list, tuple)):
-                for v in value:
-                    walk(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    walk(v)
-
-        walk(self)
-        return sorted(found)
+        """Names of the `livecommerce:` secret config keys this config refers to (every `SecretRef` value)."""
+        return secret_refs(self)
 
 
-def _observability_problems(cfg: PlatformConfig, env: str | None) -> list[str]:
-    """Cross-section observability rules: every route reaches someone, probes in staging and prod, probe
-    URLs for exposed services, critical alerts at any hour in prod."""
+def secret_refs(value: Any) -> list[str]:
+    """Every `SecretRef` value in a settings model (or a list/dict of them), sorted: the secrets it names."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, SecretRef):
+            found.add(str(value))
+        elif isinstance(value, BaseModel):
+            for fname in type(value).model_fields:
+                walk(getattr(value, fname))
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    walk(value)
+    return sorted(found)
+
+
+def _observability_problems(cfg: PlatformConfig) -> list[str]:
+    """Cross-section observability rules: every route reaches someone, probe URLs for exposed services."""
     obs = cfg.observability
-    errors = routing_problems(obs) if env in ENVIRONMENTS else []
-    if env in ("staging", "prod") and not obs.synthetics.enabled:
-        errors.append(f"observability.synthetics.enabled: {env} must probe its public endpoints; set it to true "
-                      "with at least two locations")
+    errors = routing_problems(obs)
     if obs.synthetics.enabled:
         try:
             gateway_endpoints(cfg.services, obs.synthetics)
         except ValueError as exc:
             errors.append(f"observability.{exc}")
-    if env == "prod" and obs.routing.routes["critical"].hours != "always":
-        errors.append("observability.routing.routes.critical.hours: prod pages critical alerts at any hour; "
-                      "set it to always")
     return errors
 
 
-def _edge_problems(cfg: PlatformConfig, env: str | None, region: str | None) -> list[str]:
-    """The edge against the rest: live center and buckets in one region, MP4 trigger suffix, an internet SLB for
-    the API, the transcoder's playback settings left to the edge, and every public host declared or external."""
+def _edge_problems(cfg: PlatformConfig, stack: str | None, region: str | None) -> list[str]:
+    """The edge against the rest: the MP4 trigger suffix, an internet SLB for the API, the transcoder's playback
+    settings left to the edge, the cross-region recording buckets' names, and every public host declared or
+    external (what a tier demands of the edge is in stacks/tiers.py)."""
     media = cfg.media
-    playback = getattr(media, "playback", None)  # the transcoder's playback settings (issue 14)
+    playback = getattr(media, "playback", None)  # the transcoder's playback settings (media.playback)
     errors = edge_problems(
-        cfg.edge, region=region, env=env, input_prefix=media.input_prefix, input_suffix=media.input_suffix,
-        internet_slb=cfg.governance.gateway.internet_slb,
+        cfg.edge, input_suffix=media.input_suffix, internet_slb=cfg.governance.gateway.internet_slb,
+        max_replay_seconds=media.transcode.max_duration_seconds,
         playback_base_url=getattr(playback, "base_url", None),
         playback_auth_secret=getattr(playback, "url_auth_key_secret", None))
+    if recording_crosses_regions(cfg.edge, region):
+        for name in recording_bucket_names(media.bucket_prefix, naming_for(stack or "x" * 7, region or "")).values():
+            problem = oss_bucket_name_problem(name)
+            if problem:
+                errors.append(f"media.bucket_prefix: the recording bucket name {name!r} {problem}; use a shorter "
+                              "prefix")
     return errors + host_problems(named_hosts(cfg), cfg.edge)
 
 
 def named_hosts(cfg: PlatformConfig) -> dict[str, str]:
-    """Every public host the config names outside the edge block: probe targets and Ingress hosts, by key."""
+    """Every public host the config names outside the edge's own domains, by the key that names it: Ingress
+    hosts, probe targets, the web origins the replay CDN allows, the live recording callbacks and a playback base
+    URL of the transcoder's own. Each must be declared by the edge or listed in `edge.external_hosts`."""
     out: dict[str, str] = {}
     for svc in cfg.services:
         if svc.entry is not None and svc.entry.host is not None and not svc.entry.host.startswith("*."):
@@ -229,6 +250,22 @@ def named_hosts(cfg: PlatformConfig) -> dict[str, str]:
             host = urlsplit(url).hostname
             if host:
                 out.setdefault(f"observability.synthetics[{key}]", host)
+    edge = cfg.edge
+    if edge is not None and edge.replay_cdn is not None:
+        for i, origin in enumerate(edge.replay_cdn.cors_origins):
+            host = urlsplit(origin).hostname
+            if host:
+                out[f"edge.replay_cdn.cors_origins[{i}]"] = host
+    if edge is not None and edge.live is not None:
+        rec = edge.live.recording
+        for key, url in (("notify_url", rec.notify_url), ("on_demand_url", rec.on_demand_url)):
+            host = urlsplit(url).hostname if url else None
+            if host:
+                out[f"edge.live.recording.{key}"] = host
+    base_url = getattr(getattr(cfg.media, "playback", None), "base_url", None)
+    host = urlsplit(base_url).hostname if isinstance(base_url, str) else None
+    if host:
+        out["media.playback.base_url"] = host
     return out
 
 
@@ -290,6 +327,9 @@ def format_errors(exc: ValidationError) -> list[str]:
             guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f"did you mean `{guess[0]}`?" if guess else f"allowed keys: {', '.join(allowed)}"
             lines.append(f"{_loc(loc)}: unknown key; {hint}")
+        elif kind == SECRET_REF_ERROR:
+            # Never echo the input: it may be the secret itself (a phone number, a webhook URL).
+            lines.append(f"{_loc(loc)}: {err['msg']}")
         elif kind == "missing":
             lines.append(f"{_loc(loc)}: required key is missing; add it (see stacks/platform.schema.json)")
         elif kind == "value_error":
@@ -307,8 +347,9 @@ def format_errors(exc: ValidationError) -> list[str]:
     return lines
 
 
-def parse_platform(raw: Any, *, env: str, region: str | None = None) -> PlatformConfig:
-    """Validate a decoded `livecommerce:platform` value; raise ConfigError with one line per problem."""
+def parse_platform(raw: Any, *, stack: str, region: str | None = None) -> PlatformConfig:
+    """Validate a decoded `livecommerce:platform` value of stack `stack`; raise ConfigError with one line per
+    problem. The stack's tier rules apply (its `tier`, else the stack's name)."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
@@ -317,7 +358,7 @@ def parse_platform(raw: Any, *, env: str, region: str | None = None) -> Platform
     if not isinstance(raw, dict):
         raise ConfigError([f"{CONFIG_KEY}: expected a mapping of settings, got {_describe(raw)}"])
     try:
-        return PlatformConfig.model_validate(raw, context={"env": env, "region": region})
+        return PlatformConfig.model_validate(raw, context={"stack": stack, "region": region})
     except ValidationError as exc:
         raise ConfigError(format_errors(exc)) from None
 
@@ -335,13 +376,16 @@ class ConfigError(Exception):
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
 
 
-def check_stack_config(config: dict[str, str], env: str, source: str) -> PlatformConfig:
+def check_stack_config(config: dict[str, str], stack: str, source: str) -> PlatformConfig:
     """Validate the whole config of one stack file as the program will read it; ConfigError on problems
     (each line starts with `source`; the CLI shows them as one-line errors, exit 2).
 
     `config` maps `namespace:key` to the string Pulumi hands the program (objects as JSON).
     """
     lines: list[str] = []
+    problem = stack_name_problem(stack)
+    if problem:
+        lines.append(f"stack: {problem}; rename the stack file (Pulumi.<stack>.yaml)")
     region = config.get(REGION_KEY)
     if not region:
         lines.append(f"{REGION_KEY}: required; set the stack's region, e.g. `alicloud:region: cn-hangzhou`")
@@ -352,7 +396,7 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
         raise ConfigError([f"{source}: {line}" for line in lines])
     cfg: PlatformConfig | None = None
     try:
-        cfg = parse_platform(config[CONFIG_KEY], env=env, region=region)
+        cfg = parse_platform(config[CONFIG_KEY], stack=stack, region=region)
     except ConfigError as exc:
         lines.extend(exc.lines)
     allowed = {CONFIG_KEY, *(f"livecommerce:{k}" for k in (cfg.secret_keys() if cfg else []))}
@@ -364,7 +408,7 @@ def check_stack_config(config: dict[str, str], env: str, source: str) -> Platfor
             if cfg is None and not guess:
                 continue
             hint = f"did you mean `{guess[0]}`?" if guess else \
-                f"settings go inside {CONFIG_KEY}; secrets are named by a *_secret field"
+                f"settings go inside {CONFIG_KEY}; a secret is set only when a setting names it (e.g. phone_secret)"
             lines.append(f"{key}: unknown key; {hint}")
     if lines or cfg is None:
         raise ConfigError([f"{source}: {line}" for line in lines])
@@ -380,7 +424,7 @@ def json_schema() -> dict[str, Any]:
 
 
 def stack_file_schema() -> dict[str, Any]:
-    """A JSON Schema for a whole `Pulumi.<env>.yaml`, embedding the platform schema (editor support)."""
+    """A JSON Schema for a whole `Pulumi.<stack>.yaml`, embedding the platform schema (editor support)."""
     platform = json_schema()
     defs = platform.pop("$defs", {})
     platform.pop("$schema", None)
@@ -388,7 +432,7 @@ def stack_file_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://livecommerce.dev/schemas/stack.schema.json",
-        "title": "livecommerce stack file (stacks/Pulumi.<env>.yaml)",
+        "title": "livecommerce stack file (stacks/Pulumi.<stack>.yaml)",
         "type": "object",
         "properties": {
             "config": {

@@ -2,7 +2,8 @@
 
 Read top to bottom, this is the architecture diagram of ../shared/ARCHITECTURE.md:
 network -> container platform (ACK + ECS node pools + ECI virtual nodes, external clusters)
--> microservice governance (MSE) -> observability (ARMS, SLS) -> media (OSS + Function Compute).
+-> microservice governance (MSE) -> media (OSS + Function Compute) -> the edge where viewers enter (Live, CDN,
+WAF, DNS) -> observability (ARMS, SLS), which watches all of it.
 `__main__.py` (under `pulumi up`) and the offline engine (`livecommerce preview`) both call `program()`.
 """
 
@@ -31,6 +32,7 @@ from components.governance.registry import Registry, RegistryArgs
 from components.governance.settings import mse_namespace
 from components.edge import plan as edge_plan
 from components.edge.edge import Edge, EdgeArgs
+from components.edge.plan import RecordingStore
 from components.media.transcoding import Media, MediaArgs
 from components.network.vpc import Network, NetworkArgs
 from components.observability.logs import LogProject, LogProjectArgs
@@ -43,7 +45,9 @@ from components.observability.targets import (
     registered_targets,
     service_targets,
 )
-from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
+from components.naming import Naming
+from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform, secret_refs
+from stacks.tiers import Tier, resolve_tier
 
 
 # How long the kubeconfig the Kubernetes provider uses stays valid (ACK allows 15 to 4320 minutes).
@@ -54,28 +58,34 @@ KUBECONFIG_TTL_MINUTES = 4320
 class StackContext:
     """What every component builder needs to know about the current stack."""
 
-    env: str
+    stack: str
+    """The Pulumi stack (what names derive from)."""
     region: str
+    tier: Tier
+    """What the stack must satisfy (stacks/tiers.py)."""
+    naming: Naming
     config: PlatformConfig
     tags: dict[str, str]
 
 
 def load_context() -> StackContext:
     """Read and validate this stack's config (the only config read in the program)."""
-    env = pulumi.get_stack()
+    stack = pulumi.get_stack()
     region = pulumi.Config("alicloud").get("region")
-    source = f"stacks/Pulumi.{env}.yaml"
+    source = f"stacks/Pulumi.{stack}.yaml"
     if not region:
         raise pulumi.RunError(f"{source}: {REGION_KEY}: required; run `pulumi config set alicloud:region cn-hangzhou`")
     raw = pulumi.Config("livecommerce").get("platform")
     if raw is None:
         raise pulumi.RunError(f"{source}: {CONFIG_KEY}: required; see stacks/platform.schema.json")
     try:
-        cfg = parse_platform(raw, env=env, region=region)
+        cfg = parse_platform(raw, stack=stack, region=region)
     except ConfigError as exc:
         # RunError prints the message without a Python traceback.
         raise pulumi.RunError("\n".join(f"{source}: {line}" for line in exc.lines)) from None
-    return StackContext(env=env, region=region, config=cfg, tags=cfg.common_tags(env))
+    naming = Naming(project=pulumi.get_project(), stack=stack, region=region)
+    return StackContext(stack=stack, region=region, tier=resolve_tier(stack, cfg.tier), naming=naming, config=cfg,
+                        tags=cfg.common_tags(stack))
 
 
 def secret(key: str) -> pulumi.Output[str]:
@@ -93,31 +103,31 @@ def program() -> None:
     cfg = ctx.config
     # One explicit provider per stack: the region is visible in every preview, and credentials come
     # from the standard ALIBABA_CLOUD_* environment variables, never from config or code.
-    alicloud_provider = alicloud.Provider(f"{ctx.env}-alicloud", region=ctx.region)
+    alicloud_provider = alicloud.Provider(f"{ctx.stack}-alicloud", region=ctx.region)
     cloud = pulumi.ResourceOptions(providers=[alicloud_provider])
 
     # 1. Network: VPC, node + pod vSwitches per zone, NAT egress.
-    network = Network(f"{ctx.env}-network", NetworkArgs(env=ctx.env, settings=cfg.network, tags=ctx.tags),
+    network = Network(f"{ctx.stack}-network", NetworkArgs(naming=ctx.naming, settings=cfg.network, tags=ctx.tags),
                       opts=cloud)
 
     # 2. Container platform: ACK Pro control plane, ECS node pools (steady base), addons (ECI virtual
     #    nodes, CronHPA, ARMS/SLS agents), then the Kubernetes providers workloads are applied through.
     # Control-plane and audit logs go to the environment's SLS project, created first (observability):
     # this stack owns the project, so ACK must not delete it with the cluster (log_project_managed).
-    logs = LogProject(f"{ctx.env}-logs", LogProjectArgs(
-        env=ctx.env, region=ctx.region, settings=cfg.observability.logs, tags=ctx.tags), opts=cloud)
-    cluster = AckCluster(f"{ctx.env}-ack", AckClusterArgs(
-        env=ctx.env, settings=cfg.cluster, vswitch_ids=network.node_vswitch_ids,
+    logs = LogProject(f"{ctx.stack}-logs", LogProjectArgs(
+        naming=ctx.naming, settings=cfg.observability.logs, tags=ctx.tags), opts=cloud)
+    cluster = AckCluster(f"{ctx.stack}-ack", AckClusterArgs(
+        naming=ctx.naming, settings=cfg.cluster, vswitch_ids=network.node_vswitch_ids,
         pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
         log_project=logs.project_name, log_project_managed=True, tags=ctx.tags), opts=cloud)
-    node_pools = NodePools(f"{ctx.env}-node-pools", NodePoolsArgs(
-        env=ctx.env, cluster_id=cluster.cluster_id, vswitch_ids=network.node_vswitch_ids, pools=cfg.node_pools,
+    node_pools = NodePools(f"{ctx.stack}-node-pools", NodePoolsArgs(
+        naming=ctx.naming, cluster_id=cluster.cluster_id, vswitch_ids=network.node_vswitch_ids, pools=cfg.node_pools,
         tags=ctx.tags, key_pair_name=cfg.cluster.node_key_pair), opts=cloud)
     # Addon pods need nodes to run on.
-    addons = ClusterAddons(f"{ctx.env}-ack-addons", ClusterAddonsArgs(
+    addons = ClusterAddons(f"{ctx.stack}-ack-addons", ClusterAddonsArgs(
         cluster_id=cluster.cluster_id, addons=cfg.cluster.enabled_addons, depends_on=[node_pools]), opts=cloud)
-    external = ExternalClusters(f"{ctx.env}-external", ExternalClustersArgs(
-        env=ctx.env, clusters=cfg.external_clusters, fleet=cfg.fleet, ack_cluster_id=cluster.cluster_id,
+    external = ExternalClusters(f"{ctx.stack}-external", ExternalClustersArgs(
+        naming=ctx.naming, clusters=cfg.external_clusters, fleet=cfg.fleet, ack_cluster_id=cluster.cluster_id,
         vpc_id=network.vpc_id, vswitch_ids=network.node_vswitch_ids), opts=cloud)
 
     # The credential is temporary (max 3 days) and re-read on every preview/up; it never leaves as plain text.
@@ -126,10 +136,10 @@ def program() -> None:
         opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     kubeconfig = pulumi.Output.secret(credential.kube_config)
     # Workloads wait for the nodes and the addons (the CronHPA and ResourcePolicy CRDs come with them).
-    k8s_provider = k8s.Provider(f"{ctx.env}-ack-kubernetes", kubeconfig=kubeconfig, enable_server_side_apply=True,
+    k8s_provider = k8s.Provider(f"{ctx.stack}-ack-kubernetes", kubeconfig=kubeconfig, enable_server_side_apply=True,
                                 opts=pulumi.ResourceOptions(depends_on=[node_pools, addons]))
     external_k8s_providers = {
-        ext.name: k8s.Provider(f"{ctx.env}-external-{ext.name}", kubeconfig=secret(ext.kubeconfig_secret),
+        ext.name: k8s.Provider(f"{ctx.stack}-external-{ext.name}", kubeconfig=secret(ext.kubeconfig_secret),
                                enable_server_side_apply=True, opts=pulumi.ResourceOptions(depends_on=[external]))
         for ext in cfg.external_clusters
     }
@@ -138,19 +148,19 @@ def program() -> None:
 
     # 3. Microservice governance (MSE): the Nacos registry (private, in the VPC) with the stack's namespace,
     #    and the cloud-native gateway in front of the services, replicas over two zones.
-    namespace = mse_namespace(cfg.governance, ctx.env)
-    registry = Registry(f"{ctx.env}-registry", RegistryArgs(
-        env=ctx.env, settings=cfg.governance.registry, namespace=namespace, vpc_id=network.vpc_id,
+    namespace = mse_namespace(cfg.governance, ctx.stack)
+    registry = Registry(f"{ctx.stack}-registry", RegistryArgs(
+        naming=ctx.naming, settings=cfg.governance.registry, namespace=namespace, vpc_id=network.vpc_id,
         vswitch_id=network.node_vswitch_ids[0], tags=ctx.tags), opts=cloud)
-    gateway = Gateway(f"{ctx.env}-gateway", GatewayArgs(
-        env=ctx.env, settings=cfg.governance.gateway, vpc_id=network.vpc_id,
+    gateway = Gateway(f"{ctx.stack}-gateway", GatewayArgs(
+        naming=ctx.naming, settings=cfg.governance.gateway, vpc_id=network.vpc_id,
         vswitch_ids=network.node_vswitch_ids), opts=cloud)
     # MSE Ingress on the cluster is served by that same gateway: an MseIngressConfig reusing it by id and
     # the IngressClass `mse` bound to it (the controller is the `mse-ingress-controller` addon).
-    mse_ingress = MseIngress(f"{ctx.env}-mse-ingress", MseIngressArgs(
-        env=ctx.env, gateway_id=gateway.gateway_id,
+    mse_ingress = MseIngress(f"{ctx.stack}-mse-ingress", MseIngressArgs(
+        naming=ctx.naming, gateway_id=gateway.gateway_id,
         labels={PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi",
-                **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.env}.items()}}),
+                **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.stack}.items()}}),
         opts=pulumi.ResourceOptions(providers=[k8s_provider]))
 
     # 4. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
@@ -161,35 +171,41 @@ def program() -> None:
     workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector, mse_ingress.ingress_class)
 
     # End-to-end canary lanes entered at the gateway, and the governance rules, once the tagged pods exist.
-    governance = Governance(f"{ctx.env}-governance", GovernanceArgs(
-        env=ctx.env, region=ctx.region, namespace=namespace, settings=cfg.governance, services=services,
+    governance = Governance(f"{ctx.stack}-governance", GovernanceArgs(
+        naming=ctx.naming, region=ctx.region, namespace=namespace, settings=cfg.governance, services=services,
         gateway_id=gateway.gateway_id, depends_on=[workloads, registry]))
 
     # 5. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
     #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the stack's SLS project.
     account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     # The edge's services (Live recording writes, CDN origin reads) are granted their prefixes in the buckets' policies.
-    media = Media(f"{ctx.env}-media", MediaArgs(
-        env=ctx.env, region=ctx.region, account_id=account.id, settings=cfg.media,
+    # When the live center is in another region, recordings arrive in the input bucket by replication instead.
+    recording = edge_plan.recording_store(cfg.edge, cfg.media, ctx.naming)
+    media = Media(f"{ctx.stack}-media", MediaArgs(
+        naming=ctx.naming, account_id=account.id, settings=cfg.media,
         log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags,
-        service_grants=edge_plan.service_grants(cfg.edge, buckets=cfg.media.buckets,
+        service_grants=edge_plan.service_grants(cfg.edge, region=ctx.region, buckets=cfg.media.buckets,
                                                 input_prefix=cfg.media.input_prefix,
-                                                output_prefix=cfg.media.output_prefix)), opts=cloud)
+                                                output_prefix=cfg.media.output_prefix),
+        replicated_input=recording is not None), opts=cloud)
 
     # 6. The edge, where viewers enter: ApsaraVideo Live ingest + playback domains recording every show into the
     #    replay input bucket, the video CDN in front of the published replays, the API host on the gateway behind
-    #    WAF 3.0, certificates and the Alidns records of every public host.
-    edge = _edge(ctx, media, gateway, logs, cloud)
+    #    WAF 3.0, certificates and the Alidns records of every public host. A live center in another region records
+    #    into a bucket there, replicated into the input bucket.
+    edge = _edge(ctx, media, gateway, logs, account.id, recording, cloud)
 
     # 7. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
     #    metric agents on registered clusters), alert rules generated per cluster, service,
-    #    function and dead-letter queue, routed by severity to people (SMS, DingTalk, webhooks), synthetic
-    #    probes, front-end RUM apps.
-    monitoring = _monitoring(ctx, cluster, node_pools, external, media, cloud)
+    #    function, dead-letter queue and CDN domain, routed by severity to people (SMS, DingTalk, webhooks),
+    #    synthetic probes, front-end RUM apps.
+    monitoring = _monitoring(ctx, cluster, node_pools, external, media, edge, cloud)
 
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
+    # The bootstrap project places the environment's CI runner on a node vSwitch (NAT egress) of this VPC.
+    pulumi.export("nodeVswitchIds", network.node_vswitch_ids)
     pulumi.export("egressIp", network.egress_ip)
     pulumi.export("clusterId", cluster.cluster_id)
     pulumi.export("services", {name: {"namespace": m.namespace, "entryPath": m.entry_path,
@@ -223,6 +239,9 @@ def program() -> None:
         pulumi.export("publicHostTargets", edge.cnames)
         if edge.replay_base_url is not None:
             pulumi.export("replayBaseUrl", edge.replay_base_url)
+        if edge.recording_bucket is not None:
+            # The live center's bucket Live records into (cross-region path), replicated into replayInputBucket.
+            pulumi.export("recordingBucket", edge.recording_bucket)
     if cfg.edge is not None and cfg.edge.external_hosts:
         pulumi.export("externalHosts", list(cfg.edge.external_hosts))
     # The front-end builds read these: ArmsRum.init({pid, endpoint}).
@@ -233,65 +252,48 @@ def program() -> None:
 
 
 def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, external: ExternalClusters,
-                media: Media, opts: pulumi.ResourceOptions) -> Monitoring:
+                media: Media, edge: Edge | None, opts: pulumi.ResourceOptions) -> Monitoring:
     """The Monitoring component, with targets derived from what this stack declares."""
     cfg = ctx.config
     obs = cfg.observability
     keys = sorted({c.phone_secret for c in obs.contacts if c.phone_secret}
                   | ({obs.dingtalk.webhook_secret} if obs.dingtalk else set())
                   | {w.url_secret for w in obs.webhooks})
-    return Monitoring(f"{ctx.env}-observability", MonitoringArgs(
-        env=ctx.env, region=ctx.region, settings=obs, team=obs.team or cfg.owner,
+    return Monitoring(f"{ctx.stack}-observability", MonitoringArgs(
+        naming=ctx.naming, settings=obs, team=obs.team or cfg.owner, backlog_severity=ctx.tier.backlog_severity,
         # Names come from the components that name the resources, so rules and resources cannot drift apart.
         cluster_id=cluster.cluster_id, cluster=cluster_target(cluster.cluster_name, node_pools.max_sizes),
-        services=service_targets(cfg.services, ctx.env),
+        services=service_targets(cfg.services, ctx.naming),
         registered=registered_targets(external.cluster_ids),
         functions=[function_target("transcoder", media.function_name,  # type: ignore[arg-type]
                                    cfg.media.function.timeout_seconds)],
         # Failed transcoding events: a non-empty dead-letter queue means replays were not published.
-        targets=[queue_target("transcoder-dlq", media.dead_letter_queue)],  # type: ignore[arg-type]
+        targets=[queue_target("transcoder-dlq", media.dead_letter_queue),  # type: ignore[arg-type]
+                 # What the edge publishes for watching: the replay CDN domain.
+                 *(edge.alert_targets if edge is not None else [])],
         probe_urls=gateway_endpoints(cfg.services, obs.synthetics) if obs.synthetics.enabled else {},
         secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
 
 
-def _edge(ctx: StackContext, media: Media, gateway: Gateway, logs: LogProject,
-          opts: pulumi.ResourceOptions) -> Edge | None:
-    """The Edge component, when the stack declares live, CDN or API hosts."""
+def _edge(ctx: StackContext, media: Media, gateway: Gateway, logs: LogProject, account_id: pulumi.Input[str],
+          recording: RecordingStore | None, opts: pulumi.ResourceOptions) -> Edge | None:
+    """The Edge component, when the stack declares live, CDN or API hosts. When the live center is not the stack's
+    region, its recordings go through a bucket of that region, created with that region's provider (built here:
+    stacks/ is the only builder of providers)."""
     e = ctx.config.edge
     if e is None or not (e.live or e.replay_cdn or e.api):
         return None
-    keys = sorted({k for k in _edge_secret_keys(e)})
-    return Edge(f"{ctx.env}-edge", EdgeArgs(
-        env=ctx.env, region=ctx.region, settings=e, input_bucket=media.input_bucket,
-        input_prefix=ctx.config.media.input_prefix, output_bucket=media.output_bucket,
-        gateway_id=gateway.gateway_id, gateway_internet_ip=gateway.internet_ip, log_project=logs.project_name,
-        log_retention_days=ctx.config.observability.logs.retention_days,
-        secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
-
-
-def _edge_secret_keys(e: object) -> set[str]:
-    """Names of every `*_secret` field set in the edge settings."""
-    from pydantic import BaseModel
-
-    found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, BaseModel):
-            for fname in type(value).model_fields:
-                fvalue = getattr(value, fname)
-                if fname.endswith("_secret") and isinstance(fvalue, str):
-                    found.add(fvalue)
-                else:
-                    walk(fvalue)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-
-    walk(e)
-    return found
+    recording_provider = None
+    if recording is not None:
+        recording_provider = alicloud.Provider(f"{ctx.stack}-alicloud-{recording.region}", region=recording.region)
+    return Edge(f"{ctx.stack}-edge", EdgeArgs(
+        naming=ctx.naming, settings=e, input_bucket=media.input_bucket, input_prefix=ctx.config.media.input_prefix,
+        max_replay_seconds=ctx.config.media.transcode.max_duration_seconds,
+        recording=recording, recording_provider=recording_provider, account_id=account_id,
+        output_bucket=media.output_bucket, buckets_ready=media, gateway_id=gateway.gateway_id,
+        gateway_internet_ip=gateway.internet_ip,
+        log_project=logs.project_name, log_retention_days=ctx.config.observability.logs.retention_days,
+        secrets={k: secret(k) for k in secret_refs(e)}, tags=ctx.tags), opts=opts)
 
 
 def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
@@ -300,10 +302,10 @@ def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provi
     cfg = ctx.config
     keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
     try:
-        return Workloads(f"{ctx.env}-workloads", WorkloadsArgs(
-            env=ctx.env, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
+        return Workloads(f"{ctx.stack}-workloads", WorkloadsArgs(
+            naming=ctx.naming, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
-            labels={"owner": cfg.owner, "env": ctx.env}, vpc_cidr=cfg.network.vpc_cidr,
+            labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
             ingress_class=ingress_class,
             # The API host is HTTPS only: the gateway serves its certificate (edge.api).
             tls_hosts=frozenset({cfg.edge.api.host}) if cfg.edge is not None and cfg.edge.api is not None
@@ -311,5 +313,5 @@ def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provi
             opts=pulumi.ResourceOptions(providers=[k8s_provider]))
     except ScheduleError as exc:
         # Past or too-distant events depend on today's date, so they are reported here, not by the model.
-        raise pulumi.RunError("\n".join(f"stacks/Pulumi.{ctx.env}.yaml: {CONFIG_KEY}.live_events: {line}"
+        raise pulumi.RunError("\n".join(f"stacks/Pulumi.{ctx.stack}.yaml: {CONFIG_KEY}.live_events: {line}"
                                          for line in exc.lines)) from None

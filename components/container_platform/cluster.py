@@ -21,6 +21,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.container_platform.cluster_settings import ClusterSettings, maintenance_time
+from components.naming import Naming
 
 
 def delete_options(control_plane_log_project_managed: bool) -> list[tuple[str, str]]:
@@ -55,17 +56,18 @@ def network_addon(network_policy: bool) -> dict[str, str]:
     return {"name": NETWORK_PLUGIN, "config": json.dumps(config, sort_keys=True, separators=(",", ":"))}
 
 
-def cluster_name(env: str) -> str:
-    """The ACK cluster's name: the one place it is derived (alert rules label the cluster with it)."""
-    return f"livecommerce-{env}"
+def cluster_name(naming: Naming) -> str:
+    """The ACK cluster's name, `livecommerce-<stack>`: derived here only (`AckCluster.cluster_name` publishes it,
+    and the alert rules label the cluster with that)."""
+    return naming.physical()
 
 
 @dataclass(frozen=True, kw_only=True)
 class AckClusterArgs:
     """Inputs of the AckCluster component."""
 
-    env: str
-    """The environment (names the cluster `livecommerce-<env>`)."""
+    naming: Naming
+    """How the stack names its objects (the cluster is `livecommerce-<stack>`)."""
     settings: ClusterSettings
     """The validated `cluster` section of the stack config."""
     vswitch_ids: Sequence[pulumi.Input[str]]
@@ -86,7 +88,7 @@ class AckCluster(pulumi.ComponentResource):
     """An ACK managed Pro cluster with Terway, RRSA, SLS logging and a maintenance window."""
 
     cluster_name: str
-    """The cluster's name (`livecommerce-<env>`), known before deployment."""
+    """The cluster's name (`livecommerce-<stack>`), known before deployment."""
     cluster_id: pulumi.Output[str]
     """The ACK cluster id (`c...`)."""
     api_server_intranet: pulumi.Output[str]
@@ -122,7 +124,7 @@ class AckCluster(pulumi.ComponentResource):
             else:
                 key = alicloud.kms.Key(
                     f"{name}-secrets-key",
-                    description=f"livecommerce {args.env}: ACK Secret encryption (etcd)",
+                    description=f"{args.naming.title}: ACK Secret encryption (etcd)",
                     key_spec="Aliyun_AES_256", key_usage="ENCRYPT/DECRYPT", protection_level="SOFTWARE",
                     automatic_rotation="Enabled", rotation_interval="365d",
                     pending_window_in_days=s.kms_pending_window_days,
@@ -133,7 +135,7 @@ class AckCluster(pulumi.ComponentResource):
 
         cluster = C.ManagedKubernetes(
             f"{name}-cluster",
-            name=cluster_name(args.env),
+            name=cluster_name(args.naming),
             cluster_spec=s.cluster_spec,
             profile="Default",
             # "Do not specify [version] if cluster auto upgrade is enabled" (provider docs on `version`): with a
@@ -189,7 +191,7 @@ class AckCluster(pulumi.ComponentResource):
             ),
         )
 
-        self.cluster_name = cluster_name(args.env)
+        self.cluster_name = cluster_name(args.naming)
         self.cluster_id = cluster.id
         self.api_server_intranet = cluster.connections.apply(lambda c: (c[0].api_server_intranet or "") if c else "")
         self.api_server_internet = cluster.connections.apply(lambda c: (c[0].api_server_internet or "") if c else "")

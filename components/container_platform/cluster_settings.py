@@ -5,8 +5,8 @@ Pure data plus pure checks: no Pulumi imports, no ``pulumi.Input`` values. Every
 docstring (it becomes the JSON Schema description users see in their editor). Defaults are the secure
 production choice; dev stacks override downward, explicitly.
 
-Environment rules (prod keeps a private API server, deletion protection and ``protect``) read the stack
-name from the validation context (``info.context["env"]``), the same way ``PlatformConfig`` does.
+What a tier demands on top (a private API server, deletion protection, ``protect``, KMS-encrypted Secrets)
+is not here: the tier table (``stacks/tiers.py``) says it, and the tier's policy levels enforce it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from components.secrets import SecretRef
 
 # A Kubernetes label key: optional DNS-subdomain prefix, then a name of at most 63 characters.
 _LABEL_KEY = (r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
@@ -137,11 +139,13 @@ class ClusterSettings(BaseModel):
     """ACK Pro control-plane size: `ack.pro.small` (default) up to `ack.pro.4xlarge` for very large clusters."""
     api_server_public: bool = False
     """Give the API server an internet-facing SLB. Default false: reach it from the VPC (VPN, bastion, CI
-    runner in the VPC). Not allowed in prod. Only applies when the cluster is created."""
+    runner in the VPC). The tier's policy level may forbid it (stacks/tiers.py). Only applies when the cluster
+    is created."""
     deletion_protection: bool = True
-    """ACK deletion protection: the API refuses to delete the cluster. Required in prod."""
+    """ACK deletion protection: the API refuses to delete the cluster. The tier's policy level may require it."""
     protect: bool = True
-    """The Pulumi `protect` option on the cluster: `pulumi destroy` stops before deleting it. Required in prod."""
+    """The Pulumi `protect` option on the cluster: `pulumi destroy` stops before deleting it. The tier's policy
+    level may require it."""
     enable_rrsa: bool = True
     """RRSA: pods assume per-ServiceAccount RAM roles (OIDC) instead of the shared node role."""
     secrets_encryption: bool = True
@@ -207,18 +211,6 @@ class ClusterSettings(BaseModel):
     def _rules(self, info: ValidationInfo) -> ClusterSettings:
         _validate_addon_names(self.addons)
         problems = check_addons(self.addons, REQUIRED_ADDONS)
-        if (info.context or {}).get("env") == "prod":
-            if self.api_server_public:
-                problems.append(
-                    "api_server_public: prod keeps the API server private; set it to false and "
-                    "reach the cluster from the VPC"
-                )
-            if not self.deletion_protection:
-                problems.append("deletion_protection: prod requires true")
-            if not self.protect:
-                problems.append("protect: prod requires true")
-            if not self.secrets_encryption:
-                problems.append("secrets_encryption: prod requires true (Secrets must be KMS-encrypted in etcd)")
         if self.secrets_kms_key_id and not self.secrets_encryption:
             problems.append("secrets_kms_key_id: only used with secrets_encryption true; remove it or turn "
                             "secrets_encryption on")
@@ -273,7 +265,7 @@ class NodePoolSettings(BaseModel):
     """ECS instance types, tried in order (several families keep the pool scalable when one sells out),
     e.g. [ecs.g7.2xlarge, ecs.g6.2xlarge]."""
     min_size: int = Field(default=3, ge=0, le=1000)
-    """Fewest nodes the autoscaler keeps (prod: at least one per zone)."""
+    """Fewest nodes the autoscaler keeps (at least one per zone where a zone may be lost)."""
     max_size: int = Field(default=30, ge=1, le=1000)
     """Most nodes the autoscaler may add; must be above `min_size`. All pools together must fit
     `network.max_nodes`."""
@@ -369,7 +361,7 @@ class ExternalClusterSettings(BaseModel):
     """The ACK registered-cluster id (`c` + 32 hex characters). Pulumi cannot create registered clusters:
     register the cluster once in the ACK console (Clusters > Register Cluster), then copy its id here (see
     docs/container-platform.md)."""
-    kubeconfig_secret: str = Field(pattern=r"^[a-z][a-z0-9-]{2,62}$")
+    kubeconfig_secret: SecretRef
     """Name of the `livecommerce:<name>` secret holding the cluster's kubeconfig
     (`pulumi config set --secret livecommerce:<name> "$(cat kubeconfig)"`)."""
     addons: dict[str, AddonPin] = Field(default_factory=lambda: {n: AddonPin() for n in EXTERNAL_DEFAULT_ADDONS})

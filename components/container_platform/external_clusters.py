@@ -25,14 +25,15 @@ from components.container_platform.cluster_settings import (
     FleetSettings,
     cluster_id_problem,
 )
+from components.naming import Naming
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExternalClustersArgs:
     """Inputs of the ExternalClusters component."""
 
-    env: str
-    """The environment (names the fleet)."""
+    naming: Naming
+    """How the stack names its objects (the fleet is `livecommerce-<stack>-fleet`)."""
     clusters: Sequence[ExternalClusterSettings]
     """The validated `external_clusters` section of the stack config."""
     fleet: FleetSettings
@@ -73,7 +74,7 @@ class ExternalClusters(pulumi.ComponentResource):
         if args.fleet.enabled:
             fleet = alicloud.ackone.Cluster(
                 f"{name}-fleet",
-                cluster_name=f"livecommerce-{args.env}-fleet",
+                cluster_name=args.naming.physical("fleet"),
                 profile="Default",
                 argocd_enabled=args.fleet.argocd_enabled,
                 network=alicloud.ackone.ClusterNetworkArgs(vpc_id=args.vpc_id, vswitches=list(args.vswitch_ids)),

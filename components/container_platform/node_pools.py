@@ -24,6 +24,7 @@ from components.container_platform.cluster_settings import (
     pool_labels,
     steady_base_selector,
 )
+from components.naming import Naming
 
 # OS hardening that ACK applies only to Alibaba Cloud Linux (ContainerOS is immutable and hardened already).
 _HARDENABLE_IMAGES = {"AliyunLinux3"}
@@ -48,8 +49,8 @@ def management() -> dict[str, object]:
 class NodePoolsArgs:
     """Inputs of the NodePools component."""
 
-    env: str
-    """The environment (part of the ECS pool names)."""
+    naming: Naming
+    """How the stack names its objects (pools are `livecommerce-<stack>-<pool>`)."""
     cluster_id: pulumi.Input[str]
     """The ACK cluster the pools join."""
     vswitch_ids: Sequence[pulumi.Input[str]]
@@ -88,7 +89,7 @@ class NodePools(pulumi.ComponentResource):
         key_name = args.key_pair_name
         if key_name is None:
             key_name = alicloud.ecs.EcsKeyPair(
-                f"{name}-login-key", key_pair_name=f"livecommerce-{args.env}-nodes",
+                f"{name}-login-key", key_pair_name=args.naming.physical("nodes"),
                 tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self)).key_pair_name
         self.key_pair_name = key_name
         for pool in args.pools:
@@ -103,7 +104,7 @@ class NodePools(pulumi.ComponentResource):
             np = C.NodePool(
                 f"{name}-{pool.name}",
                 cluster_id=args.cluster_id,
-                node_pool_name=f"livecommerce-{args.env}-{pool.name}",
+                node_pool_name=args.naming.physical(pool.name),
                 vswitch_ids=list(args.vswitch_ids),
                 instance_types=list(pool.instance_types),
                 # Autoscaling is the pool's only sizing: no desired_size, so the autoscaler owns the count.

@@ -14,8 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from components.edge.settings import EdgeSettings, ReplayCdnSettings, record_name, recording_key_prefix
+from components.edge.settings import (
+    EdgeSettings,
+    ReplayCdnSettings,
+    record_name,
+    recording_crosses_regions,
+    recording_key_prefix,
+)
 from components.media.policies import ServiceGrant
+from components.media.settings import MediaSettings, locations
+from components.naming import Naming
 
 #: SSL Certificates Service region of mainland-China accounts (`cert_region` of cdn.DomainNew: cn-hangzhou
 #: domestic, ap-southeast-1 international; TF website/docs/r/cdn_domain_new.html.markdown:75).
@@ -116,24 +124,112 @@ def dns_records(zone: str, hosts: dict[str, str], a_records: frozenset[str] = fr
             for role, host in hosts.items()]
 
 
-def service_grants(edge: EdgeSettings | None, *, buckets: str, input_prefix: str,
+def live_grant(edge: EdgeSettings, *, bucket_role: str, input_prefix: str) -> ServiceGrant:
+    """ApsaraVideo Live's writes of recordings below their key prefix (in whichever bucket Live writes to)."""
+    assert edge.live is not None
+    return ServiceGrant(bucket_role=bucket_role, sid="LiveWritesRecordings", service_role=edge.live.recording.oss_role,
+                        key_prefix=recording_key_prefix(input_prefix, edge.live.recording), actions=LIVE_RECORD_ACTIONS)
+
+
+def service_grants(edge: EdgeSettings | None, *, region: str, buckets: str, input_prefix: str,
                    output_prefix: str) -> tuple[ServiceGrant, ...]:
     """What the media buckets' policies grant the edge's cloud services: ApsaraVideo Live writes recordings
-    below their key prefix in the input bucket; the CDN reads the published replays below the output prefix.
-    Nothing else (no list, no delete, no other prefix)."""
+    below their key prefix in the input bucket (only when the live center is the stack's `region`: otherwise
+    Live writes into the recording bucket of its own region, `recording_store`); the CDN reads the published
+    replays below the output prefix. Nothing else (no list, no delete, no other prefix)."""
     if edge is None:
         return ()
     grants: list[ServiceGrant] = []
-    if edge.live is not None and edge.live.recording.enabled:
-        grants.append(ServiceGrant(
-            bucket_role="shared" if buckets == "shared" else "input", sid="LiveWritesRecordings",
-            service_role=edge.live.recording.oss_role,
-            key_prefix=recording_key_prefix(input_prefix, edge.live.recording), actions=LIVE_RECORD_ACTIONS))
+    if edge.live is not None and edge.live.recording.enabled and not recording_crosses_regions(edge, region):
+        grants.append(live_grant(edge, bucket_role="shared" if buckets == "shared" else "input",
+                                 input_prefix=input_prefix))
     if edge.replay_cdn is not None:
         grants.append(ServiceGrant(
             bucket_role="shared" if buckets == "shared" else "output", sid="CdnReadsReplays",
             service_role=edge.replay_cdn.oss_role, key_prefix=output_prefix, actions=CDN_ORIGIN_ACTIONS))
     return tuple(grants)
+
+
+# --------------------------------------------------------------------------------------------------
+# Recording across regions (docs/decisions/2026-12-01-live-recording-region.md)
+
+#: What OSS cross-region replication does with the recordings: only new and overwritten objects are copied
+#: (`PUT`), so the recording bucket's own lifecycle deletions never reach the input bucket (PutBucketReplication
+#: `Action`: ALL, PUT, DELETE, ABORT; TF website/docs/r/oss_bucket_replication.html.markdown "action").
+REPLICATION_ACTION = "PUT"
+#: The documented minimum of the role OSS assumes to replicate within one account: list and read the source,
+#: list, read, write and delete replicas in the destination ("Required permissions for data replication",
+#: https://www.alibabacloud.com/help/en/oss/user-guide/introduction-to-data-replication-permissions).
+REPLICATION_SOURCE_ACTIONS = ("oss:ReplicateList", "oss:ReplicateGet")
+REPLICATION_DESTINATION_ACTIONS = ("oss:ReplicateList", "oss:ReplicateGet", "oss:ReplicatePut", "oss:ReplicateDelete")
+#: Days after which the recording bucket aborts an interrupted multipart upload of a recording.
+RECORDING_ABORT_MULTIPART_DAYS = 1
+
+
+def recording_bucket_names(bucket_prefix: str, naming: Naming) -> dict[str, str]:
+    """Names of the live center's recording bucket and its access-log bucket (`<prefix>-<stack>-recordings`,
+    `-recordings-logs`): OSS bucket names are global, the stack makes them the stack's own."""
+    return {"recordings": naming.prefixed(bucket_prefix, "recordings"),
+            "recording-logs": naming.prefixed(bucket_prefix, "recordings-logs")}
+
+
+@dataclass(frozen=True)
+class RecordingStore:
+    """Where ApsaraVideo Live records when its center is not the stack's region, and how the files reach the
+    transcoder: a bucket in the live center's region, replicated (new objects only, below the recording prefix)
+    into the replay input bucket under the same keys, which the transcoder's trigger watches."""
+
+    region: str
+    """The live center's region (the bucket's provider)."""
+    bucket: str
+    """The recording bucket."""
+    log_bucket: str | None
+    """Its access-log bucket in the same region (OSS logs only into a bucket of the bucket's region), or None."""
+    key_prefix: str
+    """The fixed part of every recording's key (`replays/` for `replays/{AppName}/...`): granted to Live and
+    replicated."""
+    retention_days: int
+    """Days a recording stays in the recording bucket after it was written."""
+    destination_bucket: str
+    """The replay input bucket (the transcoder's trigger bucket)."""
+    destination_location: str
+    """The input bucket's region as PutBucketReplication names it: `oss-<region>` (TF
+    alicloud/resource_alicloud_oss_bucket_replication_test.go: `"oss-" + ALICLOUD_REGION`)."""
+    versioning: bool
+    """As the media buckets (replication needs the same versioning state at both ends)."""
+    redundancy: str
+    """As the media buckets."""
+    deletion_protection: bool
+    force_destroy: bool
+    noncurrent_expire_days: int
+    access_log_expire_days: int
+
+
+def recording_store(edge: EdgeSettings | None, media: MediaSettings, naming: Naming) -> RecordingStore | None:
+    """The cross-region recording path of this stack, or None when Live records straight into the input bucket
+    (its center is the stack's region) or does not record."""
+    if edge is None or edge.live is None or not recording_crosses_regions(edge, naming.region):
+        return None
+    names = recording_bucket_names(media.bucket_prefix, naming)
+    rec = edge.live.recording
+    return RecordingStore(
+        region=edge.live.region, bucket=names["recordings"],
+        log_bucket=names["recording-logs"] if media.access_logging else None,
+        key_prefix=recording_key_prefix(media.input_prefix, rec), retention_days=rec.replica_retention_days,
+        destination_bucket=locations(media, naming).input_bucket, destination_location=f"oss-{naming.region}",
+        versioning=media.versioning, redundancy=media.redundancy, deletion_protection=media.deletion_protection,
+        force_destroy=media.force_destroy, noncurrent_expire_days=media.lifecycle.noncurrent_expire_days,
+        access_log_expire_days=media.lifecycle.access_log_expire_days)
+
+
+def replication_policy(store: RecordingStore, account_id: str) -> dict:
+    """The RAM policy of the replication role: the documented minimum, on the two buckets of this account only."""
+    def res(bucket: str) -> list[str]:
+        return [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"]
+    return {"Version": "1", "Statement": [
+        {"Effect": "Allow", "Action": list(REPLICATION_SOURCE_ACTIONS), "Resource": res(store.bucket)},
+        {"Effect": "Allow", "Action": list(REPLICATION_DESTINATION_ACTIONS), "Resource": res(store.destination_bucket)},
+    ]}
 
 
 #: Public-host resource types and what the console steps call them.

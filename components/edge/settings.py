@@ -4,8 +4,9 @@ ApsaraVideo Live (ingest and playback domains, URL auth, HTTPS, recording of eve
 replay CDN in front of the transcoder's output bucket, the public API host on the MSE gateway behind
 WAF 3.0, the certificates they use, and the Alidns records of every public host the stack owns.
 
-Defaults are the production choice. Secrets never enter this model: a field ending in `_secret` holds
-the *name* of a `livecommerce:<name>` secret config key (`pulumi config set --secret ...`).
+Defaults are the production choice. Secrets never enter this model: a field typed `SecretRef`
+(components/secrets.py) holds the *name* of a `livecommerce:<name>` secret config key
+(`pulumi config set --secret ...`), never its value.
 The pure helpers at the bottom (`edge_hosts`, `host_problems`, `recording_object_prefix`, ...) are what
 the component, the stack and the tests share.
 """
@@ -17,9 +18,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from components.secrets import SecretRef
+
 # A DNS host name: labels of letters, digits and hyphens, at least one dot, no trailing dot.
 _HOST_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_SECRET_NAME = r"^[a-z][a-z0-9-]{2,62}$"
 _KEY = r"^[a-z][a-z0-9-]{0,30}$"
 
 #: ApsaraVideo Live centers, the `Region` of AddLiveDomain (alibabacloud_live20161101 3.0.2
@@ -59,9 +61,9 @@ class CertificateSettings(_Model):
     """`upload`: the stack uploads the PEM certificate and key from secret config into SSL Certificates
     Service (`cas.ServiceCertificate`). `cas`: the certificate is already in SSL Certificates Service
     (bought, or issued and renewed there); the stack only references it by `cas_cert_id` and `cas_cert_name`."""
-    cert_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    cert_secret: SecretRef | None = None
     """`upload`: name of the secret config key holding the PEM certificate chain."""
-    key_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    key_secret: SecretRef | None = None
     """`upload`: name of the secret config key holding the PEM private key."""
     cas_cert_id: int | None = Field(default=None, ge=1)
     """`cas`: the certificate's id in SSL Certificates Service (a number)."""
@@ -107,9 +109,12 @@ class RecordingSettings(_Model):
                              min_length=1, max_length=200)
     """Object name below the transcoder's `media.input_prefix` (the service adds `.mp4`). Must contain
     `{StartTime}` or `{EscapedStartTime}` and `{EndTime}` or `{EscapedEndTime}`."""
-    cycle_duration_seconds: int = Field(default=21600, ge=900, le=21600)
-    """Longest recording file: a show longer than this is split into several replays (each transcoded on its
-    own). The default, 6 h, holds a whole gala; MP4 recording defaults to 1 h otherwise."""
+    cycle_duration_seconds: int | None = Field(default=None, ge=900, le=21600)
+    """Longest recording file (AddLiveAppRecordConfig `CycleDuration`, 15 min to 6 h): a show longer than this is
+    cut into several replays, each transcoded on its own. Unset: the longest replay the transcoder accepts
+    (`media.transcode.max_duration_seconds`, within 15 min to 6 h), so every show up to that length is one
+    replay and no recording is rejected for its length (Live's own MP4 default is 1 h). A longer cycle than the
+    transcoder accepts is refused."""
     delay_time_seconds: int = Field(default=180, ge=15, le=21600)
     """A stream that reconnects within this many seconds continues the same file; the file appears in OSS
     this long after the stream ends (so replays land minutes after the show)."""
@@ -121,11 +126,17 @@ class RecordingSettings(_Model):
     `AddLiveRecordNotifyConfig`; unset: no callback."""
     on_demand_url: str | None = Field(default=None, max_length=500)
     """HTTPS URL asked whether to record each stream (needed with `on_demand: callback`)."""
-    notify_auth_key_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    notify_auth_key_secret: SecretRef | None = None
     """Name of the secret config key with the key that signs callbacks (NotifyAuthKey, 16-32 characters)."""
     oss_role: str = Field(default="AliyunLiveDefaultRole", pattern=r"^[A-Za-z0-9.-]{1,64}$")
     """The RAM service role ApsaraVideo Live writes recordings with (created when Live is first authorized to
-    use OSS in the console). The input bucket's policy grants it exactly the writes below the recording prefix."""
+    use OSS in the console). The policy of the bucket Live writes to grants it exactly the writes below the
+    recording prefix."""
+    replica_retention_days: int = Field(default=7, ge=1, le=365)
+    """Only when the live center is not the stack's region (docs/decisions/2026-12-01-live-recording-region.md):
+    Live writes into a recording bucket of the live center's region and OSS cross-region replication copies each
+    file into the replay input bucket within minutes. This many days after a file was written it is deleted from
+    the recording bucket; the copy in the input bucket follows `media.lifecycle`."""
 
     @field_validator("format")
     @classmethod
@@ -148,7 +159,8 @@ class RecordingSettings(_Model):
                              "{EscapedEndTime} (AddLiveAppRecordConfig), so every show gets its own file")
         unknown = sorted(set(re.findall(r"\{[^}]*\}", value)) - set(RECORD_VARIABLES))
         if unknown:
-            raise ValueError(f"{value!r}: unknown variable(s) {', '.join(unknown)}; allowed: {', '.join(RECORD_VARIABLES)}")
+            raise ValueError(f"{value!r}: unknown variable(s) {', '.join(unknown)}; allowed: "
+                             f"{', '.join(RECORD_VARIABLES)}")
         return value
 
     @model_validator(mode="after")
@@ -173,17 +185,19 @@ class LiveSettings(_Model):
 
     region: str
     """The live center (AddLiveDomain `Region`): cn-beijing, cn-shanghai, cn-shenzhen, cn-qingdao, ap-southeast-1,
-    eu-central-1, ap-northeast-1 or ap-southeast-5. Recording writes only to buckets of this region."""
+    eu-central-1, ap-northeast-1 or ap-southeast-5. Live records only into buckets of this region: when it is the
+    stack's region, straight into the replay input bucket; otherwise into a recording bucket of this region that
+    OSS replicates into the input bucket (docs/edge.md, "Recording and regions")."""
     ingest_host: str
     """Host streamers push to (`rtmp://<ingest_host>/<app>/<stream>`), e.g. `push.live.example.com`."""
     playback_host: str
     """Host viewers play from (HTTPS FLV/HLS), e.g. `play.live.example.com`."""
     scope: Literal["domestic", "overseas", "global"] = "domestic"
     """Acceleration area (mainland China needs ICP-filed domains)."""
-    ingest_auth_key_secret: str = Field(pattern=_SECRET_NAME)
+    ingest_auth_key_secret: SecretRef
     """Name of the secret config key with the ingest domain's type A URL-auth key (6-32 letters and digits):
     only holders of a signed push URL can stream."""
-    playback_auth_key_secret: str = Field(pattern=_SECRET_NAME)
+    playback_auth_key_secret: SecretRef
     """Name of the secret config key with the playback domain's type A URL-auth key."""
     auth_delta_seconds: int = Field(default=1800, ge=1, le=31 * 86400)
     """How long a signed ingest or playback URL stays valid after its timestamp (`ali_auth_delta`)."""
@@ -223,7 +237,7 @@ class ReplayCdnSettings(_Model):
     """Acceleration area (mainland China needs an ICP-filed domain)."""
     certificate: str = Field(pattern=_KEY)
     """Key in `edge.certificates` of the certificate for `host`."""
-    url_auth_key_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    url_auth_key_secret: SecretRef | None = None
     """Name of the secret config key with the type A URL-auth key (6-32 letters and digits). Set: the CDN
     refuses unsigned URLs and the transcoder signs the playback URLs it writes; unset: open replays."""
     auth_delta_seconds: int = Field(default=1800, ge=1, le=31 * 86400)
@@ -266,15 +280,26 @@ class WafSettings(_Model):
     """WAF 3.0 in front of the API host (CNAME access)."""
 
     enabled: bool = True
-    """Put the API host behind WAF 3.0. Required in prod (policy `alicloud-wafv3-require-public-entry-protection`)."""
+    """Put the API host behind WAF 3.0. Required in prod: the policy `alicloud-mse-gateway-restrict-public-entry`
+    (`requireWaf` at the prod tier's levels) blocks an internet SLB without a WAF domain in front."""
     instance_id: str | None = Field(default=None, pattern=r"^waf_[A-Za-z0-9_-]+$")
     """An existing WAF 3.0 instance (one per account and region) to add the domain to; unset: the stack
     declares the pay-as-you-go instance (`wafv3.Instance`)."""
-    templates: list[Literal["waf_group", "cc", "antiscan"]] = Field(
-        default_factory=lambda: ["waf_group", "cc", "antiscan"], min_length=1)
+    templates: list[Literal["waf_base", "cc", "spike_throttle", "region_block", "ip_blacklist", "custom_acl",
+                            "whitelist"]] = Field(default_factory=lambda: ["waf_base", "cc"], min_length=1)
     """Defense scenes the API gets a custom template for, bound to its protected object: web core protection
-    (`waf_group`), HTTP flood protection (`cc`), scan protection (`antiscan`). Their rules start as WAF's
-    defaults; tune them in the console or add `wafv3.DefenseRule`s (docs/edge.md)."""
+    (`waf_base`) and HTTP flood protection (`cc`) by default; also peak-traffic throttling (`spike_throttle`),
+    region blocking, IP blacklist, custom ACL and whitelist. The provider accepts only these scenes
+    (alicloud/resource_alicloud_wafv3_defense_template.go:34; its docs' example `antiscan` is refused). Their rules
+    start as WAF's defaults; tune them in the console or add `wafv3.DefenseRule`s (docs/edge.md)."""
+
+    @field_validator("templates")
+    @classmethod
+    def _distinct(cls, templates: list[str]) -> list[str]:
+        dupes = sorted({t for t in templates if templates.count(t) > 1})
+        if dupes:
+            raise ValueError(f"listed more than once: {', '.join(dupes)}")
+        return templates
 
 
 class ApiEntrySettings(_Model):
@@ -463,29 +488,45 @@ def recording_key_prefix(input_prefix: str, r: RecordingSettings) -> str:
     return full.split("{", 1)[0]
 
 
-def edge_problems(s: EdgeSettings | None, *, region: str | None, env: str | None, input_prefix: str,
-                  input_suffix: str, internet_slb: bool, playback_base_url: str | None,
+def recording_crosses_regions(s: EdgeSettings | None, region: str | None) -> bool:
+    """Whether recordings are written in another region than the stack's (the live center is not the stack's
+    region): then they go to a recording bucket of the live center's region and are replicated to the input bucket."""
+    return (s is not None and s.live is not None and s.live.recording.enabled and region is not None
+            and s.live.region != region)
+
+
+#: AddLiveAppRecordConfig `CycleDuration` of MP4 (seconds): 15 minutes to 6 hours.
+CYCLE_RANGE = (900, 21600)
+
+
+def recording_cycle_seconds(r: RecordingSettings, max_replay_seconds: int) -> int:
+    """The recording cycle: the configured one, else the longest replay the transcoder accepts (within Live's
+    range), so a show up to that length is one file."""
+    if r.cycle_duration_seconds is not None:
+        return r.cycle_duration_seconds
+    return max(CYCLE_RANGE[0], min(CYCLE_RANGE[1], max_replay_seconds))
+
+
+def edge_problems(s: EdgeSettings | None, *, input_suffix: str, internet_slb: bool, max_replay_seconds: int,
+                  playback_base_url: str | None,
                   playback_auth_secret: str | None) -> list[str]:
     """Cross-section rules between the edge and the media and governance sections (one line each, starting
-    with the key to fix)."""
+    with the key to fix). What a tier demands of the edge is in stacks/tiers.py."""
     out: list[str] = []
     if s is None:
-        if env == "prod":
-            out.append("edge: prod serves viewers and must declare its public entry (edge.api with WAF) and its "
-                       "live and replay domains; see docs/edge.md")
         return out
-    if s.live is not None and s.live.recording.enabled and region is not None and s.live.region != region:
-        out.append(f"edge.live.region: the live center {s.live.region} records only into buckets of its own "
-                   f"region, and the replay buckets are in the stack's region {region} (cross-region recording "
-                   "is not supported); put the stack in a live-center region, or set "
-                   "edge.live.recording.enabled: false")
     if s.live is not None and s.live.recording.enabled and input_suffix not in ("", ".mp4"):
         out.append(f"media.input_suffix: {input_suffix!r} would never match the recordings (`.mp4`); set it to .mp4")
+    if s.live is not None and s.live.recording.enabled:
+        cycle = recording_cycle_seconds(s.live.recording, max_replay_seconds)
+        if cycle > max_replay_seconds:
+            out.append(f"edge.live.recording.cycle_duration_seconds: recordings of up to {cycle} s are longer than "
+                       f"media.transcode.max_duration_seconds ({max_replay_seconds}), so the transcoder would reject "
+                       f"every show longer than that; lower it to at most {max_replay_seconds}, or raise "
+                       "max_duration_seconds (and the function's timeout) to match")
     if s.api is not None and not internet_slb:
         out.append("governance.gateway.internet_slb: edge.api serves the API from the gateway's internet SLB "
                    "(WAF forwards to it); set it to true")
-    if s.api is not None and env == "prod" and not s.api.waf.enabled:
-        out.append("edge.api.waf.enabled: prod allows no internet entry without WAF; set it to true")
     if s.replay_cdn is not None and playback_base_url is not None:
         out.append(f"media.playback.base_url: the edge's replay CDN sets it (https://{s.replay_cdn.host}); remove it")
     if s.replay_cdn is not None and playback_auth_secret is not None:

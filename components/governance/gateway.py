@@ -14,12 +14,13 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.governance.settings import GatewaySettings, gateway_vswitches
+from components.naming import Naming
 
 
-def gateway_inputs(env: str, settings: GatewaySettings) -> dict[str, object]:
+def gateway_inputs(naming: Naming, settings: GatewaySettings) -> dict[str, object]:
     """The plain-data arguments of the `mse.Gateway` (everything but the network wiring)."""
     args: dict[str, object] = {
-        "gateway_name": f"livecommerce-{env}",
+        "gateway_name": naming.physical(),
         "spec": settings.spec,
         "replica": settings.replicas,
         "slb_spec": settings.intranet_slb_spec,
@@ -42,8 +43,8 @@ def _slb_ip(slbs: Sequence[object] | None, public: bool) -> str | None:
 class GatewayArgs:
     """Wiring and settings of the gateway."""
 
-    env: str
-    """The stack's environment (names the gateway `livecommerce-<env>`)."""
+    naming: Naming
+    """How the stack names its objects (the gateway is `livecommerce-<stack>`)."""
     settings: GatewaySettings
     """`livecommerce:platform.governance.gateway`."""
     vpc_id: pulumi.Input[str]
@@ -68,7 +69,7 @@ class Gateway(pulumi.ComponentResource):
         gw = alicloud.mse.Gateway(
             f"{name}-gateway", vpc_id=args.vpc_id, vswitch_id=primary, backup_vswitch_id=backup,  # type: ignore[arg-type]
             # Deleting the gateway also releases the SLBs it created, so nothing is left billing.
-            delete_slb=True, **gateway_inputs(args.env, args.settings),  # type: ignore[arg-type]
+            delete_slb=True, **gateway_inputs(args.naming, args.settings),  # type: ignore[arg-type]
             opts=pulumi.ResourceOptions(parent=self))
         self.gateway_id = gw.id
         self.intranet_ip = gw.slb_lists.apply(lambda s: _slb_ip(s, public=False))

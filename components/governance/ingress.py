@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.naming import Naming
+
 #: The IngressClass the workloads' entry Ingresses name (`components/workloads/canary.py`).
 INGRESS_CLASS = "mse"
 #: The MseIngressConfig CRD (installed with the `mse-ingress-controller` addon).
@@ -33,9 +35,9 @@ MSE_INGRESS_GROUP = "mse.alibabacloud.com"
 CONTROLLER = "mse.alibabacloud.com/ingress"
 
 
-def config_name(env: str) -> str:
-    """The MseIngressConfig's name: the gateway's own name (`livecommerce-<env>`), so the two read as one."""
-    return f"livecommerce-{env}"
+def config_name(naming: Naming) -> str:
+    """The MseIngressConfig's name: the gateway's own name (`livecommerce-<stack>`), so the two read as one."""
+    return naming.physical()
 
 
 def mse_ingress_config(name: str, gateway_id: object, labels: Mapping[str, str],
@@ -78,8 +80,8 @@ def ingress_class(config: str, labels: Mapping[str, str], name: str = INGRESS_CL
 class MseIngressArgs:
     """Inputs of the MseIngress component."""
 
-    env: str
-    """The stack's environment (names the MseIngressConfig `livecommerce-<env>`)."""
+    naming: Naming
+    """How the stack names its objects (the MseIngressConfig is `livecommerce-<stack>`)."""
     gateway_id: pulumi.Input[str]
     """The platform's MSE cloud-native gateway (`Gateway.gateway_id`, `gw-...`) the Ingresses are served by."""
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -102,7 +104,7 @@ class MseIngress(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MseIngressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:governance:MseIngress", name, None, opts)
-        self.config_name = config_name(args.env)
+        self.config_name = config_name(args.naming)
         self.ingress_class_name = INGRESS_CLASS
         cfg = mse_ingress_config(self.config_name, args.gateway_id, args.labels)
         config = k8s.apiextensions.CustomResource(

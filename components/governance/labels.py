@@ -13,6 +13,7 @@ Pure functions, no Pulumi: `workloads.py` merges their output into each version'
 from __future__ import annotations
 
 from components.governance.settings import ServiceGovernance
+from components.naming import Naming
 
 # MSE microservice governance (4.1).
 MSE_ENABLE = "msePilotAutoEnable"
@@ -37,10 +38,10 @@ MSE_READINESS_PATH = "/readiness"
 MSE_READINESS_PORT_NAME = "mse-readiness"
 
 
-def app_name(env: str, service: str, governance: ServiceGovernance) -> str:
-    """The app name in MSE and ARMS: the configured one, else `<env>-<service>` (environments that share
-    an account then never merge their metrics or rules)."""
-    return governance.app_name or f"{env}-{service}"
+def app_name(naming: Naming, service: str, governance: ServiceGovernance) -> str:
+    """The app name in MSE and ARMS: the configured one, else `<stack>-<service>` (stacks that share an
+    account then never merge their metrics or rules)."""
+    return governance.app_name or naming.scoped(service)
 
 
 def _on(flag: bool) -> str:

@@ -8,7 +8,7 @@
 * **Service authentication**, **degradation** (circuit breaking) and **flow-control** rules per service.
 
 Every object is a dynamic resource over the MSE OpenAPI (`rules.py`, type tokens `pulumi-python:dynamic/mse:*`),
-named after its role (`prod-governance-lane-gray`), so previews list them by name. Credentials are read by the
+named after its role (`<stack>-governance-lane-gray`), so previews list them by name. Credentials are read by the
 provider at run time (docs/openapi-resources.md), never passed in here. Settings: `settings.py`.
 """
 
@@ -46,6 +46,7 @@ from components.governance.settings import (
     governed_services,
     lane_members,
 )
+from components.naming import Naming
 
 # Request attributes are matched by content (tag routing), not by percentage (MSE `CanaryModel` 0).
 BY_CONTENT = 0
@@ -94,8 +95,8 @@ def resource_key(service: str, resource: str) -> str:
 class GovernanceArgs:
     """Wiring and settings of the governance objects."""
 
-    env: str
-    """The stack's environment (MSE app names are `<env>-<service>` unless configured)."""
+    naming: Naming
+    """How the stack names its objects (MSE app names are `<stack>-<service>` unless configured)."""
     region: pulumi.Input[str]
     """Region of the MSE governance center."""
     namespace: str
@@ -127,7 +128,7 @@ class Governance(pulumi.ComponentResource):
         by_name = {s.name: s for s in args.services}
 
         def app(service: str) -> str:
-            return labels.app_name(args.env, service, by_name[service].governance)
+            return labels.app_name(args.naming, service, by_name[service].governance)
 
         self.lane_group_id = None
         self.lane_ids = {}

@@ -15,12 +15,13 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.governance.settings import MSE_VERSIONS, RegistrySettings
+from components.naming import Naming
 
 NACOS = "Nacos-Ans"
 NACOS_PORT = 8848
 
 
-def cluster_inputs(env: str, settings: RegistrySettings) -> dict[str, object]:
+def cluster_inputs(naming: Naming, settings: RegistrySettings) -> dict[str, object]:
     """The plain-data arguments of the `mse.Cluster` (everything but the network wiring and tags)."""
     args: dict[str, object] = {
         "cluster_type": NACOS,
@@ -33,7 +34,7 @@ def cluster_inputs(env: str, settings: RegistrySettings) -> dict[str, object]:
         "pub_network_flow": "0",
         "connection_type": "slb",
         "payment_type": "PayAsYouGo",
-        "cluster_alias_name": f"livecommerce-{env}",
+        "cluster_alias_name": naming.physical(),
     }
     if settings.version_code is not None:
         args["version_code"] = settings.version_code
@@ -46,8 +47,8 @@ def cluster_inputs(env: str, settings: RegistrySettings) -> dict[str, object]:
 class RegistryArgs:
     """Wiring and settings of the registry."""
 
-    env: str
-    """The stack's environment (names the cluster `livecommerce-<env>`)."""
+    naming: Naming
+    """How the stack names its objects (the cluster is `livecommerce-<stack>`)."""
     settings: RegistrySettings
     """`livecommerce:platform.governance.registry`."""
     namespace: str
@@ -77,12 +78,12 @@ class Registry(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         cluster = alicloud.mse.Cluster(
             f"{name}-nacos", vpc_id=args.vpc_id, vswitch_id=args.vswitch_id,
-            tags={**args.tags, "role": "registry"}, **cluster_inputs(args.env, args.settings),  # type: ignore[arg-type]
+            tags={**args.tags, "role": "registry"}, **cluster_inputs(args.naming, args.settings),  # type: ignore[arg-type]
             opts=child)
         ns = alicloud.mse.EngineNamespace(
             f"{name}-namespace", instance_id=cluster.id, namespace_id=args.namespace,
             namespace_show_name=args.namespace,
-            namespace_desc=f"livecommerce {args.env}: services, lanes and governance rules", opts=child)
+            namespace_desc=f"{args.naming.title}: services, lanes and governance rules", opts=child)
         # mse.Cluster has no endpoint output; the data source reads the private domain once the cluster exists.
         details = alicloud.mse.get_clusters_output(ids=[cluster.id], enable_details=True,
                                                    opts=pulumi.InvokeOutputOptions(parent=self))

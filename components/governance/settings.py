@@ -15,7 +15,8 @@ label the workloads write (services leave `governance.mse_namespace` unset and i
 `components.workloads.service_settings.with_mse_namespace`), and the namespace of the lanes and rules.
 One value, so they cannot drift.
 
-Pure data and functions (pydantic, no Pulumi). Defaults are the production choice; dev overrides downward.
+Pure data and functions (pydantic, no Pulumi). Defaults are the production choice; smaller stacks override
+downward. What a tier demands on top is in stacks/tiers.py.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ class ServiceGovernance(BaseModel):
     arms: bool = True
     """Enrol in ARMS application monitoring (`armsPilotAutoEnable: "on"`); false writes `"off"`."""
     app_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$", max_length=63)
-    """App name in MSE and ARMS; null (default) means `<env>-<service>`, so environments sharing an account
+    """App name in MSE and ARMS; null (default) means `<stack>-<service>`, so stacks sharing an account
     never mix their metrics. Every version shares it: versions differ only by tag."""
     mse_namespace: str | None = Field(default=None, pattern=_LABEL_VALUE, max_length=63)
     """The MSE microservice namespace (`mseNamespace`; not a Kubernetes namespace). Null (default) means the
@@ -162,11 +163,12 @@ class GatewaySettings(BaseModel):
         "MSE_GTW_4_8_200_c"
     """Node size of every gateway replica (vCPU_GiB)."""
     replicas: int = Field(default=2, ge=1, le=30)
-    """Gateway nodes; at least 2 outside dev, so a node failure or an upgrade never stops the entry."""
+    """Gateway nodes; 2 or more so a node failure or an upgrade never stops the entry (the tier's policy level
+    may require it: stacks/tiers.py)."""
     backup_zone: bool | None = None
     """Place replicas in a second zone too (`backup_vswitch_id` = the node vSwitch of the second zone).
-    Null (default) means yes whenever `network.zones` has two or more zones; true needs two zones; prod
-    may not turn it off."""
+    Null (default) means yes whenever `network.zones` has two or more zones; true needs two zones; the tier's
+    policy level may require it (stacks/tiers.py)."""
     intranet_slb_spec: str = Field(default="slb.s2.small", pattern=r"^slb\.s\d\.\w+$")
     """Spec of the intranet SLB in front of the gateway (always created)."""
     internet_slb: bool = False
@@ -284,7 +286,7 @@ class GovernanceSettings(BaseModel):
 
     namespace: str | None = Field(default=None, pattern=_NAME, max_length=63)
     """The stack's MSE namespace: the Nacos engine namespace, the `mseNamespace` pod label and the namespace of
-    lanes and rules. Null (default) means the environment's name, so environments sharing an account stay apart."""
+    lanes and rules. Null (default) means the stack's name, so stacks sharing an account stay apart."""
     registry: RegistrySettings = RegistrySettings()
     """The Nacos registry (private network only, in the platform VPC)."""
     gateway: GatewaySettings = GatewaySettings()
@@ -307,9 +309,9 @@ class GovernanceSettings(BaseModel):
 # Pure decisions
 
 
-def mse_namespace(settings: GovernanceSettings, env: str) -> str:
-    """The stack's one MSE namespace."""
-    return settings.namespace or env
+def mse_namespace(settings: GovernanceSettings, stack: str) -> str:
+    """The stack's one MSE namespace: `governance.namespace`, else the stack's name."""
+    return settings.namespace or stack
 
 
 def gateway_vswitches(vswitch_ids: Sequence[object], backup_zone: bool | None) -> tuple[object, object | None]:
@@ -342,10 +344,10 @@ def governed_services(services: Sequence[GovernedService]) -> list[str]:
 
 
 def governance_problems(g: GovernanceSettings, services: Sequence[GovernedService], zones: Sequence[str],
-                        env: str | None) -> list[str]:
+                        stack: str | None) -> list[str]:
     """Cross-section rules, each `governance.<key>: problem; fix` (stacks/config.py adds the file and prefix)."""
     errors: list[str] = []
-    ns = mse_namespace(g, env or "default")
+    ns = mse_namespace(g, stack or "default")
     by_name = {s.name: s for s in services}
     governed = set(governed_services(services))
     for i, s in enumerate(services):
@@ -353,16 +355,6 @@ def governance_problems(g: GovernanceSettings, services: Sequence[GovernedServic
             errors.append(f"services[{i}].governance.mse_namespace: {s.governance.mse_namespace!r} is not the stack's "
                           f"MSE namespace {ns!r}, where the registry, lanes and rules live; remove the key "
                           "(it follows governance.namespace)")
-    if env in ("staging", "prod"):
-        r = g.registry
-        if r.edition != "pro" or r.instance_count < 3:
-            errors.append(f"governance.registry: {env} needs the pro edition with at least 3 nodes, got "
-                          f"{r.edition} with {r.instance_count}; set edition: pro and instance_count: 3")
-        if g.gateway.replicas < 2:
-            errors.append(f"governance.gateway.replicas: {env} needs at least 2 gateway replicas, got "
-                          f"{g.gateway.replicas}; only dev may run one")
-    if env == "prod" and g.gateway.backup_zone is False:
-        errors.append("governance.gateway.backup_zone: prod spreads the gateway over two zones; set it to true")
     if g.gateway.backup_zone is True and len(zones) < 2:
         errors.append(f"governance.gateway.backup_zone: needs at least two network.zones, got {len(zones)}; "
                       "set it to false or add a zone")

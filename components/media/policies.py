@@ -22,6 +22,12 @@ TRIGGER_EVENTS = (
     "oss:ObjectCreated:PostObject",
     "oss:ObjectCreated:CompleteMultipartUpload",
 )
+# A finished object copied in by OSS cross-region replication (the edge's recordings from a live center in
+# another region; docs/decisions/2026-12-01-live-recording-region.md). Event name: OSS events list
+# (https://www.alibabacloud.com/help/en/eventbridge/user-guide/oss-events, "An object is created by using
+# cross-region replication (CRR)"); FC OSS triggers fire on replicated objects
+# (https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/overview-of-oss-trigger).
+REPLICATION_EVENT = "oss:ObjectReplication:ObjectCreated"
 
 # What the function does on its output prefix: read the manifest (idempotency check), write
 # renditions (multipart for large files: AbortMultipartUpload/ListParts), delete a superseded or
@@ -128,12 +134,14 @@ def secure_transport_policy(account_id: str, bucket: str,
     ]}
 
 
-def trigger_config(prefix: str, suffix: str = "") -> str:
-    """The OSS trigger's `trigger_config` JSON: completed-object events under `prefix` (and `suffix`)."""
+def trigger_config(prefix: str, suffix: str = "", *, replicated: bool = False) -> str:
+    """The OSS trigger's `trigger_config` JSON: completed-object events under `prefix` (and `suffix`); with
+    `replicated`, also objects that cross-region replication creates."""
     key: dict[str, str] = {"prefix": prefix}
     if suffix:
         key["suffix"] = suffix
-    return json.dumps({"events": list(TRIGGER_EVENTS), "filter": {"key": key}}, separators=(",", ":"))
+    events = [*TRIGGER_EVENTS, *((REPLICATION_EVENT,) if replicated else ())]
+    return json.dumps({"events": events, "filter": {"key": key}}, separators=(",", ":"))
 
 
 def dumps(document: dict[str, Any]) -> str:

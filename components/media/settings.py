@@ -2,7 +2,7 @@
 its FFmpeg layer, its async invocation policy and the transcoding parameters it receives as
 environment variables.
 
-Defaults are the production choice; dev overrides downward in `stacks/Pulumi.dev.yaml`. The pure
+Defaults are the production choice; smaller stacks override downward (`stacks/Pulumi.dev.yaml`). The pure
 helpers at the bottom (bucket names, OSS naming rules, the function's environment) are what the
 component and the tests share.
 """
@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from components.naming import Naming, naming_for
 from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +24,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # OSS bucket names: 3-63 characters; lowercase letters, digits and hyphens; must start and end with
 # a letter or digit. https://www.alibabacloud.com/help/en/oss/user-guide/bucket-naming-conventions
 OSS_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
-# The longest environment name, used to check derived names when no env is known (schema checks).
-_LONGEST_ENV = "staging"
+# Derived names are checked with the stack's own name; without one (settings validated on their own) with a
+# stand-in as long as the longest shipped stack name (`staging`).
+_STAND_IN_STACK = "x" * 7
 # FC limits (https://www.alibabacloud.com/help/en/functioncompute/fc/environment-variables and the
 # alicloud_fcv3_function docs): all variables together at most 4 KB, `FC_*` reserved.
 FC_ENV_LIMIT_BYTES = 4096
@@ -215,7 +217,7 @@ class MediaSettings(_Model):
     """`separate`: raw replays and published media in two buckets (no trigger loop possible).
     `shared`: one bucket with `input_prefix` and `output_prefix`, which must not overlap."""
     bucket_prefix: str = Field(default="livecommerce", min_length=1, max_length=63)
-    """Start of every bucket name: `<bucket_prefix>-<env>-replays-raw`, `-media`, `-oss-logs`. Bucket names
+    """Start of every bucket name: `<bucket_prefix>-<stack>-replays-raw`, `-media`, `-oss-logs`. Bucket names
     are unique across all of Alibaba Cloud, so pick one your organisation owns."""
     input_prefix: str = Field(default=ENV_VARS["INPUT_PREFIX"], min_length=1, max_length=200)
     """Key prefix of raw replays; the trigger fires only below it (ends with `/`)."""
@@ -232,13 +234,15 @@ class MediaSettings(_Model):
     kms_key_id: str | None = None
     """KMS key id for `encryption: KMS`; the function's role gets encrypt/decrypt on this key only."""
     versioning: bool = True
-    """Keep object versions (recover from overwrites and deletes). Required in prod."""
+    """Keep object versions (recover from overwrites and deletes). The tier's policy level may require it
+    (stacks/tiers.py)."""
     access_logging: bool = True
     """Write OSS access logs of the media buckets to a dedicated, private log bucket."""
     deletion_protection: bool = True
-    """Protect the buckets from `pulumi destroy` (the protect resource option). Required in prod."""
+    """Protect the buckets from `pulumi destroy` (the protect resource option). The tier's policy level may
+    require it (stacks/tiers.py)."""
     force_destroy: bool = False
-    """Let `pulumi destroy` delete buckets that still hold objects (throwaway dev stacks only); needs
+    """Let `pulumi destroy` delete buckets that still hold objects (throwaway stacks only); needs
     `deletion_protection: false`."""
     lifecycle: LifecycleSettings = Field(default_factory=LifecycleSettings)
     """Lifecycle rules."""
@@ -269,9 +273,9 @@ class MediaSettings(_Model):
 
     @model_validator(mode="after")
     def _rules(self, info: ValidationInfo) -> MediaSettings:
-        env = (info.context or {}).get("env")
+        stack = (info.context or {}).get("stack") or _STAND_IN_STACK
         problems: list[str] = []
-        for role, name in bucket_names(self.bucket_prefix, env or _LONGEST_ENV, self.buckets).items():
+        for role, name in bucket_names(self.bucket_prefix, naming_for(stack), self.buckets).items():
             problem = oss_bucket_name_problem(name)
             if problem:
                 problems.append(f"bucket_prefix: the {role} bucket name {name!r} {problem}; use a shorter prefix")
@@ -292,15 +296,7 @@ class MediaSettings(_Model):
                             f"{disk_bytes // DISK_BYTES_PER_SOURCE_BYTE} or use disk_mib: 10240")
         if self.force_destroy and self.deletion_protection:
             problems.append("force_destroy: cannot be combined with deletion_protection; set deletion_protection: "
-                            "false too (dev only)")
-        if env == "prod":
-            if self.force_destroy:
-                problems.append("force_destroy: prod buckets hold replays and published media; set it to false")
-            if not self.deletion_protection:
-                problems.append("deletion_protection: prod buckets must be protected from `pulumi destroy`; "
-                                "set it to true")
-            if not self.versioning:
-                problems.append("versioning: prod buckets must keep object versions; set it to true")
+                            "false too (throwaway stacks only)")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -313,10 +309,10 @@ class MediaSettings(_Model):
 BucketRole = Literal["input", "output", "shared", "access-logs"]
 
 
-def bucket_names(prefix: str, env: str, mode: str, *, access_logging: bool = True) -> dict[str, str]:
+def bucket_names(prefix: str, naming: Naming, mode: str, *, access_logging: bool = True) -> dict[str, str]:
     """Bucket name by role. Separate mode: `input` and `output`; shared mode: one `shared` bucket.
     Plus `access-logs` (always listed here for name checks; created only with access logging)."""
-    base = f"{prefix}-{env}"
+    base = naming.prefixed(prefix)
     names: dict[str, str] = (
         {"shared": f"{base}-media"} if mode == "shared"
         else {"input": f"{base}-replays-raw", "output": f"{base}-media"}
@@ -365,9 +361,9 @@ class FunctionLocation:
     output_prefix: str
 
 
-def locations(settings: MediaSettings, env: str) -> FunctionLocation:
-    """Input and output bucket/prefix of the function for `env`."""
-    names = bucket_names(settings.bucket_prefix, env, settings.buckets)
+def locations(settings: MediaSettings, naming: Naming) -> FunctionLocation:
+    """Input and output bucket/prefix of the stack's function."""
+    names = bucket_names(settings.bucket_prefix, naming, settings.buckets)
     shared = names.get("shared")
     return FunctionLocation(
         input_bucket=shared or names["input"], input_prefix=settings.input_prefix,
@@ -375,13 +371,13 @@ def locations(settings: MediaSettings, env: str) -> FunctionLocation:
     )
 
 
-def function_environment(settings: MediaSettings, env: str, code_sha256: str) -> dict[str, str]:
+def function_environment(settings: MediaSettings, naming: Naming, code_sha256: str) -> dict[str, str]:
     """The function's environment variables: its ENV_VARS contract plus `CODE_SHA256`.
 
     `CODE_SHA256` is not read by the function; it is here because the provider applies a new `code`
     only together with another change (alicloud-api.md §5), so a code change must change the config.
     """
-    loc = locations(settings, env)
+    loc = locations(settings, naming)
     variables = {
         "INPUT_BUCKET": loc.input_bucket,
         "INPUT_PREFIX": loc.input_prefix,

@@ -21,6 +21,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.media import policies
+from components.naming import Naming
 from components.media.settings import MediaSettings, bucket_names, function_environment, layer_zip_path, locations
 from functions.transcoder.packaging import HANDLER, package_code
 
@@ -38,8 +39,8 @@ TLS_VERSIONS = ("TLSv1.2", "TLSv1.3")
 class MediaArgs:
     """Inputs of the Media component."""
 
-    env: str
-    region: str
+    naming: Naming
+    """How the stack names its objects (`livecommerce-<stack>-transcoder`, `<bucket_prefix>-<stack>-media`, ...)."""
     account_id: pulumi.Input[str]
     """The Alibaba Cloud account id (ARNs of buckets, logstore, queue and function)."""
     settings: MediaSettings
@@ -53,6 +54,9 @@ class MediaArgs:
     service_grants: tuple[policies.ServiceGrant, ...] = ()
     """Object access of cloud services' roles written into the buckets' policies (the edge block's recording
     writes and CDN origin reads)."""
+    replicated_input: bool = False
+    """Replays also arrive in the input bucket by OSS cross-region replication (the edge's recordings from a live
+    center in another region): the trigger fires on replication-created objects too."""
 
 
 def lifecycle_rules(role: str, s: MediaSettings) -> list[alicloud.oss.BucketLifecycleRuleArgs]:
@@ -108,15 +112,15 @@ class Media(pulumi.ComponentResource):
     def __init__(self, name: str, args: MediaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:media:Media", name, None, opts)
         s = args.settings
-        env = args.env
+        n = args.naming
+        region = n.region
         tags = dict(args.tags)
         if len(tags) + 1 > MAX_BUCKET_TAGS:
             raise ValueError(f"media: buckets accept at most {MAX_BUCKET_TAGS} tags and the stack's tags plus the "
                              f"role tag are {len(tags) + 1}; remove some entries of `tags`")
         child = pulumi.ResourceOptions(parent=self)
-        physical = f"livecommerce-{env}"
-        loc = locations(s, env)
-        names = bucket_names(s.bucket_prefix, env, s.buckets, access_logging=s.access_logging)
+        loc = locations(s, n)
+        names = bucket_names(s.bucket_prefix, n, s.buckets, access_logging=s.access_logging)
 
         # ---- storage ------------------------------------------------------------------------
         # The log bucket first: the other buckets' access logging points at it.
@@ -127,21 +131,21 @@ class Media(pulumi.ComponentResource):
                                          grants=tuple(g for g in args.service_grants if g.bucket_role == role))
 
         # ---- identity -----------------------------------------------------------------------
-        queue_name = f"{physical}-transcoder-dlq"
+        queue_name = n.physical("transcoder-dlq")
         exec_role = alicloud.ram.Role(
-            f"{name}-execution-role", role_name=f"{physical}-transcoder",
+            f"{name}-execution-role", role_name=n.physical("transcoder"),
             assume_role_policy_document=policies.dumps(policies.trust_policy("fc.aliyuncs.com")),
-            description=f"livecommerce {env}: the replay transcoder function runs as this role",
+            description=f"{n.title}: the replay transcoder function runs as this role",
             tags=tags, opts=child)
         exec_policy = alicloud.ram.Policy(
-            f"{name}-execution-policy", policy_name=f"{physical}-transcoder-exec",
+            f"{name}-execution-policy", policy_name=n.physical("transcoder-exec"),
             policy_document=pulumi.Output.all(args.account_id, args.log_project, args.log_store).apply(
                 lambda v: policies.dumps(policies.execution_policy(
-                    account_id=v[0], region=args.region, input_bucket=loc.input_bucket,
+                    account_id=v[0], region=region, input_bucket=loc.input_bucket,
                     input_prefix=loc.input_prefix, output_bucket=loc.output_bucket,
                     output_prefix=loc.output_prefix, log_project=v[1], log_store=v[2],
                     dead_letter_queue=queue_name, kms_key_id=s.kms_key_id))),
-            description=f"livecommerce {env}: read raw replays, publish media, write logs, dead-letter",
+            description=f"{n.title}: read raw replays, publish media, write logs, dead-letter",
             rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
         exec_attachment = alicloud.ram.RolePolicyAttachment(
             f"{name}-execution-policy-attachment", role_name=exec_role.role_name,
@@ -163,20 +167,20 @@ class Media(pulumi.ComponentResource):
                 code = alicloud.fc.V3LayerVersionCodeArgs(oss_bucket_name=s.ffmpeg.own_oss_bucket,
                                                           oss_object_name=s.ffmpeg.own_oss_object)
             layer = alicloud.fc.V3LayerVersion(
-                f"{name}-ffmpeg-layer", layer_name=f"{physical}-ffmpeg", code=code,
+                f"{name}-ffmpeg-layer", layer_name=n.physical("ffmpeg"), code=code,
                 compatible_runtimes=[s.function.runtime], acl="0",
-                description=f"livecommerce {env}: the team's FFmpeg build (bin/ffmpeg, bin/ffprobe)", opts=child)
+                description=f"{n.title}: the team's FFmpeg build (bin/ffmpeg, bin/ffprobe)", opts=child)
             layer_arn: pulumi.Input[str] = layer.layer_version_arn
         else:
-            layer_arn = s.ffmpeg.official_arn(args.region)
+            layer_arn = s.ffmpeg.official_arn(region)
 
         # ---- function ------------------------------------------------------------------------
         zip_bytes = package_code(args.code_dir)
         self.code_sha256 = hashlib.sha256(zip_bytes).hexdigest()
         fn_settings = s.function
         function = alicloud.fc.V3Function(
-            f"{name}-transcoder", function_name=f"{physical}-transcoder",
-            description=f"livecommerce {env} replay transcoder; code sha256 {self.code_sha256}",
+            f"{name}-transcoder", function_name=n.physical("transcoder"),
+            description=f"{n.title} replay transcoder; code sha256 {self.code_sha256}",
             runtime=fn_settings.runtime, handler=HANDLER,
             code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
             memory_size=fn_settings.memory_mib, cpu=fn_settings.vcpu, disk_size=fn_settings.disk_mib,
@@ -188,7 +192,7 @@ class Media(pulumi.ComponentResource):
             # function network reaches with internet access off (help.aliyun.com/document_detail/2513536.html);
             # FC's default is on (rule alicloud-fc-v3function-restrict-internet-access).
             internet_access=False,
-            environment_variables=function_environment(s, env, self.code_sha256),
+            environment_variables=function_environment(s, n, self.code_sha256),
             log_config=alicloud.fc.V3FunctionLogConfigArgs(
                 project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
                 enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
@@ -199,7 +203,7 @@ class Media(pulumi.ComponentResource):
             f"{name}-transcoder-concurrency", function_name=function.function_name,
             reserved_concurrency=fn_settings.reserved_concurrency, opts=child)
         dead_letter_arn = pulumi.Output.all(args.account_id, queue.queue_name).apply(
-            lambda v: policies.mns_queue_arn(args.region, v[0], v[1]))
+            lambda v: policies.mns_queue_arn(region, v[0], v[1]))
         async_config = alicloud.fc.V3AsyncInvokeConfig(
             f"{name}-transcoder-async", function_name=function.function_name, qualifier=QUALIFIER,
             max_async_retry_attempts=s.async_invoke.max_retries,
@@ -212,14 +216,14 @@ class Media(pulumi.ComponentResource):
 
         # ---- trigger -------------------------------------------------------------------------
         invoke_role = alicloud.ram.Role(
-            f"{name}-invocation-role", role_name=f"{physical}-transcoder-oss-invoke",
+            f"{name}-invocation-role", role_name=n.physical("transcoder-oss-invoke"),
             assume_role_policy_document=policies.dumps(policies.trust_policy("oss.aliyuncs.com")),
-            description=f"livecommerce {env}: OSS assumes this role to invoke the replay transcoder",
+            description=f"{n.title}: OSS assumes this role to invoke the replay transcoder",
             tags=tags, opts=child)
         invoke_policy = alicloud.ram.Policy(
-            f"{name}-invocation-policy", policy_name=f"{physical}-transcoder-invoke",
+            f"{name}-invocation-policy", policy_name=n.physical("transcoder-invoke"),
             policy_document=function.function_arn.apply(lambda arn: policies.dumps(policies.invocation_policy(arn))),
-            description=f"livecommerce {env}: invoke the replay transcoder only",
+            description=f"{n.title}: invoke the replay transcoder only",
             rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
         invoke_attachment = alicloud.ram.RolePolicyAttachment(
             f"{name}-invocation-policy-attachment", role_name=invoke_role.role_name,
@@ -228,9 +232,10 @@ class Media(pulumi.ComponentResource):
         trigger = alicloud.fc.V3Trigger(
             f"{name}-replay-trigger", function_name=function.function_name, trigger_name="oss-replay-upload",
             trigger_type="oss", qualifier=QUALIFIER,
-            source_arn=pulumi.Output.concat("acs:oss:", args.region, ":", args.account_id, ":", input_bucket.bucket),
+            source_arn=pulumi.Output.concat("acs:oss:", region, ":", args.account_id, ":", input_bucket.bucket),
             invocation_role=invoke_role.arn,
-            trigger_config=policies.trigger_config(s.input_prefix, s.input_suffix),
+            trigger_config=policies.trigger_config(s.input_prefix, s.input_suffix,
+                                                  replicated=args.replicated_input),
             description=f"replays uploaded under {s.input_prefix}",
             # No event before OSS may invoke, and none before failures have somewhere to go.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[invoke_attachment, async_config]))

@@ -21,6 +21,49 @@ VSWITCH_MIN_PREFIX, VSWITCH_MAX_PREFIX = 16, 29
 TERWAY_ENI_OVERHEAD_PER_NODE = 2
 
 
+# The ranges ACK accepts for the Service CIDR: "Valid ranges: 10.0.0.0/16-24, 172.16-31.0.0/16-24, and
+# 192.168.0.0/16-24" (CreateCluster `service_cidr`, alibabacloud_cs20151215 7.2.3,
+# models/_create_cluster_request.py:578). Anything else (loopback, multicast, public, a /25) is refused
+# by the API at `pulumi up`, after the VPC already exists.
+SERVICE_CIDR_PARENTS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+SERVICE_CIDR_PREFIXES = range(16, 25)
+# A VPC: a subset of an RFC 1918 range with a /8 to /28 mask, or a custom range that is none of these
+# (terraform-provider-alicloud website/docs/r/vpc.html.markdown:61-64, the VPC `cidr_block`).
+VPC_CIDR_FORBIDDEN = {"100.64.0.0/10": "carrier-grade NAT (shared address space)", "224.0.0.0/4": "multicast",
+                      "127.0.0.0/8": "loopback", "169.254.0.0/16": "link-local"}
+VPC_CIDR_PREFIXES = range(8, 29)
+
+
+def service_cidr_problem(cidr: str) -> str | None:
+    """Why ACK would refuse `cidr` as the Service CIDR, with the fix; None when it is accepted."""
+    net = ipaddress.ip_network(cidr)
+    if not any(net.subnet_of(parent) for parent in SERVICE_CIDR_PARENTS) or \
+            net.prefixlen not in SERVICE_CIDR_PREFIXES:
+        kind = _kind(net)
+        return (f"{net}{f' is {kind}, and' if kind else ''} is not a range ACK accepts for Services: a /16 to /24 "
+                "inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. 172.16.0.0/16")
+    return None
+
+
+def vpc_cidr_problem(cidr: str) -> str | None:
+    """Why VPC would refuse `cidr` as the VPC range, with the fix; None when it is accepted."""
+    net = ipaddress.ip_network(cidr)
+    for forbidden, what in VPC_CIDR_FORBIDDEN.items():
+        if net.overlaps(ipaddress.ip_network(forbidden)):
+            return f"{net} overlaps {forbidden} ({what}), which a VPC cannot use; use e.g. 10.0.0.0/16"
+    if net.prefixlen not in VPC_CIDR_PREFIXES:
+        return f"{net} has a /{net.prefixlen} mask; a VPC range is a /8 to /28, e.g. 10.0.0.0/16"
+    return None
+
+
+def _kind(net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str:
+    for test, word in ((net.is_loopback, "loopback"), (net.is_multicast, "multicast"),
+                       (net.is_link_local, "link-local"), (net.is_unspecified, "unspecified")):
+        if test:
+            return word
+    return "a public range" if net.is_global else ""
+
+
 @dataclass(frozen=True)
 class ZonePlan:
     zone: str

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from components.network.cidr import service_cidr_problem, vpc_cidr_problem
 
 Cidr = Annotated[str, Field(pattern=r"^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$")]
 
@@ -19,7 +21,7 @@ class NetworkSettings(BaseModel):
     """The VPC's IPv4 range; node and pod vSwitches are carved from it. Must not overlap `service_cidr`."""
     zones: list[str] = Field(min_length=1)
     """Zone ids in the stack's region, e.g. [cn-hangzhou-h, cn-hangzhou-i, cn-hangzhou-j]. Prod needs at
-    least 3 (one zone lost must not stop the platform); dev may use 1."""
+    least the tier's `min_zones` (stacks/tiers.py: one zone lost must not stop a prod platform)."""
     service_cidr: Cidr = "172.16.0.0/16"
     """The Kubernetes Service range (cluster IPs). It lives outside the VPC and must not overlap it."""
     max_nodes: int = Field(default=100, ge=1, le=5000)
@@ -42,10 +44,13 @@ class NetworkSettings(BaseModel):
 
     @field_validator("vpc_cidr", "service_cidr")
     @classmethod
-    def _valid_network(cls, value: str) -> str:
+    def _valid_network(cls, value: str, info: ValidationInfo) -> str:
         try:
             ipaddress.ip_network(value, strict=True)
         except ValueError as exc:
             raise ValueError(f"{value} is not a network address with a prefix ({exc}); "
                              "e.g. 10.0.0.0/16 (host bits must be zero)") from None
+        problem = (service_cidr_problem if info.field_name == "service_cidr" else vpc_cidr_problem)(value)
+        if problem:
+            raise ValueError(problem)
         return value

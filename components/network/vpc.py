@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_alicloud as alicloud
 
+from components.naming import Naming
 from components.network.cidr import CidrPlan, plan_cidrs
 from components.network.settings import NetworkSettings
 
@@ -22,7 +23,8 @@ from components.network.settings import NetworkSettings
 class NetworkArgs:
     """Inputs of the Network component."""
 
-    env: str
+    naming: Naming
+    """How the stack names its objects (`livecommerce-<stack>`, ...)."""
     settings: NetworkSettings
     tags: Mapping[str, str]
 
@@ -48,6 +50,7 @@ class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:network:Network", name, None, opts)
         s = args.settings
+        n = args.naming
         tags = dict(args.tags)
         self.zones = list(s.zones)
         self.plan = plan_cidrs(s.vpc_cidr, list(s.zones), max_nodes=s.max_nodes,
@@ -57,29 +60,29 @@ class Network(pulumi.ComponentResource):
         # Stateful egress pieces: the VPC (everything lives in it), the NAT gateway and its EIP (partners
         # allow-list the egress IP). Protected when the environment asks for deletion protection.
         keep = pulumi.ResourceOptions(parent=self, protect=s.deletion_protection)
-        vpc = alicloud.vpc.Network(f"{name}-vpc", vpc_name=f"livecommerce-{args.env}", cidr_block=s.vpc_cidr,
-                                   description=f"livecommerce {args.env} platform network", tags=tags,
+        vpc = alicloud.vpc.Network(f"{name}-vpc", vpc_name=n.physical(), cidr_block=s.vpc_cidr,
+                                   description=f"{n.title} platform network", tags=tags,
                                    opts=keep)
         node_switches: dict[str, alicloud.vpc.Switch] = {}
         pod_switches: dict[str, alicloud.vpc.Switch] = {}
         for zp in self.plan.zones:
             node_switches[zp.zone] = alicloud.vpc.Switch(
                 f"{name}-node-{zp.zone}", vpc_id=vpc.id, zone_id=zp.zone, cidr_block=zp.node_cidr,
-                vswitch_name=f"livecommerce-{args.env}-node-{zp.zone}", tags={**tags, "role": "node"},
+                vswitch_name=n.physical("node", zp.zone), tags={**tags, "role": "node"},
                 opts=child)
             pod_switches[zp.zone] = alicloud.vpc.Switch(
                 f"{name}-pod-{zp.zone}", vpc_id=vpc.id, zone_id=zp.zone, cidr_block=zp.pod_cidr,
-                vswitch_name=f"livecommerce-{args.env}-pod-{zp.zone}", tags={**tags, "role": "pod"},
+                vswitch_name=n.physical("pod", zp.zone), tags={**tags, "role": "pod"},
                 opts=child)
 
         # The enhanced NAT gateway lives in the first zone's node vSwitch; it adds the 0.0.0.0/0 route itself.
         nat = alicloud.vpc.NatGateway(
             f"{name}-nat", vpc_id=vpc.id, vswitch_id=node_switches[self.zones[0]].id, nat_type="Enhanced",
             payment_type="PayAsYouGo", internet_charge_type="PayByLcu", network_type="internet",
-            nat_gateway_name=f"livecommerce-{args.env}-nat", eip_bind_mode="NAT",
+            nat_gateway_name=n.physical("nat"), eip_bind_mode="NAT",
             deletion_protection=s.deletion_protection, tags=tags, opts=keep)
         eip = alicloud.ecs.EipAddress(
-            f"{name}-nat-eip", address_name=f"livecommerce-{args.env}-nat", payment_type="PayAsYouGo",
+            f"{name}-nat-eip", address_name=n.physical("nat"), payment_type="PayAsYouGo",
             internet_charge_type="PayByTraffic", bandwidth=str(s.nat_eip_bandwidth_mbps), isp="BGP",
             deletion_protection=s.deletion_protection, tags=tags, opts=keep)
         assoc = alicloud.ecs.EipAssociation(f"{name}-nat-eip-association", allocation_id=eip.id,
@@ -89,7 +92,7 @@ class Network(pulumi.ComponentResource):
             for zone, sw in switches.items():
                 alicloud.vpc.SnatEntry(
                     f"{name}-snat-{role}-{zone}", snat_table_id=nat.snat_table_ids, source_vswitch_id=sw.id,
-                    snat_ip=eip.ip_address, snat_entry_name=f"livecommerce-{args.env}-{role}-{zone}",
+                    snat_ip=eip.ip_address, snat_entry_name=n.physical(role, zone),
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[assoc]))
 
         self.vpc_id = vpc.id

@@ -21,7 +21,11 @@ Metrics, as ARMS managed Prometheus exposes them on ACK (docs/observability.md h
   FunctionMaxDuration in ms);
 * MNS (Simple Message Queue) queues through the same integration, CloudMonitor namespace `acs_mns_new`:
   `aliyun_acs_mns_new_ActiveMessages` / `..._InactiveMessages` (or their newer names
-  `..._NumberOfMessagesVisible` / `..._NumberOfMessagesInvisible`) labelled `queue`.
+  `..._NumberOfMessagesVisible` / `..._NumberOfMessagesInvisible`) labelled `queue`;
+* CDN domains through the same integration, CloudMonitor namespace `acs_cdn` (dimension `instanceId` = the
+  domain name): `aliyun_acs_cdn_code5xx` (5xx share, percent), `aliyun_acs_cdn_ori_code_ratio_5xx` (origin 5xx
+  share), `aliyun_acs_cdn_hitRate` (byte hit rate), `aliyun_acs_cdn_QPS` (docs/edge.md "Watched"; the names
+  are [UNCONFIRMED] until checked in Metrics Explorer).
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class ServiceTarget:
     namespace: str
     """Kubernetes namespace (the service's domain)."""
     app_name: str
-    """ARMS application name (`<env>-<service>` unless overridden): APM metrics' `service` label."""
+    """ARMS application name (`<stack>-<service>` unless overridden): APM metrics' `service` label."""
     deployments: tuple[str, ...]
     """Deployment names of every version (`shop-v1`, `shop-v1-1`)."""
     hpa: str
@@ -67,7 +71,7 @@ class ClusterTarget:
     """The stack's ACK cluster."""
 
     name: str
-    """Cluster name (`livecommerce-prod`): the `cluster` label."""
+    """Cluster name (`livecommerce-<stack>`): the `cluster` label."""
     node_pools: Mapping[str, int] = field(default_factory=dict)
     """ECS node pools' max sizes by pool name."""
 
@@ -114,7 +118,17 @@ class QueueTarget:
     also accepts a Pulumi Output here (the queue's name as its component reports it)."""
 
 
-Target = ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget | QueueTarget
+@dataclass(frozen=True)
+class CdnTarget:
+    """A CDN domain (the replay CDN): viewers' 5xx, the origin's errors and the cache hit rate."""
+
+    key: str
+    """Stable short key (`replay-cdn`) naming its rules' resources."""
+    name: str
+    """The domain name: the `cdn_domain` label and CloudMonitor's `instanceId` dimension."""
+
+
+Target = ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget | QueueTarget | CdnTarget
 
 
 @dataclass(frozen=True)
@@ -125,8 +139,9 @@ class Signal:
     """Kebab-case signal name (`error-rate`): the `signal` label and the runbook page."""
     summary: str
     """What firing means, for people (`{target}` is replaced by the target's name)."""
-    severity: Callable[[Target, str], Severity]
-    """Severity from the target and the environment (`prod`, `staging`, `dev`)."""
+    severity: Callable[[Target, Severity], Severity]
+    """Severity from the target and the stack's backlog severity (what its tier pages for work piling up:
+    `critical` or `warning`, stacks/tiers.py)."""
     expr: Callable[[Target, ThresholdSettings], str]
     for_minutes: Callable[[ThresholdSettings], int]
 
@@ -157,7 +172,7 @@ class AlertRule:
     """The target's stable key (resource names)."""
     signal: str
     name: str
-    """`<env>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
+    """`<stack>-<kind>-<target>-<signal>`, unique in the stack (the ARMS rule name)."""
     expression: str
     duration_minutes: int
     severity: Severity
@@ -165,13 +180,14 @@ class AlertRule:
     labels: dict[str, str]
 
 
-def _always(severity: Severity) -> Callable[[Target, str], Severity]:
-    return lambda _t, _env: severity
+def _always(severity: Severity) -> Callable[[Target, Severity], Severity]:
+    return lambda _t, _backlog: severity
 
 
-def _critical_in_prod(_t: Target, env: str) -> Severity:
-    # Outside prod nobody needs waking up for it, but someone should look during working hours.
-    return "critical" if env == "prod" else "warning"
+def _backlog(_t: Target, backlog: Severity) -> Severity:
+    # Work piling up (failed events nobody replays) wakes someone only where the tier says so; elsewhere
+    # someone should look during working hours.
+    return backlog
 
 
 def _q(value: str) -> str:
@@ -245,7 +261,7 @@ SERVICE_SIGNALS = (
     Signal("pods-not-ready", "{target} has unavailable replicas", _always("critical"),
            _not_ready, lambda th: th.not_ready_minutes),
     Signal("hpa-at-max", "{target} HPA is at max replicas: the live-stream peak outgrew its capacity",
-           lambda t, _env: "critical" if getattr(t, "live_facing", False) else "warning",
+           lambda t, _backlog: "critical" if getattr(t, "live_facing", False) else "warning",
            _hpa_at_max, lambda th: th.hpa_at_max_minutes),
 )
 
@@ -346,8 +362,44 @@ def _queue_not_empty(t: QueueTarget, th: ThresholdSettings) -> str:
 
 
 QUEUE_SIGNALS = (
-    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _critical_in_prod,
+    Signal("dead-letters", "{target} holds failed events: replays were not transcoded", _backlog,
            _queue_not_empty, lambda th: 1),
+)
+
+
+# ---- per-CDN-domain signals ------------------------------------------------------------------------
+#: CloudMonitor `acs_cdn` metrics (5-minute granularity) through ARMS's Alibaba Cloud service integration.
+CDN_5XX = "aliyun_acs_cdn_code5xx"
+CDN_ORIGIN_5XX = "aliyun_acs_cdn_ori_code_ratio_5xx"
+CDN_HIT_RATE = "aliyun_acs_cdn_hitRate"
+CDN_QPS = "aliyun_acs_cdn_QPS"
+
+
+def _cdn(t: CdnTarget) -> str:
+    return f"instanceId={_q(t.name)}"
+
+
+def _cdn_5xx(t: CdnTarget, th: ThresholdSettings) -> str:
+    # Two samples of CloudMonitor's 5-minute period: one late sample must not hide an outage.
+    return f"max(max_over_time({CDN_5XX}{{{_cdn(t)}}}[10m])) > {th.cdn_5xx_percent:g}"
+
+
+def _cdn_origin(t: CdnTarget, th: ThresholdSettings) -> str:
+    return f"max(max_over_time({CDN_ORIGIN_5XX}{{{_cdn(t)}}}[10m])) > {th.cdn_origin_5xx_percent:g}"
+
+
+def _cdn_hit_rate(t: CdnTarget, th: ThresholdSettings) -> str:
+    # Judged only while viewers are watching: at a few requests a hit rate says nothing.
+    return (f"max(max_over_time({CDN_HIT_RATE}{{{_cdn(t)}}}[30m])) < {th.cdn_hit_rate_percent:g} "
+            f"and on () max(avg_over_time({CDN_QPS}{{{_cdn(t)}}}[30m])) > {th.cdn_hit_rate_min_qps:g}")
+
+
+CDN_SIGNALS = (
+    Signal("5xx-ratio", "{target} answers viewers with 5xx errors", _always("critical"), _cdn_5xx, lambda th: 10),
+    Signal("origin-errors", "{target}: fetches from the origin bucket fail (5xx)", _always("warning"),
+           _cdn_origin, lambda th: 10),
+    Signal("hit-rate", "{target} cache hit rate is low (origin traffic is billed per GB)", _always("warning"),
+           _cdn_hit_rate, lambda th: 30),
 )
 
 
@@ -362,6 +414,8 @@ TARGET_KINDS: dict[str, TargetKind] = {k.name: k for k in (
                plan_resource=("alicloud:fc/v3Function:V3Function", "functionName")),
     TargetKind("queue", QueueTarget, "queue", QUEUE_SIGNALS,
                plan_resource=("alicloud:message/serviceQueue:ServiceQueue", "queueName")),
+    TargetKind("cdn", CdnTarget, "cdn_domain", CDN_SIGNALS,
+               plan_resource=("alicloud:cdn/domainNew:DomainNew", "domainName")),
 )}
 
 
@@ -378,38 +432,40 @@ def expected_signals(kind: str) -> list[str]:
     return [s.key for s in TARGET_KINDS[kind].signals]
 
 
-def rules_for(target: Target, thresholds: ThresholdSettings, *, env: str, team: str,
-              runbook_base_url: str) -> list[AlertRule]:
-    """Every alert rule of one target, in signal order."""
+def rules_for(target: Target, thresholds: ThresholdSettings, *, stack: str, team: str,
+              runbook_base_url: str, backlog_severity: Severity = "warning") -> list[AlertRule]:
+    """Every alert rule of one target, in signal order. `stack` names the rules and fills the `env` label
+    (the dispatch rules match it, so stacks sharing an ARMS account never page each other)."""
     kind = kind_of(target)
     rules = []
     for signal in kind.signals:
-        severity = signal.severity(target, env)
+        severity = signal.severity(target, backlog_severity)
         labels = {
             "severity": severity,
             "signal": signal.key,
             kind.label: target.name,
             "runbook": f"{runbook_base_url}/{kind.name}/{signal.key}",
             "team": team,
-            "env": env,
+            "env": stack,
         }
         if isinstance(target, RegisteredClusterTarget):
             labels["cluster_id"] = target.cluster_id
         rules.append(AlertRule(
             kind=kind.name, target=target.key, signal=signal.key,
-            name=f"{env}-{kind.name}-{target.key}-{signal.key}",
+            name=f"{stack}-{kind.name}-{target.key}-{signal.key}",
             expression=signal.expr(target, thresholds),  # type: ignore[arg-type]
             duration_minutes=signal.for_minutes(thresholds), severity=severity,
-            message=f"[{env}] " + signal.summary.format(target=target.name), labels=labels,
+            message=f"[{stack}] " + signal.summary.format(target=target.name), labels=labels,
         ))
     return rules
 
 
-def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, env: str, team: str,
-              runbook_base_url: str) -> list[AlertRule]:
+def all_rules(targets: Sequence[Target], thresholds: ThresholdSettings, *, stack: str, team: str,
+              runbook_base_url: str, backlog_severity: Severity = "warning") -> list[AlertRule]:
     """Rules of every target; names are unique (a duplicate target is a programming error)."""
-    out = [r for t in targets for r in rules_for(t, thresholds, env=env, team=team,
-                                                  runbook_base_url=runbook_base_url)]
+    out = [r for t in targets for r in rules_for(t, thresholds, stack=stack, team=team,
+                                                  runbook_base_url=runbook_base_url,
+                                                  backlog_severity=backlog_severity)]
     names = [r.name for r in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

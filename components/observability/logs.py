@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_alicloud as alicloud
 
+from components.naming import Naming
 from components.observability.naming import sls_names
 from components.observability.settings import LogSettings
 
@@ -50,9 +51,9 @@ class StoreSpec:
     fields: tuple[tuple[str, str], ...]
 
 
-def store_specs(env: str, region: str, s: LogSettings) -> tuple[str, list[StoreSpec]]:
-    """The project name and the logstores (in key order) for this environment."""
-    project, stores = sls_names(env, region, prefix=s.project_prefix)
+def store_specs(naming: Naming, s: LogSettings) -> tuple[str, list[StoreSpec]]:
+    """The project name and the logstores (in key order) of this stack."""
+    project, stores = sls_names(naming, prefix=s.project_prefix)
     specs = []
     for key in sorted(stores):
         busy = key in BUSY_STORES
@@ -66,14 +67,14 @@ def store_specs(env: str, region: str, s: LogSettings) -> tuple[str, list[StoreS
 class LogProjectArgs:
     """Inputs of the LogProject component."""
 
-    env: str
-    region: str
+    naming: Naming
+    """How the stack names its objects (the project is `<prefix>-<stack>-<region>`)."""
     settings: LogSettings
     tags: Mapping[str, str]
 
 
 class LogProject(pulumi.ComponentResource):
-    """The SLS project of one environment with its logstores and their indexes."""
+    """The SLS project of one stack with its logstores and their indexes."""
 
     project_name: pulumi.Output[str]
     """The SLS project (give it to the cluster for control-plane and audit logs)."""
@@ -83,11 +84,11 @@ class LogProject(pulumi.ComponentResource):
     def __init__(self, name: str, args: LogProjectArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:observability:LogProject", name, None, opts)
         s = args.settings
-        project_name, specs = store_specs(args.env, args.region, s)
+        project_name, specs = store_specs(args.naming, s)
         child = pulumi.ResourceOptions(parent=self)
         project = alicloud.log.Project(
             f"{name}-project", project_name=project_name,
-            description=f"livecommerce {args.env}: application, function, control-plane and audit logs",
+            description=f"{args.naming.title}: application, function, control-plane and audit logs",
             tags=dict(args.tags), opts=child)
         self.logstores = {}
         for spec in specs:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 import pulumi
 import pulumi_alicloud as alicloud
 
+from components.naming import Naming
 from components.observability.alert_rules import (
     ClusterTarget,
     FunctionTarget,
@@ -31,7 +32,7 @@ from components.observability.alert_rules import (
 )
 from components.observability.routing import NOTIFY_TYPES, ONCALL_GROUP, routes
 from components.observability.rum import RumApp, RumAppArgs, WebhookContact, WebhookContactArgs
-from components.observability.settings import ObservabilitySettings
+from components.observability.settings import ObservabilitySettings, Severity
 
 A = alicloud.arms
 #: Stands in for a target name only known as an Output (a function's or queue's name) while rules are
@@ -42,20 +43,17 @@ HTTP_TASK_TYPE = 4
 NETWORK_CATEGORY = 1
 
 
-def physical(env: str, key: str) -> str:
-    """The name ARMS shows for one of this stack's objects."""
-    return f"livecommerce-{env}-{key}"
-
-
 @dataclass(frozen=True, kw_only=True)
 class MonitoringArgs:
     """Inputs of the Monitoring component."""
 
-    env: str
-    region: str
+    naming: Naming
+    """How the stack names its objects (ARMS shows `livecommerce-<stack>-<key>`; rules label `env: <stack>`)."""
     settings: ObservabilitySettings
     team: str
     """The `team` label (the stack's owner unless settings.team is set)."""
+    backlog_severity: Severity = "warning"
+    """Severity of work piling up (failed events in a dead-letter queue): what the stack's tier pages for."""
     cluster_id: pulumi.Input[str]
     """The ACK cluster the Prometheus instance is bound to."""
     cluster: ClusterTarget
@@ -87,7 +85,8 @@ class Monitoring(pulumi.ComponentResource):
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:observability:Monitoring", name, None, opts)
         s = args.settings
-        env = args.env
+        n = args.naming
+        stack = n.stack
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 
@@ -108,7 +107,7 @@ class Monitoring(pulumi.ComponentResource):
         for ext in args.registered:
             environment = A.Environment(
                 f"{name}-env-{ext.name}", environment_type="CS", environment_sub_type="ExternalKubernetes",
-                bind_resource_id=ext.cluster_id, environment_name=physical(env, ext.name), managed_type="agent",
+                bind_resource_id=ext.cluster_id, environment_name=n.physical(ext.name), managed_type="agent",
                 tags={**tags, "role": "metrics"}, opts=child)
             agents[ext.name] = A.EnvFeature(
                 f"{name}-env-{ext.name}-metric-agent", environment_id=environment.environment_id,
@@ -118,30 +117,30 @@ class Monitoring(pulumi.ComponentResource):
         recipients: dict[tuple[str, str], tuple[pulumi.Output[str], str]] = {}
         contacts = [
             A.AlertContact(
-                f"{name}-contact-{c.name}", alert_contact_name=physical(env, c.name),
+                f"{name}-contact-{c.name}", alert_contact_name=n.physical(c.name),
                 phone_num=secret(c.phone_secret) if c.phone_secret else None, email=c.email, opts=child)
             for c in s.contacts
         ]
         if contacts:
             group = A.AlertContactGroup(
-                f"{name}-{ONCALL_GROUP}", alert_contact_group_name=physical(env, ONCALL_GROUP),
+                f"{name}-{ONCALL_GROUP}", alert_contact_group_name=n.physical(ONCALL_GROUP),
                 contact_ids=[c.id for c in contacts], opts=child)
-            recipients[("group", ONCALL_GROUP)] = (group.id, physical(env, ONCALL_GROUP))
+            recipients[("group", ONCALL_GROUP)] = (group.id, n.physical(ONCALL_GROUP))
         if s.dingtalk is not None:
             robot = A.AlertRobot(
-                f"{name}-{s.dingtalk.name}", alert_robot_name=physical(env, s.dingtalk.name), robot_type="dingding",
+                f"{name}-{s.dingtalk.name}", alert_robot_name=n.physical(s.dingtalk.name), robot_type="dingding",
                 robot_addr=secret(s.dingtalk.webhook_secret), daily_noc=s.dingtalk.daily_report,
                 # CreateOrUpdateIMRobot requires DailyNocTime with DailyNoc=true; the provider's own check for it
                 # can never fire (TF resource_alicloud_arms_alert_robot.go:60), so it is always sent here.
                 daily_noc_time=",".join(s.dingtalk.daily_report_times) if s.dingtalk.daily_report else None,
                 opts=child)
-            recipients[("robot", s.dingtalk.name)] = (robot.id, physical(env, s.dingtalk.name))
+            recipients[("robot", s.dingtalk.name)] = (robot.id, n.physical(s.dingtalk.name))
         for w in s.webhooks:
             hook = WebhookContact(
                 f"{name}-webhook-{w.name}",
-                WebhookContactArgs(region=args.region, url=secret(w.url_secret), method=w.method,
-                                   name=physical(env, w.name)), opts=child)
-            recipients[("webhook", w.name)] = (hook.id, physical(env, w.name))
+                WebhookContactArgs(region=n.region, url=secret(w.url_secret), method=w.method,
+                                   name=n.physical(w.name)), opts=child)
+            recipients[("webhook", w.name)] = (hook.id, n.physical(w.name))
 
         # ---- routes ----------------------------------------------------------------------------
         r = s.routing
@@ -153,7 +152,7 @@ class Monitoring(pulumi.ComponentResource):
                 objects.append(A.DispatchRuleNotifyRuleNotifyObjectArgs(
                     notify_object_id=object_id, notify_type=NOTIFY_TYPES[rec.kind], name=object_name))
             dispatch[route.severity] = A.DispatchRule(
-                f"{name}-route-{route.severity}", dispatch_rule_name=physical(env, route.severity),
+                f"{name}-route-{route.severity}", dispatch_rule_name=n.physical(route.severity),
                 dispatch_type="CREATE_ALERT", is_recover=True,
                 group_rules=[A.DispatchRuleGroupRuleArgs(
                     group_wait_time=r.group_wait_seconds, group_interval=r.group_interval_seconds,
@@ -165,7 +164,7 @@ class Monitoring(pulumi.ComponentResource):
                             label_match_expressions=[
                                 A.DispatchRuleLabelMatchExpressionGridLabelMatchExpressionGroupLabelMatchExpressionArgs(
                                     key=key, operator="eq", value=value)
-                                for key, value in (("severity", route.severity), ("env", env))
+                                for key, value in (("severity", route.severity), ("env", stack))
                             ])])],
                 notify_rules=[A.DispatchRuleNotifyRuleArgs(
                     notify_channels=list(route.channels), notify_start_time=route.start,
@@ -183,8 +182,8 @@ class Monitoring(pulumi.ComponentResource):
             else:
                 late_names[(kind_of(t).name, t.key)] = t.name
                 targets.append(replace(t, name=_NAME_SLOT))  # type: ignore[type-var]
-        generated = all_rules(targets, s.thresholds, env=env, team=args.team,
-                              runbook_base_url=s.runbook_base_url)
+        generated = all_rules(targets, s.thresholds, stack=stack, team=args.team,
+                              runbook_base_url=s.runbook_base_url, backlog_severity=args.backlog_severity)
 
         def fill(rule_target: str, kind: str, text: str) -> pulumi.Input[str]:
             late = late_names.get((kind, rule_target))
@@ -214,7 +213,7 @@ class Monitoring(pulumi.ComponentResource):
         if syn.enabled:
             for key, url in sorted(args.probe_urls.items()):
                 A.SyntheticTask(
-                    f"{name}-probe-{key}", synthetic_task_name=physical(env, f"probe-{key}"),
+                    f"{name}-probe-{key}", synthetic_task_name=n.physical(f"probe-{key}"),
                     task_type=HTTP_TASK_TYPE, monitor_category=NETWORK_CATEGORY, frequency=syn.frequency,
                     monitors=[A.SyntheticTaskMonitorArgs(city_code=loc.city_code, operator_code=loc.operator_code,
                                                          client_type=loc.client_type) for loc in syn.locations],
@@ -233,7 +232,7 @@ class Monitoring(pulumi.ComponentResource):
         self.rum = {}
         for app in s.rum:
             rum_app = RumApp(f"{name}-rum-{app.name}", RumAppArgs(
-                region=args.region, site_type=app.site_type, name=physical(env, app.name),
+                region=n.region, site_type=app.site_type, name=n.physical(app.name),
                 description=app.description, tags={**tags, "role": "rum"}), opts=child)
             self.rum[app.name] = (rum_app.pid, rum_app.endpoint)
 

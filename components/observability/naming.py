@@ -1,13 +1,15 @@
-"""Names of the SLS project and logstores of one environment (pure, shared).
+"""Names of the SLS project and logstores of one stack (pure, shared).
 
 The observability component creates the project and its logstores; other components (the media
 function's `log_config`, ...) only need their names. Both sides derive them from this one function,
-so a rename happens in one place and `compare dev prod` sees the same shape in every stack.
+so a rename happens in one place and `compare` sees the same shape in every stack.
 """
 
 from __future__ import annotations
 
 import re
+
+from components.naming import Naming
 
 # SLS project names: 3-63 characters, lowercase letters, digits and hyphens, starting and ending
 # with a letter or digit, and unique across Alibaba Cloud (hence the configurable prefix).
@@ -20,13 +22,14 @@ LOGSTORES: dict[str, str] = {
 }
 
 
-def sls_names(env: str, region: str, prefix: str = "livecommerce") -> tuple[str, dict[str, str]]:
-    """The SLS project name for `env` in `region`, and the logstore names by key.
+def sls_names(naming: Naming, prefix: str = "livecommerce") -> tuple[str, dict[str, str]]:
+    """The SLS project name of the stack (`<prefix>-<stack>-<region>`), and the logstore names by key.
 
-    >>> sls_names("prod", "cn-hangzhou")
+    >>> from components.naming import naming_for
+    >>> sls_names(naming_for("prod", "cn-hangzhou"))
     ('livecommerce-prod-cn-hangzhou', {'application': 'app-logs', 'transcoder': 'fc-transcoder'})
     """
-    project = f"{prefix}-{env}-{region}".lower()
+    project = naming.regional(prefix)
     if not _PROJECT_RE.match(project):
         raise ValueError(f"SLS project name {project!r} is not 3-63 lowercase letters, digits or hyphens; "
                          "shorten the prefix")

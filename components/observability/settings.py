@@ -2,11 +2,11 @@
 with which thresholds; metrics and log retention; synthetic probes; front-end RUM apps.
 
 Pure data (pydantic, no Pulumi). Secrets never enter this model: phone numbers, the DingTalk robot
-webhook and generic webhook URLs are named by `*_secret` fields (the NAME of a
-`livecommerce:<name>` secret config key, set with `pulumi config set --secret`).
+webhook and generic webhook URLs are named by `SecretRef` fields (the NAME of a
+`livecommerce:<name>` secret config key, set with `pulumi config set --secret`; components/secrets.py).
 
 Defaults are the production choice (strict thresholds, long retention, critical alerts by SMS +
-DingTalk + webhook at any hour); dev stacks override downward, explicitly.
+DingTalk + webhook at any hour); smaller stacks override downward, explicitly.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from components.secrets import SecretRef
+
 Severity = Literal["critical", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
 Channel = Literal["sms", "email", "dingTalk", "webhook"]
 _SLUG = r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$"
-_SECRET_KEY = r"^[a-z][a-z0-9-]{2,62}$"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -34,7 +35,7 @@ class ContactSettings(_Model):
 
     name: str = Field(pattern=_SLUG)
     """Short kebab-case key, e.g. `oncall-primary`; names the contact in ARMS and in notification policies."""
-    phone_secret: str | None = Field(default=None, pattern=_SECRET_KEY)
+    phone_secret: SecretRef | None = None
     """Name of the `livecommerce:<name>` secret holding the phone number for SMS (phone numbers are
     personal data: they stay secret in previews, plans and state)."""
     email: str | None = None
@@ -59,7 +60,7 @@ class DingTalkSettings(_Model):
 
     name: str = Field(default="dingtalk", pattern=_SLUG)
     """Key of the robot in ARMS and notification policies."""
-    webhook_secret: str = Field(pattern=_SECRET_KEY)
+    webhook_secret: SecretRef
     """Name of the `livecommerce:<name>` secret holding the robot's webhook URL (it embeds the access token)."""
     daily_report: bool = False
     """Post ARMS's daily alert summary to the group."""
@@ -83,7 +84,7 @@ class WebhookSettings(_Model):
 
     name: str = Field(pattern=_SLUG)
     """Key of the webhook in ARMS and notification policies."""
-    url_secret: str = Field(pattern=_SECRET_KEY)
+    url_secret: SecretRef
     """Name of the `livecommerce:<name>` secret holding the URL (webhook URLs usually carry a token)."""
     method: Literal["Post", "Get"] = "Post"
     """HTTP method ARMS calls it with."""
@@ -179,6 +180,17 @@ class ThresholdSettings(_Model):
     """Throttled function invocations within 10 minutes above which it warns."""
     function_duration_percent_of_timeout: int = Field(default=80, ge=1, le=100)
     """Function max duration as a percent of its timeout above which it warns (transcodes near the kill)."""
+    cdn_5xx_percent: float = Field(default=1.0, gt=0, le=100)
+    """Share of a CDN domain's responses that are 5xx (percent, 5-minute samples) above which it pages: viewers
+    cannot play replays."""
+    cdn_origin_5xx_percent: float = Field(default=5.0, gt=0, le=100)
+    """Share of a CDN domain's back-to-origin requests answered 5xx (percent) above which it warns (the private
+    output bucket refuses the CDN: its role, `l2_oss_key` or the HTTPS origin)."""
+    cdn_hit_rate_percent: float = Field(default=80.0, gt=0, le=100)
+    """Byte hit rate of a CDN domain (percent) below which it warns: replays are immutable, so misses mean a TTL
+    or cache-key problem and origin traffic billed."""
+    cdn_hit_rate_min_qps: float = Field(default=5.0, ge=0, le=100000)
+    """Requests per second a CDN domain must serve before its hit rate is judged (a quiet night is no alarm)."""
 
 
 class MetricsSettings(_Model):
@@ -199,7 +211,7 @@ class LogSettings(_Model):
     """The environment's SLS project: application, function and cluster logs."""
 
     project_prefix: str = Field(default="livecommerce", pattern=r"^[a-z][a-z0-9-]{1,30}$")
-    """Start of the SLS project name `<prefix>-<env>-<region>`; SLS project names are unique across
+    """Start of the SLS project name `<prefix>-<stack>-<region>`; SLS project names are unique across
     Alibaba Cloud, so pick one your organisation owns."""
     retention_days: int = Field(default=180, ge=1, le=3650)
     """Days logs are kept in every logstore (also the control-plane log TTL ACK is given)."""
@@ -233,7 +245,7 @@ class SyntheticSettings(_Model):
     """HTTP checks of the gateway's public endpoints from several cities (`arms.SyntheticTask`)."""
 
     enabled: bool = True
-    """Run the probes (dev turns them off)."""
+    """Run the probes (the tier may require them: stacks/tiers.py)."""
     base_url: str | None = Field(default=None, pattern=r"^https://[a-z0-9.-]+$")
     """Public origin of the gateway, e.g. `https://api.live.example.com`; used for services whose entry
     has no host. Needed when any exposed service has no `entry.host`."""
@@ -292,7 +304,7 @@ class ObservabilitySettings(_Model):
     logs: LogSettings = LogSettings()
     """The SLS project and its logstores."""
     synthetics: SyntheticSettings = SyntheticSettings(enabled=False)
-    """Synthetic HTTP probes of the public endpoints (turn on in staging and prod with locations)."""
+    """Synthetic HTTP probes of the public endpoints (the tier may require them: stacks/tiers.py)."""
     rum: list[RumAppSettings] = Field(default_factory=lambda: [
         RumAppSettings(name="h5", site_type="web", description="H5 storefront and live room"),
         RumAppSettings(name="mini-program", site_type="miniapp", description="Mini-program storefront"),

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from components.workloads.service_settings import ServiceSettings
 from components.workloads.manifests import deployment_name
 from components.governance.labels import app_name
+from components.naming import Naming
 from components.observability.alert_rules import (
     ClusterTarget,
     FunctionTarget,
@@ -23,11 +24,11 @@ from components.observability.alert_rules import (
 from components.observability.settings import SyntheticSettings
 
 
-def service_targets(services: Sequence[ServiceSettings], env: str) -> list[ServiceTarget]:
+def service_targets(services: Sequence[ServiceSettings], naming: Naming) -> list[ServiceTarget]:
     """One target per configured service (every version's Deployment, the base version's HPA)."""
     return [
         ServiceTarget(
-            name=s.name, namespace=s.domain, app_name=app_name(env, s.name, s.governance),
+            name=s.name, namespace=s.domain, app_name=app_name(naming, s.name, s.governance),
             deployments=tuple(deployment_name(s, v) for v in s.versions),
             # The HPA is named after the base version's Deployment (workloads.service_objects).
             hpa=deployment_name(s, s.base_version), live_facing=s.live_facing,

@@ -40,6 +40,7 @@ from components.workloads.service_settings import (
 from components.workloads.scheduling_settings import LiveEvent
 from components.workloads import canary
 from components.governance import labels as governance
+from components.naming import Naming
 
 NAME_LABEL = "app.kubernetes.io/name"
 VERSION_LABEL = "app.kubernetes.io/version"
@@ -62,12 +63,12 @@ def label_value(value: str) -> str:
     return cleaned.strip("-_.")
 
 
-def service_labels(service: ServiceSettings, env: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def service_labels(service: ServiceSettings, naming: Naming, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The labels on every object of a service (recommended labels + domain + caller's, e.g. owner)."""
     out = {k: label_value(v) for k, v in (extra or {}).items()}
     out.update({
         NAME_LABEL: service.name,
-        INSTANCE_LABEL: f"{env}-{service.name}",
+        INSTANCE_LABEL: naming.scoped(service.name),
         PART_OF_LABEL: "livecommerce",
         MANAGED_BY_LABEL: "pulumi",
         DOMAIN_LABEL: service.domain,
@@ -180,11 +181,11 @@ def container(service: ServiceSettings, version: ServiceVersion) -> dict:
     return out
 
 
-def deployment_manifest(service: ServiceSettings, version: ServiceVersion, *, env: str, namespace: str,
+def deployment_manifest(service: ServiceSettings, version: ServiceVersion, *, naming: Naming, namespace: str,
                         placement: scheduling.Placement, labels: Mapping[str, str]) -> dict:
     """The Deployment of one version (no `spec.replicas` for the HPA-managed base version)."""
     selector = version_selector(service, version)
-    app = governance.app_name(env, service.name, service.governance)
+    app = governance.app_name(naming, service.name, service.governance)
     pod_labels = {**labels, **placement.pod_labels, **selector,
                   **governance.governance_labels(app, service.governance, version.tag)}
     pod_spec: dict = {
@@ -338,21 +339,22 @@ class ServiceObjects:
         return out + list(self.ingresses.values())
 
 
-def service_objects(service: ServiceSettings, *, env: str, events: Sequence[LiveEvent], now: datetime,
+def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequence[LiveEvent], now: datetime,
                     node_pool_selector: Mapping[str, str] = {},  # noqa: B006 - read-only
                     labels: Mapping[str, str] | None = None,
                     tls_hosts: frozenset[str] = frozenset()) -> ServiceObjects:
     """All manifests of `service` at instant `now` (the live-event calendar is read relative to it).
 
-    `events` are the events that apply to this service (`events_for`). Raises `scheduling.ScheduleError`
-    if the calendar cannot be scheduled (an event already over, or a year or more away).
+    `events` are the events that apply to this service (`events_for`). One-off events already over are
+    history: no job, and their names in the HPA's `livecommerce.io/past-live-events` annotation. Raises
+    `scheduling.ScheduleError` only for what no date fixes (duplicate names, peaks outside the HPA's bounds).
     """
     ns = service.domain
-    common = service_labels(service, env, labels)
+    common = service_labels(service, naming, labels)
     place = placement_of(service, node_pool_selector)
     deployments, pdbs = {}, {}
     for version in service.versions:
-        deployments[version.slug] = deployment_manifest(service, version, env=env, namespace=ns, placement=place,
+        deployments[version.slug] = deployment_manifest(service, version, naming=naming, namespace=ns, placement=place,
                                                         labels=common)
         if is_multi_replica(service, version):
             pdbs[version.slug] = pdb_manifest(service, version, namespace=ns, labels=common)
@@ -367,7 +369,10 @@ def service_objects(service: ServiceSettings, *, env: str, events: Sequence[Live
     base_name = deployment_name(service, base)
     floor = scheduling.effective_min_replicas(events, now=now, baseline_min_replicas=auto.min_replicas) \
         if events else auto.min_replicas
-    hpa = scheduling.hpa(base_name, ns, base_name, auto, min_replicas=floor, labels=common)
+    past = scheduling.past_events(events, now=now)  # history: no job, flagged for removal by the policy pack
+    hpa = scheduling.hpa(base_name, ns, base_name, auto, min_replicas=floor, labels=common,
+                         annotations={scheduling.PAST_LIVE_EVENTS_ANNOTATION: ",".join(e.name for e in past)}
+                         if past else None)
     jobs: list[scheduling.CronJob] = []
     cron = None
     if events:

@@ -12,6 +12,7 @@ from datetime import datetime
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.naming import Naming
 from components.workloads import scheduling
 from components.workloads.manifests import (
     MANAGED_BY_LABEL,
@@ -30,8 +31,8 @@ from components.workloads.service_settings import LiveEventSettings, ServiceSett
 class MicroserviceArgs:
     """What one Microservice needs: its settings, the calendar, and the cluster-side inputs."""
 
-    env: str
-    """The stack's environment (names the MSE/ARMS app, `<env>-<service>`)."""
+    naming: Naming
+    """How the stack names its objects (the MSE/ARMS app is `<stack>-<service>`)."""
     settings: ServiceSettings
     """The service's entry of `livecommerce:platform.services`."""
     now: datetime
@@ -70,7 +71,7 @@ class Microservice(pulumi.ComponentResource):
     def __init__(self, name: str, args: MicroserviceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:workloads:Microservice", name, None, opts)
         s = args.settings
-        objects = service_objects(s, env=args.env, events=args.live_events, now=args.now,
+        objects = service_objects(s, naming=args.naming, events=args.live_events, now=args.now,
                                   node_pool_selector=args.node_pool_selector, labels=args.labels,
                                   tls_hosts=args.tls_hosts)
         after_ns = [args.namespace] if args.namespace is not None else []
@@ -158,8 +159,8 @@ def _register(name: str, manifest: dict, opts: pulumi.ResourceOptions) -> pulumi
 class WorkloadsArgs:
     """Every service of the stack and the live-event calendar."""
 
-    env: str
-    """The stack's environment."""
+    naming: Naming
+    """How the stack names its objects."""
     services: Sequence[ServiceSettings]
     """`livecommerce:platform.services`."""
     live_events: Sequence[LiveEventSettings] = ()
@@ -204,7 +205,7 @@ class Workloads(pulumi.ComponentResource):
         for s in args.services:
             wanted = {e.value_secret for e in s.env_secrets if e.value_secret is not None}
             self.services[s.name] = Microservice(f"{name}-{s.name}", MicroserviceArgs(
-                env=args.env, settings=s, now=args.now, live_events=events_for(s, args.live_events),
+                naming=args.naming, settings=s, now=args.now, live_events=events_for(s, args.live_events),
                 node_pool_selector=args.node_pool_selector,
                 secret_values={k: v for k, v in args.secret_values.items() if k in wanted},
                 labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class,

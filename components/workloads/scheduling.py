@@ -53,6 +53,10 @@ PLACEMENT_LABEL = "livecommerce.io/placement"
 #: The label a ResourcePolicy unit patches onto each pod it places: ``ecs`` or ``eci`` (cost dashboards).
 CAPACITY_LABEL = "livecommerce.io/capacity"
 
+#: The HPA annotation naming the one-off live events that are over (history: they schedule nothing). The
+#: policy `kubernetes-autoscaling-hpa-disallow-past-live-events` reads it and asks for their removal.
+PAST_LIVE_EVENTS_ANNOTATION = "livecommerce.io/past-live-events"
+
 RESOURCE_POLICY_API_VERSION = "scheduling.alibabacloud.com/v1alpha1"
 CRON_HPA_API_VERSION = "autoscaling.alibabacloud.com/v1beta1"
 
@@ -265,6 +269,7 @@ def hpa(
     *,
     min_replicas: int | None = None,
     labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
 ) -> dict:
     """The ``autoscaling/v2`` HPA of Deployment ``deployment_name``.
 
@@ -283,6 +288,8 @@ def hpa(
     metadata: dict = {"name": name, "namespace": namespace}
     if labels:
         metadata["labels"] = dict(labels)
+    if annotations:
+        metadata["annotations"] = dict(annotations)
     return {
         "apiVersion": "autoscaling/v2",
         "kind": "HorizontalPodAutoscaler",
@@ -327,7 +334,25 @@ class ScheduleError(ValueError):
 
 #: A 6-field cron has no year, so a one-shot job fires at the next matching second after the controller
 #: registers it. Any date less than a year ahead is that next match; a later one would fire a year early.
+#: (The exact test is ``is_next_match``: a date 365 days ahead across a 29 February still is one.)
 CRON_HORIZON = timedelta(days=365)
+
+
+def is_next_match(instant: datetime, now: datetime, controller_time_zone: str = "UTC") -> bool:
+    """Whether ``instant`` is the first time after ``now`` that its own 6-field cron (second, minute,
+    hour, day, month in ``controller_time_zone``; no year) matches, i.e. a one-shot job registered at
+    ``now`` fires then and not a year (or, for 29 February, a leap cycle) earlier."""
+    zone = ZoneInfo(controller_time_zone)
+    local = instant.astimezone(zone)
+    if instant <= now:
+        return False
+    for back in range(1, 9):  # 29 February recurs within 8 years
+        try:
+            earlier = local.replace(year=local.year - back)
+        except ValueError:
+            continue
+        return earlier.astimezone(UTC) <= now
+    return True
 
 
 @dataclass(frozen=True)
@@ -374,6 +399,20 @@ def _fmt(instant: datetime, zone: str) -> str:
     return f"{instant.astimezone(ZoneInfo(zone)):%Y-%m-%dT%H:%M} {zone}"
 
 
+def current_events(events: Iterable[LiveEvent], *, now: datetime) -> list[LiveEvent]:
+    """The calendar as it stands at ``now``: each yearly event as its next occurrence, one-off events that
+    are over (``end <= now``) left out. A past event is history, not an error (``calendar_notes`` says so)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware (e.g. datetime.now(timezone.utc))")
+    resolved = (event.next_occurrence(now) for event in events)
+    return [event for event in resolved if event.end_utc > now]
+
+
+def past_events(events: Iterable[LiveEvent], *, now: datetime) -> list[LiveEvent]:
+    """One-off events that are over at ``now``, in calendar order (yearly events never are)."""
+    return [event for event in events if not event.yearly and event.end_utc <= now]
+
+
 def scale_windows(
     events: Iterable[LiveEvent],
     *,
@@ -384,8 +423,8 @@ def scale_windows(
     Each event needs ``[start - warmup, end + cooldown]`` in absolute (UTC) time, so events in different
     time zones compare correctly. Windows that overlap or touch merge into one holding the larger peak:
     two jobs firing at the same second would race in the controller, and a short dip between two
-    streams is not worth the churn. Raises ``ScheduleError`` (all problems at once) for duplicate names
-    and for events already over (``end <= now``).
+    streams is not worth the churn. Yearly events count with their next occurrence; events already over
+    (``end <= now``) are left out (``current_events``). Raises ``ScheduleError`` for duplicate names.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (e.g. datetime.now(timezone.utc))")
@@ -396,13 +435,9 @@ def scale_windows(
         if event.name in seen:
             errors.append(f"live event {event.name!r}: the name is used twice; event names must be unique")
         seen.add(event.name)
-        if event.end_utc <= now:
-            errors.append(
-                f"live event {event.name!r}: it ended at {_fmt(event.end_utc, event.time_zone)}, which is "
-                f"already past (now {_fmt(now, event.time_zone)}); remove it from the live-event calendar"
-            )
     if errors:
         raise ScheduleError(*errors)
+    events = current_events(events, now=now)
 
     ordered = sorted(events, key=lambda e: (e.scale_up_utc, e.scale_down_utc, e.name))
     windows: list[ScaleWindow] = []
@@ -470,15 +505,20 @@ def cron_jobs(
     One-shot. A 6-field cron has no year, so it would recur every year on that date; every job sets
     ``runOnce: true``, and the controller keeps a finished run-once job out of its engine (its state in
     ``status.conditions`` is ``Succeed``/``Failed``). Because the next match after registration must be
-    the intended one, every job must fire less than ``CRON_HORIZON`` (365 days) after ``now``.
+    the intended one (``is_next_match``), a window whose jobs lie a year or more ahead gets no jobs yet:
+    a later deploy schedules it (``calendar_notes`` says so). A yearly event is scheduled as its next
+    occurrence, so each deploy schedules the coming one.
+
+    Dates never make this fail: events already over are history (left out, see ``calendar_notes``).
 
     An event whose warm-up has already begun (scale-up instant <= ``now`` < end) gets no ``-up`` job: a
     newly registered one would first match a year later. Its peak is declared on the HPA instead, via
     ``effective_min_replicas``; the ``-down`` job still closes the window.
 
-    Raises ``ScheduleError`` listing every problem: events already over, duplicate names, jobs beyond the
-    horizon, a peak above ``max_replicas`` (the controller would raise the HPA's max and never lower it)
-    or below ``baseline_min_replicas`` (the "scale-up" would lower the floor).
+    Raises ``ScheduleError`` listing every problem: duplicate names, a peak above ``max_replicas`` (the
+    controller would raise the HPA's max and never lower it) or below ``baseline_min_replicas`` (the
+    "scale-up" would lower the floor), and a schedule on a wall time that happens twice in the
+    controller's zone.
     """
     events = list(events)
     errors: list[str] = []
@@ -503,13 +543,9 @@ def cron_jobs(
         edges = [("down", window.scale_down_at, baseline_min_replicas)]
         if window.scale_up_at > now:
             edges.insert(0, ("up", window.scale_up_at, window.peak_replicas))
+        if not all(is_next_match(instant, now, controller_time_zone) for _, instant, _ in edges):
+            continue  # a year or more ahead: scheduled by a later deploy (calendar_notes)
         for direction, instant, size in edges:
-            if instant - now >= CRON_HORIZON:
-                errors.append(
-                    f"live event {window.key!r}: its scale-{direction} at {instant:%Y-%m-%dT%H:%MZ} is 365 days "
-                    f"or more away, and a 6-field cron has no year; add the event to the calendar later"
-                )
-                continue
             try:
                 schedule = cron_schedule(instant, controller_time_zone)
             except ScheduleError as exc:
@@ -543,6 +579,31 @@ def effective_min_replicas(
         if window.scale_up_at <= now < window.scale_down_at:
             return max(window.peak_replicas, baseline_min_replicas)
     return baseline_min_replicas
+
+
+def calendar_notes(events: Iterable[LiveEvent], *, now: datetime, controller_time_zone: str = "UTC") -> list[str]:
+    """Warnings about the calendar at ``now``, one line per event: one-off events that are over (history:
+    no job, remove them) and events a year or more ahead (no job yet: a deploy within a year schedules
+    them). Never an error: no date may break a build."""
+    events = list(events)
+    notes = [
+        f"live event {e.name!r} ended at {_fmt(e.end_utc, e.time_zone)} (now {_fmt(now, e.time_zone)}); it is "
+        "history and gets no CronHPA job; remove it from live_events, or write its times as MM-DDTHH:MM if "
+        "it comes back every year"
+        for e in past_events(events, now=now)
+    ]
+    names = {e.name for e in events}
+    if len(names) != len(events):
+        return notes  # duplicate names are an error of cron_jobs
+    for window in scale_windows(events, now=now):
+        edges = [window.scale_down_at] + ([window.scale_up_at] if window.scale_up_at > now else [])
+        if not all(is_next_match(instant, now, controller_time_zone) for instant in edges):
+            first = min(edges)
+            notes.append(
+                f"live event {window.key!r} scales up at {first:%Y-%m-%dT%H:%MZ}, a year or more ahead; a 6-field "
+                "cron has no year, so it gets its CronHPA jobs from a deploy less than a year before it"
+            )
+    return notes
 
 
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

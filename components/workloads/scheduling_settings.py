@@ -40,17 +40,26 @@ _UTC = ZoneInfo("UTC")
 # Kubernetes object names and our job names are built from event names, so they must be DNS-1123 labels.
 _SLUG = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+# A yearly event: month-day and time, no year (the 6.18 and 11.11 shopping festivals come back every year).
+_YEARLY_MINUTE = re.compile(r"^(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2})$")
+_EVENT_TIME_PATTERN = r"^(\d{4}-)?\d{2}-\d{2}T\d{2}:\d{2}$"
+#: The year a yearly event's times are parsed into, which marks the event as yearly: not a leap year (so
+#: `02-29`, which does not come back every year, is refused), and before any plausible one-off event (a
+#: one-off date before 2000 is refused). `LiveEvent.occurrence` puts a real year in.
+YEARLY_REFERENCE_YEAR = 1999
+_FIRST_ONE_OFF_YEAR = 2000
 # ECI spec strings: "<vCPU>-<memory>Gi" (e.g. 2-4Gi, 0.5-1Gi) or an ECS instance type (e.g. ecs.c6.xlarge).
 _ECI_SPEC = r"^(\d+(\.\d+)?-\d+(\.\d+)?Gi|ecs\.[a-z0-9-]+(\.[a-z0-9-]+)+)$"
 
 
 def _local_minute(value: object) -> object:
-    """Accept ``YYYY-MM-DDTHH:MM`` (naive, minute precision) or an equivalent naive ``datetime``."""
+    """Accept ``YYYY-MM-DDTHH:MM`` (naive, minute precision) or an equivalent naive ``datetime``; a yearly
+    ``MM-DDTHH:MM`` has been given the reference year by ``LiveEvent`` before this runs."""
     if isinstance(value, str):
         if not _LOCAL_MINUTE.match(value):
             raise ValueError(
-                f"expected a local time written YYYY-MM-DDTHH:MM (no seconds, no UTC offset; the zone goes in "
-                f"time_zone), got {value!r}"
+                f"expected a local time written YYYY-MM-DDTHH:MM (a one-off event) or MM-DDTHH:MM (every year), "
+                f"no seconds, no UTC offset (the zone goes in time_zone), got {value!r}"
             )
         return datetime.fromisoformat(value)
     if isinstance(value, datetime):
@@ -64,7 +73,8 @@ def _local_minute(value: object) -> object:
 LocalMinute = Annotated[
     datetime,
     BeforeValidator(_local_minute),
-    WithJsonSchema({"type": "string", "pattern": _LOCAL_MINUTE.pattern, "examples": ["2026-11-11T20:00"]}),
+    WithJsonSchema({"type": "string", "pattern": _EVENT_TIME_PATTERN,
+                    "examples": ["2026-11-11T20:00", "11-11T20:00"]}),
 ]
 """A wall-clock time in the event's own time zone, minute precision."""
 
@@ -153,9 +163,16 @@ class AutoscalingSettings(BaseModel):
 class LiveEvent(BaseModel):
     """One scheduled live stream: replicas are raised ahead of it and lowered after it.
 
-    ``start`` and ``end`` are wall-clock times in ``time_zone``. A time that does not exist there (the hour
-    skipped when clocks go forward) is rejected; a time that happens twice (clocks go back) is read the
-    way that gives the longer window: the first occurrence for ``start``, the second for ``end``.
+    ``start`` and ``end`` are wall-clock times in ``time_zone``, either with a year (a one-off event:
+    ``2026-11-11T20:00``) or without (every year: ``11-11T20:00``, for the 6.18 and 11.11 festivals; an
+    ``end`` earlier in the year than ``start`` falls in the next year). A one-off time that does not exist
+    there (the hour skipped when clocks go forward) is rejected; in a year where a yearly time falls in
+    that hour, it is read with the offset before the jump. A time that happens twice (clocks go back) is
+    read the way that gives the longer window: the first occurrence for ``start``, the second for ``end``.
+
+    A one-off event that is over is history, not an error: the scheduler skips it with a warning
+    (``scheduling.calendar_notes``) and the policy pack flags it for removal. A yearly event is never
+    over: ``occurrence`` gives its next one.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
@@ -163,9 +180,10 @@ class LiveEvent(BaseModel):
     name: str = Field(pattern=_SLUG, max_length=40)
     """A short kebab-case name, unique in the calendar (e.g. `double-11-gala`); names the CronHPA jobs."""
     start: LocalMinute
-    """When the stream starts, local time `YYYY-MM-DDTHH:MM` in `time_zone`."""
+    """When the stream starts, local time in `time_zone`: `YYYY-MM-DDTHH:MM` once, or `MM-DDTHH:MM` every year."""
     end: LocalMinute
-    """When the stream ends, local time `YYYY-MM-DDTHH:MM` in `time_zone`; after `start`."""
+    """When the stream ends, local time in `time_zone`, written like `start`; after `start` (a yearly end earlier
+    in the year than its start is in the next year)."""
     time_zone: str
     """IANA time zone of `start` and `end`, e.g. `Asia/Shanghai` or `America/Los_Angeles`."""
     peak_replicas: int = Field(ge=1, le=1000)
@@ -174,6 +192,39 @@ class LiveEvent(BaseModel):
     """Minutes before `start` to scale up, so pods (and ECI image caches) are warm when viewers arrive."""
     cooldown_minutes: int = Field(default=15, ge=0, le=24 * 60)
     """Minutes after `end` to keep the peak, for viewers who linger and for order processing."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yearly_times(cls, data: object) -> object:
+        """`MM-DDTHH:MM` start and end -> times in YEARLY_REFERENCE_YEAR (the end rolled into the next year
+        when it is not after the start); a one-off year before 2000 is refused."""
+        if not isinstance(data, dict):
+            return data
+        texts = {k: data.get(k) for k in ("start", "end")}
+        yearly = {k: isinstance(v, str) and bool(_YEARLY_MINUTE.match(v)) for k, v in texts.items()}
+        for key, value in texts.items():
+            if isinstance(value, str) and _LOCAL_MINUTE.match(value) and int(value[:4]) < _FIRST_ONE_OFF_YEAR:
+                raise ValueError(f"{key} {value}: a one-off event before {_FIRST_ONE_OFF_YEAR}? write "
+                                 f"{value[5:]} for an event every year")
+        if not any(yearly.values()):
+            return data
+        if not all(yearly.values()):
+            raise ValueError("start and end must both carry a year (a one-off event) or both be MM-DDTHH:MM "
+                             "(an event every year)")
+        out = dict(data)
+        parsed = {}
+        for key, value in texts.items():
+            try:
+                parsed[key] = datetime.strptime(f"{YEARLY_REFERENCE_YEAR}-{value}", "%Y-%m-%dT%H:%M")
+            except ValueError:
+                hint = " (02-29 does not come back every year)" if value.startswith("02-29") else ""
+                raise ValueError(f"{key} {value} is not a month-day and time MM-DDTHH:MM{hint}") from None
+        if parsed["end"] == parsed["start"]:
+            raise ValueError(f"end ({texts['end']}) must be after start ({texts['start']})")
+        if parsed["end"] < parsed["start"]:
+            parsed["end"] = parsed["end"].replace(year=YEARLY_REFERENCE_YEAR + 1)
+        out.update(parsed)
+        return out
 
     @field_validator("time_zone")
     @classmethod
@@ -188,6 +239,11 @@ class LiveEvent(BaseModel):
 
     @model_validator(mode="after")
     def _times(self) -> LiveEvent:
+        if self.yearly:
+            if self.end - self.start > timedelta(days=31):
+                raise ValueError(f"a yearly event lasts at most 31 days; {self.name} runs from "
+                                 f"{self.start:%m-%dT%H:%M} to {self.end:%m-%dT%H:%M} of the next year")
+            return self
         zone = ZoneInfo(self.time_zone)
         for key, local in (("start", self.start), ("end", self.end)):
             if not _exists(local, zone):
@@ -198,6 +254,31 @@ class LiveEvent(BaseModel):
         if self.start_utc >= self.end_utc:
             raise ValueError(f"end ({self.end:%Y-%m-%dT%H:%M}) must be after start ({self.start:%Y-%m-%dT%H:%M})")
         return self
+
+    @property
+    def yearly(self) -> bool:
+        """Whether the event comes back every year (written `MM-DDTHH:MM`)."""
+        return self.start.year == YEARLY_REFERENCE_YEAR
+
+    def occurrence(self, year: int) -> LiveEvent:
+        """The one-off event of a yearly event in `year` (the year its start falls in); `self` if one-off."""
+        if not self.yearly:
+            return self
+        start = self.start.replace(year=year)
+        end = self.end.replace(year=year + self.end.year - self.start.year)
+        # Not validated again: a wall time in a DST gap that year is read with the offset before the jump.
+        return self.model_construct(**{**dict(self), "start": start, "end": end})
+
+    def next_occurrence(self, now: datetime) -> LiveEvent:
+        """The occurrence that has not ended at `now` (aware): the event itself if one-off."""
+        if not self.yearly:
+            return self
+        local_year = now.astimezone(ZoneInfo(self.time_zone)).year
+        for year in range(local_year - 1, local_year + 2):
+            candidate = self.occurrence(year)
+            if candidate.end_utc > now:
+                return candidate
+        raise AssertionError("unreachable: a yearly event lasting at most 31 days occurs every year")
 
     @property
     def start_utc(self) -> datetime:

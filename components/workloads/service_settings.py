@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from components.governance.labels import MSE_READINESS_PATH, MSE_READINESS_PORT
 from components.governance.settings import LosslessSettings, ServiceGovernance
+from components.secrets import SecretRef
 from components.workloads.scheduling_settings import LiveEvent, SchedulingSettings
 
 # Kubernetes names built from these (Deployment, Service, HPA...) must be DNS-1123/1035 labels.
@@ -161,7 +162,7 @@ class SecretEnv(BaseModel):
 
     name: str = Field(pattern=_ENV_NAME.pattern, max_length=128)
     """The environment variable, e.g. `DB_PASSWORD`."""
-    value_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    value_secret: SecretRef | None = None
     """Name of the secret config key `livecommerce:<name>` holding the value (`pulumi config set --secret
     livecommerce:<name> ...`). It is stored in the service's Kubernetes Secret `<service>-env`, never in the
     Deployment, and stays secret in previews and state."""
@@ -374,7 +375,7 @@ def events_for(service: ServiceSettings, events: Sequence[LiveEventSettings]) ->
 
 
 def workload_problems(
-    services: Sequence[ServiceSettings], events: Sequence[LiveEventSettings], env: str | None
+    services: Sequence[ServiceSettings], events: Sequence[LiveEventSettings]
 ) -> list[str]:
     """Rules across services and events (lines `key: problem; fix`, keys relative to livecommerce:platform).
 
@@ -411,17 +412,6 @@ def workload_problems(
                     f"services[{i}].live_event_peaks: {service.name}: live event {event.name!r} peaks at "
                     f"{event.peak_replicas} replicas, below min_replicas {auto.min_replicas}; raise "
                     "the peak"
-                )
-        if env == "prod":
-            if auto.min_replicas < 2:
-                errors.append(
-                    f"services[{i}].scheduling.autoscaling.min_replicas: {service.name}: prod needs "
-                    "at least 2 (one pod or node lost must not stop the service)"
-                )
-            if service.live_facing and service.scheduling.placement == "ecs-only":
-                errors.append(
-                    f"services[{i}].scheduling.placement: {service.name}: a live-facing prod service "
-                    "must be able to burst onto ECI; use ecs-first"
                 )
     return errors
 

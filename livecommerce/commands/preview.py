@@ -12,9 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from livecommerce.commands.check import PLATFORM_PROJECT
+from livecommerce.commands.clock import cli_now
 from livecommerce.console import make_console
 from livecommerce.engine import run_preview
-from livecommerce.plan import SECRET, write_plan
+from livecommerce.plan import SECRET, check_output_path, write_plan
 
 
 def short_type(token: str) -> str:
@@ -67,7 +69,8 @@ def summary_table(plan: dict[str, Any]) -> Table:
     return table
 
 
-def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None) -> Any:
+def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None,
+                       project_dir: Path | None = None) -> Any:
     count = 0
     with console.status(f"previewing {env} on the mock runtime ...", spinner="dots") as status:
         def tick(reg: Any) -> None:
@@ -76,7 +79,7 @@ def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = Non
             if count % 10 == 0:
                 status.update(f"previewing {env}: {count} resources registered ...")
 
-        return run_preview(env, stacks_dir, on_register=tick)
+        return run_preview(env, stacks_dir, on_register=tick, project_dir=project_dir)
 
 
 def preview(
@@ -87,11 +90,17 @@ def preview(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the summary, no resource tree."),
     policies: bool = typer.Option(True, "--policies/--no-policies", help="Evaluate the policy pack too."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Folder of Pulumi.<env>.yaml (default stacks/)."),
+    project_dir: Path | None = typer.Option(
+        None, "--project-dir", help="The Pulumi project (a folder with Pulumi.yaml), e.g. bootstrap; default the "
+                                    "platform at the repository root."),
 ) -> None:
     """Run the Pulumi program offline (mock runtime) and show every resource the stack would create."""
+    if json_path is not None:
+        check_output_path(json_path, "--json")
+    moment = cli_now()
     out = make_console()
     err = make_console(stderr=True)
-    result = _run_with_progress(env, err, stacks_dir)
+    result = _run_with_progress(env, err, stacks_dir, project_dir)
     plan = result.plan
     if not quiet:
         out.print(build_tree(plan))
@@ -111,18 +120,27 @@ def preview(
 
     # Imported here so `livecommerce --help` and the other commands stay fast.
     from livecommerce import checking, coverage, manifests as manifest_writer
+    from livecommerce.contracts import check_plan, render_contracts
 
+    # Provider contracts: facts about what the providers and APIs accept, apart from the policy choices.
+    contracts = check_plan(plan)
+    render_contracts(contracts, out)
     if policies:
-        checking.render_text(checking.evaluate(plan, env), out)
-    cov = coverage.coverage(plan)
-    coverage.render_text(cov, out)
+        checking.render_text(checking.evaluate(plan, plan.get("tier") or "prod", today=moment.date()), out)
+    # Observability coverage is about the platform's workloads; other projects (bootstrap) have none.
+    cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None
+    if cov is not None:
+        coverage.render_text(cov, out)
     if json_path is not None:
         # The observability coverage travels with the plan (an additive key of format v1).
-        write_plan({**plan, "observability": cov}, json_path)
+        write_plan({**plan, "observability": cov} if cov is not None else plan, json_path)
         out.print(f"plan written to {json_path}")
     if manifests is not None:
         written = manifest_writer.write_manifests(plan, manifests)
         out.print(f"{len(written)} Kubernetes manifests written to {manifests}")
+    if not contracts.passed:
+        # The plan and manifests are still written (to inspect), but this preview would fail at `pulumi up`.
+        raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:

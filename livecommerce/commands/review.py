@@ -16,12 +16,14 @@ from typing import Any
 
 import typer
 
+from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
-from livecommerce.plan import load_plan, write_text_atomic
+from livecommerce.plan import check_output_path, load_plan, write_text_atomic
 from livecommerce.review import compare as compare_mod
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import graph as graph_mod
 from livecommerce.review import report as report_mod
+from livecommerce.review import state as state_mod
 
 
 def _optional(module: str) -> Any | None:
@@ -67,7 +69,7 @@ def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
     if checking is None or not hasattr(checking, "evaluate"):
         return report_mod.PolicyResult(False, (), "livecommerce.checking is not available in this checkout")
     try:
-        result = checking.evaluate(plan, env)
+        result = checking.evaluate(plan, env, today=cli_now().date())
     except UserError as err:  # e.g. no policy configuration for this environment
         return report_mod.PolicyResult(False, (), "; ".join(err.lines))
     return report_mod.adapt_policy_report(result)
@@ -110,14 +112,20 @@ def cost_of(plan: dict[str, Any], env: str, stacks_dir: Path | None, month: str 
 
 
 def diff(
-    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON)."),
+    old: Path = typer.Argument(..., help="The plan before the change (format v1 JSON), or a `pulumi stack export` "
+                                         "file: the state really recorded."),
     new: Path = typer.Argument(..., help="The plan after the change."),
     fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the diff as JSON to this file."),
 ) -> None:
     """What changes from OLD_PLAN to NEW_PLAN: creates, updates, replaces, deletes; dangers first."""
     _choice(fmt, ("text", "markdown", "json"), "--format")
-    old_plan, new_plan = load_plan(old), load_plan(new)
+    if json_path is not None:
+        check_output_path(json_path, "--json")
+    notes: list[str] = []
+    old_plan, new_plan = state_mod.load_plan_or_export(old, notes), load_plan(new)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     if old_plan["project"] != new_plan["project"]:
         print(f"note: {old} is project {old_plan['project']!r} and {new} is project {new_plan['project']!r}; "
               "URNs embed the project, so every resource shows as a delete plus a create", file=sys.stderr)
@@ -142,7 +150,8 @@ def report(
     out: Path = typer.Option(..., "--out", help="Where to write the Markdown report."),
     base_dir: Path | None = typer.Option(
         None, "--base-dir", help="Base plans to diff against: DIR/<env>.json (e.g. built from the PR's base "
-                                 "commit with `livecommerce preview ENV --json before/ENV.json`)."),
+                                 "commit with `livecommerce preview ENV --json before/ENV.json`), or "
+                                 "`pulumi stack export` files of the same names."),
     plan_dir: Path | None = typer.Option(
         None, "--plan-dir", help="Read the new plans from DIR/<env>.json instead of building them."),
     stacks_dir: Path | None = typer.Option(None, "--stacks-dir", help="Stack files directory (default stacks/)."),
@@ -166,8 +175,7 @@ def report(
     if stray:
         raise UserError(f"--no-base {stray[0]}: {stray[0]!r} is not one of the reported environments "
                         f"({' '.join(envs)})")
-    if out.is_dir():
-        raise UserError(f"--out {out}: is a directory; give a file path such as {out / 'report.md'}")
+    check_output_path(out, "--out")
     if data_dir is None and _is_special(out):
         raise UserError(f"--out {out}: is not a regular file, so there is no folder beside it for the full "
                         "JSON; give --data-dir DIR too")
@@ -187,11 +195,18 @@ def report(
                                 "report it as a full inventory (a new stack)")
             else:
                 source = path.as_posix()
-                base = plan_for(load_plan(path), env, path, project=plan["project"])
+                notes: list[str] = []
+                # A `pulumi stack export` of the stack is a base too: the state really recorded.
+                base = plan_for(state_mod.load_plan_or_export(path, notes), env, path, project=plan["project"])
+                for note in notes:
+                    typer.echo(f"note: {note}", err=True)
         cov, note = coverage_of(plan)
+        from livecommerce.contracts import check_plan
+
         items.append(report_mod.EnvInput(env, plan, base, source, policy_result(plan, env), cov,
                                          note or "not available",
-                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base)))
+                                         cost=cost_of(plan, env, stacks_dir, cost_month, base=base),
+                                         contracts=check_plan(plan).to_dict()))
     data = data_dir if data_dir is not None else out.with_name(f"{out.stem}-data")
     text = report_mod.build_report(items, data_dir=data.as_posix(), artifact=artifact)
     for name, content in sorted(report_mod.report_files(items).items()):
@@ -268,6 +283,8 @@ def graph(
     _choice(detail, graph_mod.DETAILS, "--detail")
     if plan is not None and env:
         raise UserError("graph: give an environment or --plan FILE, not both")
+    if out is not None:
+        check_output_path(out, "--out")
     if plan is not None:
         p = load_plan(plan)
     elif env:

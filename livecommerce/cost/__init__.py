@@ -82,7 +82,8 @@ def estimate(plan: Mapping[str, Any], month: Month, usage: Usage, *, env: str | 
     try:
         report = price_plan(plan, loaded, usage.settings, month, env=env)
     except PlanFactError as exc:
-        raise UserError(f"plan {plan.get('stack', '?')}: {exc}") from None
+        raise UserError(f"plan {plan.get('stack', '?')}: {exc}; fix the plan file or rebuild it with "
+                        "`livecommerce preview ENV --json PATH`") from None
     return CostReport(**{**report.__dict__, "assumptions": (f"Usage volumes: {usage.source}.", *report.assumptions)})
 
 

@@ -167,44 +167,84 @@ class PlanFacts:
         return [r for r in self.resources if r.get("type") == type_]
 
 
-
-def _m(value: Any) -> Mapping[str, Any]:
-    """A plan value read as an object; any other shape (a hand-edited plan) reads as empty."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def _l(value: Any) -> list[Any]:
-    """A plan value read as a list; any other shape reads as empty."""
-    return value if isinstance(value, list) else []
-
 def _name(res: Mapping[str, Any]) -> str:
     return str(res.get("name") or res.get("urn") or "?")
 
 
+def obj(res: Mapping[str, Any], value: Any, path: str) -> Mapping[str, Any]:
+    """`value` if it is a JSON object (None: empty); else PlanFactError naming the resource and path.
+    A hand-edited plan may hold any JSON in `inputs` (the format does not type them)."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return value
+    raise PlanFactError(f"{_name(res)}: {path}: expected an object, got {_kind(value)}")
+
+
+def seq(res: Mapping[str, Any], value: Any, path: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    raise PlanFactError(f"{_name(res)}: {path}: expected a list, got {_kind(value)}")
+
+
+def text(res: Mapping[str, Any], value: Any, path: str, default: str = "") -> str:
+    if value is None:
+        return default
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise PlanFactError(f"{_name(res)}: {path}: expected a string, got {_kind(value)}")
+
+
+def number(res: Mapping[str, Any], value: Any, path: str, default: float) -> float:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise PlanFactError(f"{_name(res)}: {path}: expected a number, got {value!r}")
+    return float(value)
+
+
+def inputs_of(res: Mapping[str, Any]) -> Mapping[str, Any]:
+    return obj(res, res.get("inputs"), "inputs")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
 def _int(res: Mapping[str, Any], path: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value != int(value) or value < 0:
         raise PlanFactError(f"{_name(res)}: {path}: expected a whole number, got {value!r}")
     return int(value)
 
 
 def _pool(res: Mapping[str, Any]) -> NodePool:
-    inputs = _m(res.get("inputs"))
-    types = _l(inputs.get("instanceTypes"))
+    inputs = inputs_of(res)
+    types = inputs.get("instanceTypes") or []
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
         raise PlanFactError(f"{_name(res)}: instanceTypes: expected a list of ECS instance types, got {types!r}")
-    scaling = _m(inputs.get("scalingConfig"))
+    scaling = obj(res, inputs.get("scalingConfig"), "scalingConfig")
     if scaling.get("enable"):
         low = _int(res, "scalingConfig.minSize", scaling.get("minSize", 0))
         high = _int(res, "scalingConfig.maxSize", scaling.get("maxSize", low))
     else:
         low = high = _int(res, "desiredSize", inputs.get("desiredSize", 0))
     labels = {}
-    for label in _l(inputs.get("labels")):
+    for label in seq(res, inputs.get("labels"), "labels"):
         if isinstance(label, Mapping) and "key" in label:
             labels[str(label["key"])] = str(label.get("value", ""))
-    spot = str(inputs.get("spotStrategy") or "NoSpot") not in ("NoSpot", "")
+    spot = text(res, inputs.get("spotStrategy"), "spotStrategy", "NoSpot") not in ("NoSpot", "")
+    disk = text(res, inputs.get("systemDiskCategory"), "systemDiskCategory", "cloud_efficiency") or "cloud_efficiency"
     return NodePool(name=_name(res), instance_types=tuple(types), min_size=low, max_size=max(high, low),
-                    labels=labels, disk_category=str(inputs.get("systemDiskCategory") or "cloud_efficiency"),
+                    labels=labels, disk_category=disk,
                     disk_gib=_int(res, "systemDiskSize", inputs.get("systemDiskSize", 40)), spot=spot)
 
 
@@ -212,10 +252,11 @@ def _containers_shape(res: Mapping[str, Any], containers: Sequence[Mapping[str, 
     req_cpu = req_mem = lim_cpu = lim_mem = 0.0
     any_lim_cpu = any_lim_mem = False
     for c in containers:
-        resources = _m(c.get("resources"))
-        requests = _m(resources.get("requests"))
-        limits = _m(resources.get("limits"))
         cname = c.get("name", "?")
+        where = f"spec.template.spec.containers[{cname}].resources"
+        resources = obj(res, c.get("resources"), where)
+        requests = obj(res, resources.get("requests"), f"{where}.requests")
+        limits = obj(res, resources.get("limits"), f"{where}.limits")
         try:
             r_cpu = quantity(requests["cpu"]) if "cpu" in requests else 0.0
             r_mem = quantity(requests["memory"]) / GIB if "memory" in requests else 0.0
@@ -243,7 +284,8 @@ def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
 
 
 def _tolerates_vk(spec: Mapping[str, Any]) -> bool:
-    for t in _l(spec.get("tolerations")):
+    tolerations = spec.get("tolerations")
+    for t in tolerations if isinstance(tolerations, list) else []:
         if not isinstance(t, Mapping):
             continue
         if t.get("key") == VK_TAINT_KEY and t.get("effect") in (None, "", "NoSchedule"):
@@ -257,23 +299,24 @@ def _placement(res: Mapping[str, Any], namespace: str, pod_labels: Mapping[str, 
                policies: Sequence[Mapping[str, Any]]) -> tuple[str, int | None, dict[str, str]]:
     if any(str(pod_labels.get(k, "")).lower() == "true" for k in ECI_LABELS):
         return "eci-only", None, {}
-    node_selector = {str(k): str(v) for k, v in _m(spec.get("nodeSelector")).items()}
+    node_selector = {str(k): str(v) for k, v in obj(res, spec.get("nodeSelector"), "nodeSelector").items()}
     for policy in policies:
-        p_inputs = _m(policy.get("inputs"))
-        meta, p_spec = _m(p_inputs.get("metadata")), _m(p_inputs.get("spec"))
+        p_inputs = inputs_of(policy)
+        meta, p_spec = obj(policy, p_inputs.get("metadata"), "metadata"), obj(policy, p_inputs.get("spec"), "spec")
         if meta.get("namespace", "default") != namespace:
             continue
-        if not _matches(_m(p_spec.get("selector")), pod_labels):
+        if not _matches(obj(policy, p_spec.get("selector"), "spec.selector"), pod_labels):
             continue
-        units = [u for u in _l(p_spec.get("units")) if isinstance(u, Mapping)]
+        units = [u for u in seq(policy, p_spec.get("units"), "spec.units") if isinstance(u, Mapping)]
         ecs = [u for u in units if u.get("resource") == "ecs"]
         has_eci = any(u.get("resource") in ("eci", "elastic") for u in units)
         if not ecs:
             return ("eci-only", None, {}) if has_eci else ("ecs-only", None, node_selector)
         first = ecs[0]
-        selector = {str(k): str(v) for k, v in _m(first.get("nodeSelector")).items()} or node_selector
+        unit_selector = obj(policy, first.get("nodeSelector"), "spec.units[].nodeSelector")
+        selector = {str(k): str(v) for k, v in unit_selector.items()} or node_selector
         cap = first.get("max")
-        cap = None if cap is None else _int(res, "ResourcePolicy units[0].max", cap)
+        cap = None if cap is None else _int(policy, "spec.units[].max", cap)
         return ("ecs-first" if has_eci else "ecs-only"), cap, selector
     if node_selector.get(VK_LABEL[0]) == VK_LABEL[1]:
         return "eci-only", None, {}
@@ -282,32 +325,41 @@ def _placement(res: Mapping[str, Any], namespace: str, pod_labels: Mapping[str, 
     return "ecs-only", None, node_selector
 
 
+def _target(res: Mapping[str, Any]) -> tuple[str, Mapping[str, Any], Mapping[str, Any]]:
+    """(namespace, metadata, spec) of a Kubernetes object in a plan, shapes checked."""
+    i = inputs_of(res)
+    meta, spec = obj(res, i.get("metadata"), "metadata"), obj(res, i.get("spec"), "spec")
+    return text(res, meta.get("namespace"), "metadata.namespace", "default"), meta, spec
+
+
 def _workloads(resources: Sequence[Mapping[str, Any]]) -> list[Workload]:
     policies = [r for r in resources if r.get("type") == RESOURCE_POLICY]
     hpas: dict[tuple[str, str], Mapping[str, Any]] = {}
     for r in resources:
         if r.get("type") == HPA:
-            i = _m(r.get("inputs"))
-            ref = _m(_m(i.get("spec")).get("scaleTargetRef"))
+            namespace, _, spec = _target(r)
+            ref = obj(r, spec.get("scaleTargetRef"), "spec.scaleTargetRef")
             if ref.get("kind", "Deployment") == "Deployment":
-                hpas[(_m(i.get("metadata")).get("namespace", "default"), str(ref.get("name")))] = r
+                hpas[(namespace, str(ref.get("name")))] = r
     crons: dict[tuple[str, str], Mapping[str, Any]] = {}
     for r in resources:
         if r.get("type") == CRON_HPA:
-            i = _m(r.get("inputs"))
-            ref = _m(_m(i.get("spec")).get("scaleTargetRef"))
-            crons[(_m(i.get("metadata")).get("namespace", "default"),
-                   f"{ref.get('kind', '')}/{ref.get('name')}")] = r
+            namespace, _, spec = _target(r)
+            ref = obj(r, spec.get("scaleTargetRef"), "spec.scaleTargetRef")
+            crons[(namespace, f"{ref.get('kind', '')}/{ref.get('name')}")] = r
     out = []
     for res in sorted((r for r in resources if r.get("type") == DEPLOYMENT), key=_name):
-        inputs = _m(res.get("inputs"))
-        meta, spec = _m(inputs.get("metadata")), _m(inputs.get("spec"))
-        namespace, dname = meta.get("namespace", "default"), str(meta.get("name") or _name(res))
-        template = _m(spec.get("template"))
-        pod_meta, pod_spec = _m(template.get("metadata")), _m(template.get("spec"))
-        pod_labels = {str(k): str(v) for k, v in _m(pod_meta.get("labels")).items()}
-        annotations = {str(k): str(v) for k, v in _m(pod_meta.get("annotations")).items()}
-        containers = [c for c in _l(pod_spec.get("containers")) if isinstance(c, Mapping)]
+        namespace, meta, spec = _target(res)
+        dname = text(res, meta.get("name"), "metadata.name", _name(res))
+        template = obj(res, spec.get("template"), "spec.template")
+        pod_meta = obj(res, template.get("metadata"), "spec.template.metadata")
+        pod_spec = obj(res, template.get("spec"), "spec.template.spec")
+        pod_labels = {str(k): str(v) for k, v in
+                      obj(res, pod_meta.get("labels"), "spec.template.metadata.labels").items()}
+        annotations = {str(k): str(v) for k, v in
+                       obj(res, pod_meta.get("annotations"), "spec.template.metadata.annotations").items()}
+        containers = [c for c in seq(res, pod_spec.get("containers"), "spec.template.spec.containers")
+                      if isinstance(c, Mapping)]
         requests, limits = _containers_shape(res, containers)
         placement, cap, selector = _placement(res, namespace, pod_labels, pod_spec, policies)
         fixed = spec.get("replicas")
@@ -316,11 +368,10 @@ def _workloads(resources: Sequence[Mapping[str, Any]]) -> list[Workload]:
         hpa_min = hpa_max = None
         jobs: tuple[CronJobFact, ...] = ()
         if hpa is not None and fixed is None:
-            h_inputs = _m(hpa.get("inputs"))
-            h_spec = _m(h_inputs.get("spec"))
+            _, h_meta, h_spec = _target(hpa)
             hpa_min = _int(hpa, "spec.minReplicas", h_spec.get("minReplicas", 1))
             hpa_max = _int(hpa, "spec.maxReplicas", h_spec.get("maxReplicas", hpa_min))
-            hpa_name = _m(h_inputs.get("metadata")).get("name")
+            hpa_name = h_meta.get("name")
             # HPA-compatible mode targets the HPA; a CronHPA on the Deployment itself is read the same way.
             cron = crons.get((namespace, f"HorizontalPodAutoscaler/{hpa_name}")) or \
                 crons.get((namespace, f"Deployment/{dname}"))
@@ -338,7 +389,8 @@ def _workloads(resources: Sequence[Mapping[str, Any]]) -> list[Workload]:
 
 def _jobs(cron: Mapping[str, Any]) -> list[CronJobFact]:
     out = []
-    for i, job in enumerate(_l(_m(_m(cron.get("inputs")).get("spec")).get("jobs"))):
+    _, _, spec = _target(cron)
+    for i, job in enumerate(seq(cron, spec.get("jobs"), "spec.jobs")):
         if not isinstance(job, Mapping):
             raise PlanFactError(f"{_name(cron)}: spec.jobs[{i}]: expected a mapping")
         schedule = str(job.get("schedule", ""))
@@ -351,15 +403,32 @@ def _jobs(cron: Mapping[str, Any]) -> list[CronJobFact]:
 
 
 def region_of(resources: Sequence[Mapping[str, Any]]) -> str | None:
-    """The alicloud provider's region (every stack builds one explicit provider)."""
-    regions = sorted({str(_m(r.get("inputs")).get("region")) for r in resources
-                      if r.get("type") == "pulumi:providers:alicloud" and _m(r.get("inputs")).get("region")})
-    return regions[0] if len(regions) == 1 else None
+    """The stack's region: that of its alicloud provider, or, when a stack builds a second one (the edge's recording
+    bucket in a live center's region), of the provider most resources use (the second one holds a few buckets,
+    priced at the stack region's rates)."""
+    providers = [r for r in resources
+                 if r.get("type") == "pulumi:providers:alicloud" and isinstance(r.get("inputs"), Mapping)
+                 and isinstance(r["inputs"].get("region"), str) and r["inputs"]["region"]]
+    distinct = sorted({str(r["inputs"]["region"]) for r in providers})
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else None
+    regions = {str(r.get("urn")): str(r["inputs"]["region"]) for r in providers}
+    uses: dict[str, int] = {}
+    for r in resources:
+        options = r.get("options")
+        urn = options.get("provider") if isinstance(options, Mapping) else None
+        if isinstance(urn, str) and urn in regions:
+            uses[regions[urn]] = uses.get(regions[urn], 0) + 1
+    if not uses:
+        return None
+    top = max(uses.values())
+    return sorted(region for region, n in uses.items() if n == top)[0]
 
 
 def plan_facts(plan: Mapping[str, Any]) -> PlanFacts:
     """The capacity facts of a plan (format v1)."""
-    resources = tuple(r for r in _l(plan.get("resources")) if isinstance(r, Mapping))
+    raw = plan.get("resources")
+    resources = tuple(r for r in (raw if isinstance(raw, list) else []) if isinstance(r, Mapping))
     pools = tuple(sorted((_pool(r) for r in resources if r.get("type") == NODE_POOL), key=lambda p: p.name))
     return PlanFacts(stack=str(plan.get("stack") or "?"), region=region_of(resources), pools=pools,
                      workloads=tuple(_workloads(resources)), resources=resources)

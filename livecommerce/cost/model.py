@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from livecommerce.cost.calendar import Month, breakpoints, replica_steps, replicas_at
-from livecommerce.cost.facts import NodePool, PlanFacts, Shape, Workload, plan_facts
+from livecommerce.cost.facts import NodePool, PlanFacts, Shape, Workload, inputs_of, number, plan_facts, text
 from livecommerce.cost.prices import LoadedTable, PriceTable
 from stacks.cost_settings import CostSettings
 from livecommerce.errors import UserError
@@ -433,9 +433,9 @@ def _oss_triggered_functions(facts: PlanFacts) -> list[Mapping[str, Any]]:
     fns = {r.get("urn"): r for r in facts.of_type("alicloud:fc/v3Function:V3Function")}
     triggered = []
     for trig in facts.of_type("alicloud:fc/v3Trigger:V3Trigger"):
-        if str((trig.get("inputs") or {}).get("triggerType", "")).lower() != "oss":
+        if text(trig, inputs_of(trig).get("triggerType"), "triggerType").lower() != "oss":
             continue
-        for dep in trig.get("dependencies") or []:
+        for dep in trig.get("dependencies") if isinstance(trig.get("dependencies"), list) else []:
             if dep in fns and fns[dep] not in triggered:
                 triggered.append(fns[dep])
     return triggered or list(fns.values())
@@ -446,19 +446,20 @@ def _fixed_items(facts: PlanFacts, usage: CostSettings, month: Month, pricer: _P
     hours = month.hours
     items: list[LineItem | None] = []
     for r in facts.of_type("alicloud:cs/managedKubernetes:ManagedKubernetes"):
-        spec = str((r.get("inputs") or {}).get("clusterSpec") or "ack.standard")
+        spec = text(r, inputs_of(r).get("clusterSpec"), "clusterSpec", "ack.standard") or "ack.standard"
         items.append(_item(f"ack:{r['name']}", "platform", f"ACK cluster management ({spec})", [r["name"]],
                            [pricer.part(f"ack.cluster.{spec}", hours, r["name"])]))
     for r in facts.of_type("alicloud:mse/cluster:Cluster"):
-        i = r.get("inputs") or {}
-        edition, spec = i.get("mseVersion", "mse_pro"), i.get("clusterSpecification")
-        count = int(i.get("instanceCount", 1))
+        i = inputs_of(r)
+        edition = text(r, i.get("mseVersion"), "mseVersion", "mse_pro")
+        spec = text(r, i.get("clusterSpecification"), "clusterSpecification")
+        count = int(number(r, i.get("instanceCount"), "instanceCount", 1))
         items.append(_item(f"mse-registry:{r['name']}", "governance",
                            f"MSE registry {edition} {spec} × {count} nodes", [r["name"]],
                            [pricer.part(f"mse.registry.{edition}.{spec}", hours * count, r["name"])]))
     for r in facts.of_type("alicloud:mse/gateway:Gateway"):
-        i = r.get("inputs") or {}
-        spec, count = i.get("spec"), int(i.get("replica", 1))
+        i = inputs_of(r)
+        spec, count = text(r, i.get("spec"), "spec"), int(number(r, i.get("replica"), "replica", 1))
         items.append(_item(f"mse-gateway:{r['name']}", "governance", f"MSE cloud-native gateway {spec} × {count} nodes",
                            [r["name"]], [pricer.part(f"mse.gateway.{spec}", hours * count, r["name"])]))
     if agent_hours > 0:
@@ -466,13 +467,14 @@ def _fixed_items(facts: PlanFacts, usage: CostSettings, month: Month, pricer: _P
                            f"MSE governance agents: {_fmt(agent_hours)} pod-hours (pods with msePilotAutoEnable)",
                            agent_resources, [pricer.part("mse.governance.agent", agent_hours, "enrolled pods")]))
     for r in facts.of_type("alicloud:vpc/natGateway:NatGateway"):
-        nat_type = str((r.get("inputs") or {}).get("natType") or "Enhanced").lower()
+        nat_type = (text(r, inputs_of(r).get("natType"), "natType", "Enhanced") or "Enhanced").lower()
         items.append(_item(f"nat:{r['name']}", "network", f"NAT gateway ({nat_type}) instance fee", [r["name"]],
                            [pricer.part(f"nat.{nat_type}.instance", hours, r["name"])]))
     eips = facts.of_type("alicloud:ecs/eipAddress:EipAddress")
     for n, r in enumerate(eips):
-        i = r.get("inputs") or {}
-        charge = str(i.get("internetChargeType") or "PayByBandwidth").lower()
+        i = inputs_of(r)
+        charge = (text(r, i.get("internetChargeType"), "internetChargeType", "PayByBandwidth")
+                  or "PayByBandwidth").lower()
         parts = [pricer.part(f"eip.{charge}.holding", hours, r["name"])]
         desc = f"EIP ({i.get('internetChargeType')}) holding fee"
         if n == 0 and usage.internet_egress_gib_per_month > 0:
@@ -481,12 +483,12 @@ def _fixed_items(facts: PlanFacts, usage: CostSettings, month: Month, pricer: _P
         items.append(_item(f"eip:{r['name']}", "network", desc, [r["name"]], parts))
     stores = facts.of_type("alicloud:log/store:Store")
     for r in stores:
-        shards = int((r.get("inputs") or {}).get("shardCount", 2))
+        shards = int(number(r, inputs_of(r).get("shardCount"), "shardCount", 2))
         items.append(_item(f"sls-shards:{r['name']}", "observability",
                            f"SLS log store shards: {shards} × {month.days} days", [r["name"]],
                            [pricer.part("sls.shard", shards * month.days, r["name"])]))
     if stores and usage.log_ingest_gib_per_day > 0:
-        retention = max(int((r.get("inputs") or {}).get("retentionPeriod", 30)) for r in stores)
+        retention = max(int(number(r, inputs_of(r).get("retentionPeriod"), "retentionPeriod", 30)) for r in stores)
         raw = usage.log_ingest_gib_per_day * month.days
         stored = usage.log_ingest_gib_per_day * SLS_COMPRESSION * retention  # steady state
         names = [r["name"] for r in stores]
@@ -498,8 +500,9 @@ def _fixed_items(facts: PlanFacts, usage: CostSettings, month: Month, pricer: _P
                             pricer.part("sls.storage", stored * month.days, "cost.log_ingest_gib_per_day")]))
     buckets = facts.of_type("alicloud:oss/bucket:Bucket")
     if buckets and usage.oss_stored_gib > 0:
-        classes = sorted({(str((b.get("inputs") or {}).get("storageClass") or "Standard").lower(),
-                           str((b.get("inputs") or {}).get("redundancyType") or "LRS")) for b in buckets})
+        classes = sorted({
+            ((text(b, inputs_of(b).get("storageClass"), "storageClass", "Standard") or "Standard").lower(),
+             text(b, inputs_of(b).get("redundancyType"), "redundancyType", "LRS") or "LRS") for b in buckets})
         keys = [f"oss.{c}.{red}" for c, red in classes]
         priced = [k for k in keys if pricer.has(k)] or keys
         key = max(priced, key=lambda k: pricer.table.unit_price(k) if pricer.has(k) else 0)
@@ -514,10 +517,10 @@ def _fixed_items(facts: PlanFacts, usage: CostSettings, month: Month, pricer: _P
                          "transcoding is not priced")
         else:
             fn = fns[0]
-            i = fn.get("inputs") or {}
-            vcpu = float(i.get("cpu") or 1)
-            mem_gib = float(i.get("memorySize") or 1024) / 1024
-            disk_gib = max(0.0, (float(i.get("diskSize") or FC_FREE_DISK_MIB) - FC_FREE_DISK_MIB) / 1024)
+            i = inputs_of(fn)
+            vcpu = number(fn, i.get("cpu"), "cpu", 1) or 1
+            mem_gib = number(fn, i.get("memorySize"), "memorySize", 1024) / 1024
+            disk_gib = max(0.0, (number(fn, i.get("diskSize"), "diskSize", FC_FREE_DISK_MIB) - FC_FREE_DISK_MIB) / 1024)
             vcpu_s = usage.replay_hours_per_month * 60 * usage.transcode_cpu_seconds_per_video_minute
             wall = vcpu_s / vcpu
             parts = [pricer.part("fc.vcpu_second", vcpu_s, fn["name"]),

@@ -104,12 +104,18 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "cert": "ForceNew (resource_alicloud_ssl_certificates_service_certificate.go): a renewed certificate "
                 "is a new upload", "key": "ForceNew",
     },
-    "alicloud:wafv3/domain:Domain": {"domain": "ForceNew (resource_alicloud_wafv3_domain.go)", "instanceId": "ForceNew"},
+    "alicloud:wafv3/domain:Domain": {"domain": "ForceNew (resource_alicloud_wafv3_domain.go)",
+                                     "instanceId": "ForceNew"},
     "alicloud:wafv3/defenseTemplate:DefenseTemplate": {
         "defenseScene": "ForceNew", "instanceId": "ForceNew", "templateOrigin": "ForceNew", "templateType": "ForceNew",
     },
     "alicloud:wafv3/instance:Instance": {},
     "alicloud:dns/alidnsRecord:AlidnsRecord": {"domainName": "ForceNew (resource_alicloud_alidns_record.go)"},
+    "alicloud:oss/bucketReplication:BucketReplication": {
+        "bucket": "ForceNew (resource_alicloud_oss_bucket_replication.go): a rule belongs to one source bucket",
+        "action": "ForceNew", "destination": "ForceNew: a new destination is a new rule",
+        "prefixSet": "ForceNew", "historicalObjectReplication": "ForceNew", "syncRole": "ForceNew",
+    },
     "alicloud:ecs/ecsKeyPair:EcsKeyPair": {
         "keyPairName": "ForceNew (resource_alicloud_ecs_key_pair.go): a key pair's name is its id",
         "keyFile": "ForceNew: the private key is written only when the pair is created",
@@ -294,6 +300,31 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "policyName": "an attachment is the (role, policy) pair itself",
         "policyType": "an attachment is the (role, policy) pair itself",
     },
+    # --- delivery (bootstrap project): ForceNew in the bridged TF resources
+    "alicloud:ims/oidcProvider:OidcProvider": {
+        "issuerUrl": "TF resource_alicloud_ims_oidc_provider.go: issuer_url is ForceNew",
+        "oidcProviderName": "TF resource_alicloud_ims_oidc_provider.go: oidc_provider_name is ForceNew (ARN)",
+    },
+    "alicloud:oos/secretParameter:SecretParameter": {
+        "secretParameterName": "TF resource_alicloud_oos_secret_parameter.go: the name is ForceNew",
+        "type": "TF resource_alicloud_oos_secret_parameter.go: ForceNew",
+        "keyId": "TF resource_alicloud_oos_secret_parameter.go: the encryption key is ForceNew",
+        "constraints": "TF resource_alicloud_oos_secret_parameter.go: ForceNew",
+        "dkmsInstanceId": "TF resource_alicloud_oos_secret_parameter.go: ForceNew",
+    },
+    "alicloud:ecs/instance:Instance": {
+        "availabilityZone": "TF resource_alicloud_instance.go: ForceNew",
+        "systemDiskCategory": "TF resource_alicloud_instance.go: ForceNew",
+        "systemDiskEncrypted": "TF resource_alicloud_instance.go: ForceNew",
+        "systemDiskKmsKeyId": "TF resource_alicloud_instance.go: ForceNew",
+        "securityEnhancementStrategy": "TF resource_alicloud_instance.go: ForceNew",
+        "spotStrategy": "TF resource_alicloud_instance.go: ForceNew",
+        "dataDisks": "TF resource_alicloud_instance.go: ForceNew",
+    },
+    "alicloud:ecs/ramRoleAttachment:RamRoleAttachment": {
+        "instanceId": "TF resource_alicloud_ecs_ram_role_attachment.go: ForceNew",
+        "ramRoleName": "TF resource_alicloud_ecs_ram_role_attachment.go: ForceNew",
+    },
     "alicloud:kms/key:Key": {
         "keySpec": "a key's spec is fixed at creation",
         "keyUsage": "a key's usage is fixed at creation",
@@ -372,6 +403,10 @@ DANGER: Mapping[str, str] = {
     "alicloud:vpc/natGateway:NatGateway": "disruptive: all egress of nodes, pods and functions stops",
     "alicloud:ecs/eipAddress:EipAddress": "disruptive: the egress IP changes; allow-lists elsewhere break",
     "alicloud:message/serviceQueue:ServiceQueue": "stateful: messages still waiting in the queue are lost",
+    "alicloud:ims/oidcProvider:OidcProvider": "disruptive: every CI role trusts it by ARN; no deploy, preview "
+                                              "or drift job can sign in until the roles are updated",
+    "alicloud:ecs/instance:Instance": "disruptive: a CI runner host; its registration is lost (a new token is "
+                                      "needed) and deploys to a private API server stop meanwhile",
 }
 
 # Types the platform uses whose every input updates in place (nothing to list in REPLACE). A type in a

@@ -144,6 +144,16 @@ def adapt_policy_report(report: Any) -> PolicyResult:
             message=(f"{message.rstrip('. ')}. Fix: {fix}" if fix and fix not in message else message),
             waived=bool(_get(f, "waived", default=False)) or status == "waived",
         ))
+    # An expired waiver waives nothing and is itself worth a look: an advisory finding on its resources.
+    expired = [] if isinstance(report, (list, tuple)) else _get(report, "expired_waivers", default=None) or []
+    for w in expired:
+        findings.append(Finding(
+            rule=_text(_get(w, "rule", default="?")), severity="low", enforcement="advisory",
+            resource=_text(_get(w, "resource", default="")),
+            message=(f"the waiver (owner {_text(_get(w, 'owner', default='?'))}) expired on "
+                     f"{_text(_get(w, 'expires', default='?'))} and waives nothing. Fix: fix the resource, or renew "
+                     "the waiver in policies/waivers.yaml with a new expiry and reason"),
+        ))
     findings.sort(key=lambda f: (f.enforcement, f.rule, f.resource, f.message))
     return PolicyResult(True, tuple(findings))
 
@@ -165,6 +175,8 @@ class EnvInput:
     cost: Mapping[str, Any] | None = None
     """`livecommerce.cost.cost_summary(...)`: the month's elastic cost, its change against the base, the
     saving against peak-sized (or `{"error": ...}`); None leaves the cost line out."""
+    contracts: Mapping[str, Any] | None = None
+    """`livecommerce.contracts.check_plan(plan).to_dict()`, or None when not evaluated."""
 
     @property
     def diff(self) -> PlanDiff | None:
@@ -491,12 +503,37 @@ def diff_markdown(d: PlanDiff, base_source: str) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def contracts_section(items: Sequence[EnvInput], limit: int | None) -> list[str]:
+    """Provider contracts first: what the providers or their APIs would refuse at `pulumi up` (facts, not
+    policy choices), one line per violation."""
+    rows = []
+    for item in items:
+        for v in (item.contracts or {}).get("violations", []):
+            rows.append(f"> - `{cell(item.env)}`: {cell(short_type(v['type']))} `{cell(v['resource'])}` "
+                        f"`{cell(v['path'])}` = {_code_text(_shorten(v['value'], 80))}: {cell(v['accepts'])} "
+                        f"[{cell(v['source'])}]")
+    evaluated = [i for i in items if i.contracts is not None]
+    if not evaluated:
+        return []
+    if not rows:
+        held = sum(int(i.contracts.get("resources", 0)) for i in evaluated)  # type: ignore[union-attr]
+        return [f"Provider contracts: passed ({held} resources held against "
+                f"{cell(evaluated[0].contracts.get('upstream', ''))}).", ""]  # type: ignore[union-attr]
+    shown = rows if limit is None else rows[:limit]
+    out = ["> [!IMPORTANT]", "> **Provider contracts**: the providers or their APIs would refuse these at "
+           "`pulumi up`:", ">", *shown]
+    if len(shown) < len(rows):
+        out.append(f"> - … and {len(rows) - len(shown)} more (see the JSON)")
+    return out + [""]
+
+
 def render(items: Sequence[EnvInput], level: int, *, data_dir: str | None = None,
            artifact: str | None = None, diffs: Mapping[str, PlanDiff | None] | None = None) -> str:
     """The report at one detail level (0 = everything, 3 = counts only)."""
     diffs = diffs if diffs is not None else {i.env: i.diff for i in items}
     envs = ", ".join(f"`{cell(i.env)}`" for i in items)
     out = [MARKER, f"## livecommerce review: {envs}", ""]
+    out += contracts_section(items, None if level <= 1 else 20 if level == 2 else 10)
     out += summary_table(items, diffs) + [""]
     out += danger_callout(items, diffs, None if level <= 1 else 20 if level == 2 else 10)
     out += json_pointer(data_dir, artifact)
@@ -543,6 +580,8 @@ def report_files(items: Sequence[EnvInput]) -> dict[str, str]:
         if d is not None:
             files[f"{item.env}.diff.json"] = to_json_text(d.to_json())
         files[f"{item.env}.policy.json"] = to_json_text(item.policy.to_json())
+        if item.contracts is not None:
+            files[f"{item.env}.contracts.json"] = to_json_text(item.contracts)
         files[f"{item.env}.coverage.json"] = to_json_text(
             {"available": item.coverage is not None, "note": "" if item.coverage is not None else item.coverage_note,
              "coverage": item.coverage})

@@ -94,6 +94,8 @@ COMPLETE_OBJECT_EVENTS = frozenset(
         "oss:ObjectCreated:PostObject",
         "oss:ObjectCreated:CompleteMultipartUpload",
         "oss:ObjectCreated:CopyObject",
+        # Copied in, finished, by OSS cross-region replication (the edge's recordings from another region).
+        "oss:ObjectReplication:ObjectCreated",
     }
 )
 
@@ -340,7 +342,8 @@ POLICIES = [
         severity=Severity.MEDIUM,
         anchors=["FC:oss-trigger", "aws-lambda-permission-configure-source-arn (analog)"],
         fix="list the complete-object events (oss:ObjectCreated:PutObject, PostObject, CompleteMultipartUpload, "
-        "CopyObject; never oss:ObjectCreated:*, which fires per multipart part) with filter.key.prefix, plus "
+        "CopyObject, oss:ObjectReplication:ObjectCreated; never oss:ObjectCreated:*, which fires per multipart "
+        "part) with filter.key.prefix, plus "
         "source_arn and invocation_role",
         check=check_oss_trigger_scope,
     ),

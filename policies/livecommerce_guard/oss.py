@@ -232,14 +232,20 @@ def check_secure_transport(resources: list[Any], cfg: Mapping[str, Any]) -> list
 
 
 def check_access_logging(resources: list[Any], cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """OSS-06: access logs go to another bucket (inline `logging` or BucketLogging)."""
+    """OSS-06: access logs go to another bucket (inline `logging` or BucketLogging). A bucket that receives
+    other buckets' access logs (a BucketLogging's `targetBucket`, by reference or literal name) is exempt:
+    it would need yet another log bucket or log into itself, which is why the shipped stacks once carried a
+    dated waiver for it (issue 18: no shipped date may pass)."""
     buckets = Buckets(resources, BUCKET_LOGGING)
+    log_targets = {target.urn for lg in of_type(resources, BUCKET_LOGGING)
+                   for target in buckets.index.targets(lg, "targetBucket")
+                   if target not in buckets.index.targets(lg, "bucket")}
     out = []
     for bucket in buckets:
         targets = [get(bucket.props, "logging", "targetBucket")] + [
             get(lg.props, "targetBucket") for lg in buckets.subs(bucket, BUCKET_LOGGING)
         ]
-        if not any(targets):
+        if not any(targets) and bucket.urn not in log_targets:
             out.append((bucket.urn, "access logging is not configured"))
     return out
 

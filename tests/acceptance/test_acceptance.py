@@ -307,7 +307,6 @@ SECRET_VALUES = {
     "incident-bridge-webhook": "https://hooks.example.com/qa-incident-bridge-b81c",
     "oncall-primary-phone": "13800138111",
     "oncall-secondary-phone": "13900139222",
-    "order-db": "qaOrderDbPassw0rd",
     "idc-shanghai-kubeconfig": "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: qaKubeToken9d1}}]\n",
     # issue 14: the edge's certificate and URL-auth keys
     "live-example-cert": "-----BEGIN CERTIFICATE-----\nqaCertBody5a2c\n-----END CERTIFICATE-----\n",
@@ -316,7 +315,7 @@ SECRET_VALUES = {
     "live-playback-auth-key": "qaPlayKey6c1e",
     "replay-url-auth-key": "qaReplayKey9d4a",
 }
-SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "qaOrderDbPassw0rd",
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222",
                   "qaKubeToken9d1", "qaCertBody5a2c", "qaPrivKey8e4d", "qaIngestKey3b7f", "qaPlayKey6c1e",
                   "qaReplayKey9d4a")
 

@@ -8,9 +8,12 @@ import json
 
 from pydantic import ValidationError
 
+from components.naming import naming_for
 from components.container_platform.cluster import AckCluster, AckClusterArgs, delete_options
 from components.container_platform.cluster_settings import ClusterSettings, ExternalClusterSettings
 from livecommerce.engine import record, run_preview
+
+NAMING = naming_for("t")
 
 CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 NODE_POOL = "alicloud:cs/nodePool:NodePool"
@@ -23,7 +26,7 @@ def build(settings=None, managed=False):
 
     def program():
         AckCluster("t-ack", AckClusterArgs(
-            env="t", settings=settings, vswitch_ids=["vsw-n1", "vsw-n2"], pod_vswitch_ids=["vsw-p1", "vsw-p2"],
+            naming=NAMING, settings=settings, vswitch_ids=["vsw-n1", "vsw-n2"], pod_vswitch_ids=["vsw-p1", "vsw-p2"],
             service_cidr="172.16.0.0/16", log_project="lc-t-logs", log_project_managed=managed, tags=TAGS))
 
     return record(program)
@@ -145,8 +148,8 @@ def test_secrets_encryption_off_creates_no_key():
 def test_mismatched_vswitch_lists_are_refused():
     with pytest.raises(Exception, match="one node and one pod vSwitch per zone"):
         record(lambda: AckCluster("t-ack", AckClusterArgs(
-            env="t", settings=ClusterSettings(), vswitch_ids=["a"], pod_vswitch_ids=[], service_cidr="172.16.0.0/16",
-            log_project="p", tags={})))
+            naming=NAMING, settings=ClusterSettings(), vswitch_ids=["a"], pod_vswitch_ids=[],
+            service_cidr="172.16.0.0/16", log_project="p", tags={})))
 
 
 # --- acceptance, on the real stacks -------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.naming import naming_for
 from components.container_platform.cluster_settings import ExternalClusterSettings, FleetSettings
 from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
 from livecommerce.engine import record
@@ -21,7 +22,7 @@ def ext(name, cid, **kw):
 
 def build(clusters, fleet=True):
     return record(lambda: ExternalClusters("t-external", ExternalClustersArgs(
-        env="t", clusters=clusters, fleet=FleetSettings(enabled=fleet), ack_cluster_id="c-ack",
+        naming=naming_for("t"), clusters=clusters, fleet=FleetSettings(enabled=fleet), ack_cluster_id="c-ack",
         vpc_id="vpc-1", vswitch_ids=["vsw-a", "vsw-b"])))
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from components.naming import naming_for
 from components.container_platform.cluster_settings import NODE_POOL_LABEL, POOL_ROLE_LABEL, NodePoolSettings
 from components.container_platform.node_pools import NodePools, NodePoolsArgs, management
 from livecommerce.engine import record
+
+NAMING = naming_for("t")
 
 NODE_POOL = "alicloud:cs/nodePool:NodePool"
 TAGS = {"env": "t", "owner": "team"}
@@ -14,8 +17,9 @@ def build(pools, vswitches=("vsw-a", "vsw-b", "vsw-c"), key_pair_name=None):
     box = {}
 
     def program():
-        box["c"] = NodePools("t-node-pools", NodePoolsArgs(env="t", cluster_id="c-test", vswitch_ids=list(vswitches),
-                                                           pools=pools, tags=TAGS, key_pair_name=key_pair_name))
+        box["c"] = NodePools("t-node-pools", NodePoolsArgs(naming=NAMING, cluster_id="c-test",
+                                                           vswitch_ids=list(vswitches), pools=pools, tags=TAGS,
+                                                           key_pair_name=key_pair_name))
 
     return record(program), box["c"]
 

@@ -137,11 +137,14 @@ def resource_policy(name: str, *, namespace: str = "shop", ecs_max: int | None =
 
 
 def plan(*resources: dict[str, Any], stack: str = "t", region: str = "cn-hangzhou") -> dict[str, Any]:
+    """A format-v1 plan of `resources` (real URNs; dependencies given as the builders' short URNs are mapped)."""
     provider = {"urn": "urn:provider", "type": "pulumi:providers:alicloud", "name": f"{stack}-alicloud",
                 "custom": True, "inputs": {"region": region}, "dependencies": []}
-    # Real URNs, as the engine builds them: plan readers validate the format (docs/plan-format.schema.json).
-    full = [{"parent": None, "protect": False, "dependencies": [], "propertyDependencies": {}, **r,
-             "urn": f"urn:pulumi:{stack}::livecommerce::{r['type']}::{r['name']}"}
-            for r in (provider, *resources)]
+    given = (provider, *resources)
+    urns = {r["urn"]: f"urn:pulumi:{stack}::livecommerce::{r['type']}::{r['name']}" for r in given}
+    full = []
+    for r in given:
+        full.append({"parent": None, "protect": False, "propertyDependencies": {}, **r, "urn": urns[r["urn"]],
+                     "dependencies": sorted(urns.get(d, d) for d in r.get("dependencies") or [])})
     return {"format": "livecommerce.plan/v1", "project": "livecommerce", "stack": stack,
             "resources": sorted(full, key=lambda r: r["urn"]), "outputs": {}}

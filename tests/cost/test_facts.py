@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from livecommerce.cost.facts import GIB, PlanFactError, plan_facts, quantity
@@ -145,3 +145,58 @@ def test_the_shipped_prod_plan(shipped_plans):
     assert by_key["trade/shop-v1-1"].fixed_replicas == 2
     assert [p.name for p in facts.pools] == ["prod-node-pools-steady", "prod-node-pools-system"]
     assert GIB == 2**30
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                max_size=3), max_leaves=8)
+READ = ("kubernetes:apps/v1:Deployment", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        "kubernetes:autoscaling.alibabacloud.com/v1beta1:CronHorizontalPodAutoscaler",
+        "kubernetes:scheduling.alibabacloud.com/v1alpha1:ResourcePolicy", "alicloud:cs/nodePool:NodePool",
+        "alicloud:mse/cluster:Cluster", "alicloud:log/store:Store", "alicloud:fc/v3Function:V3Function",
+        "alicloud:oss/bucket:Bucket", "alicloud:ecs/eipAddress:EipAddress")
+
+
+def _leaves(value, path=()):
+    out = [path] if path else []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _leaves(v, (*path, i))
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_any_json_inside_inputs_is_priced_or_refused_by_name(shipped_plans, data):
+    """A hand-edited plan may hold any JSON in `inputs`: the cost summary never crashes; it prices the plan
+    or says which resource and input it cannot read."""
+    import copy
+
+    from livecommerce.cost import Month, cost_summary
+
+    p = copy.deepcopy(shipped_plans["prod"])
+    res = data.draw(st.sampled_from([r for r in p["resources"] if r["type"] in READ and r["inputs"]]))
+    path = data.draw(st.sampled_from(_leaves(res["inputs"])))
+    cur = res["inputs"]
+    for key in path[:-1]:
+        cur = cur[key]
+    cur[path[-1]] = data.draw(JSON)
+    out = cost_summary(p, env="prod", month=Month(2027, 11))
+    assert ("error" in out) or out["elastic"] >= 0
+    if "error" in out and res["name"] not in out["error"]:
+        assert "no price" in out["error"] or "resource_types" in out["error"], out["error"]
+
+
+def test_a_second_provider_does_not_hide_the_stacks_region():
+    from livecommerce.cost.facts import region_of
+
+    main = {"urn": "urn:p::main", "type": "pulumi:providers:alicloud", "inputs": {"region": "cn-hangzhou"}}
+    live = {"urn": "urn:p::live", "type": "pulumi:providers:alicloud", "inputs": {"region": "cn-shanghai"}}
+    used = [{"type": "alicloud:oss/bucket:Bucket", "inputs": {}, "options": {"provider": u}}
+            for u in ("urn:p::main", "urn:p::main", "urn:p::live")]
+    assert region_of([main, live, *used]) == "cn-hangzhou"
+    assert region_of([main]) == "cn-hangzhou"
+    assert region_of([main, live]) is None  # nothing says which one the stack runs in

@@ -1,4 +1,5 @@
-"""The edge in the shipped prod stack, and recording in a live-center region (issue 14's acceptance)."""
+"""The edge in the shipped prod stack (cross-region recording), and a stack in a live-center region (same-region
+recording): issue 14's acceptance."""
 
 from __future__ import annotations
 
@@ -45,7 +46,12 @@ def test_prod_holds_live_domains_cdn_certificate_dns_and_waf():
     [waf] = by_type(plan, "alicloud:wafv3/domain:Domain")
     assert (waf["inputs"]["domain"], waf["inputs"]["accessType"]) == ("api.live.example.com", "share")
     assert waf["inputs"]["listen"]["httpsPorts"] == [443] and waf["inputs"]["listen"]["httpPorts"] == []
-    assert len(by_type(plan, "alicloud:wafv3/defenseTemplate:DefenseTemplate")) == 3
+    scenes = {t["inputs"]["defenseScene"] for t in by_type(plan, "alicloud:wafv3/defenseTemplate:DefenseTemplate")}
+    assert scenes == {"waf_base", "cc"}
+    # every record points at what the service assigned (CDN, WAF and Live CNAMEs)
+    assert records["replay.live"]["value"] == "replay.live.example.com.w.kunlunsl.com"
+    assert records["push.live"]["value"] == "push.live.example.com.w.alikunlun.com"
+    assert records["api.live"]["value"].endswith(".yundunwaf3.com")
     [gw_domain] = by_type(plan, "pulumi-python:dynamic/mse:GatewayDomain")
     assert gw_domain["inputs"]["domain"] == "api.live.example.com"
 
@@ -71,44 +77,94 @@ def test_the_api_ingresses_are_https_only():
             assert ing["inputs"]["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"] == "true"
 
 
-def test_buckets_grant_live_and_cdn_only_their_prefixes():
+def statements(plan: dict) -> dict[str, list[dict]]:
     import json
 
+    return {r["inputs"]["bucket"]: json.loads(r["inputs"]["policy"])["Statement"]
+            for r in by_type(plan, "alicloud:oss/bucketPolicy:BucketPolicy")}
+
+
+def test_prod_records_mp4_in_the_live_center_and_replicates_into_the_transcoders_input():
     plan = prod_plan()
-    policies = {r["name"]: json.loads(r["inputs"]["policy"]) for r in by_type(plan, "alicloud:oss/bucketPolicy:BucketPolicy")
-                if isinstance(r["inputs"].get("policy"), str)}
-    statements = [s for doc in policies.values() for s in doc["Statement"]]
-    cdn = [s for s in statements if s["Sid"] == "CdnReadsReplays"]
-    assert cdn and cdn[0]["Action"] == ["oss:GetObject"] and cdn[0]["Resource"][0].endswith("/transcoded/*")
-    # prod's recording is off (cn-hangzhou is no live center): nothing grants Live a write
-    assert not [s for s in statements if s["Sid"] == "LiveWritesRecordings"]
+    [rec] = by_type(plan, "pulumi-python:dynamic/live:LiveRecordConfig")
+    inputs = rec["inputs"]
+    assert inputs["format"] == "mp4" and inputs["domain_name"] == "play.live.example.com"
+    assert inputs["object_prefix"] == "replays/{AppName}/{StreamName}/{EscapedStartTime}_{EscapedEndTime}"
+    # the whole show up to the longest replay the transcoder takes (media.transcode.max_duration_seconds)
+    [fn] = by_type(plan, "alicloud:fc/v3Function:V3Function")
+    assert inputs["cycle_duration_seconds"] == int(fn["inputs"]["environmentVariables"]["MAX_DURATION_SECONDS"])
+    # cn-hangzhou is no live center: Live writes to the recording bucket of cn-shanghai
+    assert (inputs["region"], inputs["oss_endpoint"], inputs["oss_bucket"]) == (
+        "cn-shanghai", "oss-cn-shanghai.aliyuncs.com", "livecommerce-prod-recordings")
+    providers = {r["urn"]: r["inputs"].get("region") for r in by_type(plan, "pulumi:providers:alicloud")}
+    buckets = {r["inputs"]["bucket"]: r for r in by_type(plan, "alicloud:oss/bucket:Bucket")}
+    for name in ("livecommerce-prod-recordings", "livecommerce-prod-recordings-logs"):
+        assert providers[buckets[name]["options"]["provider"]] == "cn-shanghai"
+    assert providers[buckets["livecommerce-prod-replays-raw"]["options"]["provider"]] == "cn-hangzhou"
+    # new recordings only, below the recording prefix, into the input bucket under the same keys
+    [rep] = by_type(plan, "alicloud:oss/bucketReplication:BucketReplication")
+    r = rep["inputs"]
+    assert (r["bucket"], r["action"], r["historicalObjectReplication"]) == (
+        "livecommerce-prod-recordings", "PUT", "disabled")
+    assert r["prefixSet"] == {"prefixes": ["replays/"]}
+    assert r["destination"] == {"bucket": "livecommerce-prod-replays-raw", "location": "oss-cn-hangzhou",
+                                "transferType": "internal"}
+    [role] = [x for x in by_type(plan, "alicloud:ram/role:Role") if x["inputs"]["roleName"] == r["syncRole"]]
+    assert '"oss.aliyuncs.com"' in role["inputs"]["assumeRolePolicyDocument"]
+    # the transcoder fires on replicated objects, and its parser and the policy pack accept that event
+    [trigger] = by_type(plan, "alicloud:fc/v3Trigger:V3Trigger")
+    assert "oss:ObjectReplication:ObjectCreated" in trigger["inputs"]["triggerConfig"]
 
 
-def test_in_a_live_center_region_recording_writes_mp4_under_the_input_prefix(tmp_path):
+def test_buckets_grant_live_and_cdn_only_their_prefixes():
+    st = statements(prod_plan())
+    [cdn] = [s for s in st["livecommerce-prod-media"] if s["Sid"] == "CdnReadsReplays"]
+    assert cdn["Action"] == ["oss:GetObject"] and cdn["Resource"][0].endswith("/transcoded/*")
+    # Live writes only the recording bucket, below the recording prefix; the input bucket grants it nothing
+    [grant] = [s for s in st["livecommerce-prod-recordings"] if s["Sid"] == "LiveWritesRecordings"]
+    assert grant["Principal"][0].endswith(":assumed-role/AliyunLiveDefaultRole/*")
+    assert grant["Resource"] == ["acs:oss:*:1234567890123456:livecommerce-prod-recordings/replays/*"]
+    assert not [s for s in st["livecommerce-prod-replays-raw"] if s["Sid"] == "LiveWritesRecordings"]
+    assert all(doc[0]["Sid"] == "DenyInsecureTransport" for doc in st.values())
+
+
+def _prod_in(tmp_path, region: str, zones: list[str], stack: str = "prod", **platform_over) -> dict:
     from livecommerce.engine import run_preview
 
     stacks = tmp_path / "stacks"
     shutil.copytree(ROOT / "stacks", stacks)
     doc = yaml.safe_load((stacks / "Pulumi.prod.yaml").read_text())
     cfg = doc["config"]
-    cfg["alicloud:region"] = "cn-shanghai"
+    cfg["alicloud:region"] = region
     platform = cfg["livecommerce:platform"]
-    platform["network"]["zones"] = ["cn-shanghai-e", "cn-shanghai-f", "cn-shanghai-g"]
-    platform["edge"]["live"]["recording"] = {"enabled": True}
-    platform["media"]["input_suffix"] = ".mp4"
-    (stacks / "Pulumi.prod.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-    plan = run_preview("prod", stacks).plan
+    platform["network"]["zones"] = zones
+    platform.update(platform_over)
+    (stacks / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    return run_preview(stack, stacks).plan
+
+
+def test_in_a_live_center_region_recording_writes_mp4_straight_into_the_input_bucket(tmp_path):
+    plan = _prod_in(tmp_path, "cn-shanghai", ["cn-shanghai-e", "cn-shanghai-f", "cn-shanghai-g"])
     [rec] = by_type(plan, "pulumi-python:dynamic/live:LiveRecordConfig")
     inputs = rec["inputs"]
-    assert inputs["format"] == "mp4" and inputs["domain_name"] == "play.live.example.com"
-    assert inputs["object_prefix"].startswith(platform["media"]["input_prefix"])
-    assert "{EscapedStartTime}" in inputs["object_prefix"]
+    assert inputs["oss_bucket"] == "livecommerce-prod-replays-raw"
     assert inputs["oss_endpoint"] == "oss-cn-shanghai.aliyuncs.com"
-    assert inputs["cycle_duration_seconds"] == 21600
-    import json
-
-    statements = [s for r in by_type(plan, "alicloud:oss/bucketPolicy:BucketPolicy")
-                  for s in json.loads(r["inputs"]["policy"])["Statement"]]
-    [grant] = [s for s in statements if s["Sid"] == "LiveWritesRecordings"]
-    assert grant["Principal"][0].endswith(":assumed-role/AliyunLiveDefaultRole/*")
+    assert "{EscapedStartTime}" in inputs["object_prefix"]
+    assert not by_type(plan, "alicloud:oss/bucketReplication:BucketReplication")
+    assert "livecommerce-prod-recordings" not in {
+        b["inputs"]["bucket"] for b in by_type(plan, "alicloud:oss/bucket:Bucket")}
+    assert [p["inputs"]["region"] for p in by_type(plan, "pulumi:providers:alicloud")] == ["cn-shanghai"]
+    [grant] = [s for s in statements(plan)["livecommerce-prod-replays-raw"] if s["Sid"] == "LiveWritesRecordings"]
     assert grant["Resource"][0].endswith("-replays-raw/replays/*")
+    [trigger] = by_type(plan, "alicloud:fc/v3Trigger:V3Trigger")
+    assert "ObjectReplication" not in trigger["inputs"]["triggerConfig"]
+
+
+def test_a_second_prod_region_names_its_own_recording_buckets(tmp_path):
+    plan = _prod_in(tmp_path, "ap-southeast-1", ["ap-southeast-1a", "ap-southeast-1b", "ap-southeast-1c"],
+                    stack="prod-sg", tier="prod")
+    # ap-southeast-1 is a live center, so prod's cn-shanghai live domains record across regions into a bucket
+    # named after this stack
+    [rep] = by_type(plan, "alicloud:oss/bucketReplication:BucketReplication")
+    assert rep["inputs"]["bucket"] == "livecommerce-prod-sg-recordings"
+    assert rep["inputs"]["destination"]["location"] == "oss-ap-southeast-1"

@@ -15,6 +15,8 @@ from components.edge.settings import (
     edge_problems,
     host_problems,
     record_name,
+    recording_crosses_regions,
+    recording_cycle_seconds,
     recording_key_prefix,
 )
 
@@ -63,28 +65,52 @@ def test_hosts_are_unique_in_the_zone_and_not_also_external():
         edge(live={**LIVE, "playback_host": "push.live.example.com"})
 
 
-def test_the_live_center_is_validated_and_must_hold_the_buckets():
+COMMON = dict(input_suffix="", internet_slb=True, max_replay_seconds=7200, playback_base_url=None,
+              playback_auth_secret=None)
+
+
+def test_the_live_center_is_validated_and_recording_crosses_regions_when_it_is_not_the_stacks():
     with pytest.raises(ValidationError, match="is not an ApsaraVideo Live center"):
         edge(live={**LIVE, "region": "cn-hangzhou"})
     s = edge()
-    common = dict(env="prod", input_prefix="replays/", input_suffix="", internet_slb=True, playback_base_url=None,
-                  playback_auth_secret=None)
-    assert edge_problems(s, region="cn-shanghai", **common) == []
-    [line] = edge_problems(s, region="cn-hangzhou", **common)
-    assert line.startswith("edge.live.region: the live center cn-shanghai records only into buckets of its own")
+    # cn-hangzhou is no live center: valid, recordings go through a bucket in cn-shanghai (the cross-region path)
+    assert edge_problems(s, **COMMON) == []
+    assert recording_crosses_regions(s, "cn-hangzhou")
+    assert not recording_crosses_regions(s, "cn-shanghai")
     off = edge(live={**LIVE, "recording": {"enabled": False}})
-    assert edge_problems(off, region="cn-hangzhou", **common) == []
+    assert not recording_crosses_regions(off, "cn-hangzhou")
+    assert not recording_crosses_regions(None, "cn-hangzhou")
 
 
 def test_cross_section_rules_name_the_key_to_fix():
     s = edge()
-    lines = edge_problems(s, region="cn-shanghai", env="prod", input_prefix="replays/", input_suffix=".flv",
-                          internet_slb=False, playback_base_url="https://x.example.com", playback_auth_secret="k")
+    lines = edge_problems(s, input_suffix=".flv", internet_slb=False, max_replay_seconds=7200,
+                          playback_base_url="https://x.example.com", playback_auth_secret="k")
     keys = [line.split(":")[0] for line in lines]
     assert keys == ["media.input_suffix", "governance.gateway.internet_slb", "media.playback.base_url",
                     "media.playback.url_auth_key_secret"]
-    assert edge_problems(None, region="cn-hangzhou", env="prod", input_prefix="r/", input_suffix="",
-                         internet_slb=False, playback_base_url=None, playback_auth_secret=None)[0].startswith("edge:")
+    assert edge_problems(None, **{**COMMON, "internet_slb": False}) == []
+
+
+def test_the_recording_cycle_is_the_longest_replay_the_transcoder_takes():
+    rec = RecordingSettings()
+    assert recording_cycle_seconds(rec, 7200) == 7200
+    assert recording_cycle_seconds(rec, 86400) == 21600  # Live's MP4 maximum
+    assert recording_cycle_seconds(RecordingSettings(cycle_duration_seconds=3600), 7200) == 3600
+    s = edge(live={**LIVE, "recording": {"cycle_duration_seconds": 14400}})
+    [line] = edge_problems(s, **COMMON)
+    assert line.startswith("edge.live.recording.cycle_duration_seconds: recordings of up to 14400 s are longer than "
+                           "media.transcode.max_duration_seconds (7200)")
+    # a transcoder limit below Live's shortest cycle cannot take any recording whole
+    assert edge_problems(edge(), **{**COMMON, "max_replay_seconds": 600})[0].startswith(
+        "edge.live.recording.cycle_duration_seconds: recordings of up to 900 s")
+
+
+@given(st.integers(min_value=1, max_value=100000))
+def test_the_derived_cycle_is_within_lives_range(max_replay):
+    cycle = recording_cycle_seconds(RecordingSettings(), max_replay)
+    assert 900 <= cycle <= 21600
+    assert cycle == max_replay or max_replay < 900 or max_replay > 21600
 
 
 def test_every_named_host_must_be_declared_or_external():
@@ -121,12 +147,41 @@ def test_cdn_functions_protect_the_private_origin_and_force_https():
 
 def test_services_get_exactly_their_prefix():
     s = edge()
-    live, cdn = plan.service_grants(s, buckets="separate", input_prefix="replays/", output_prefix="transcoded/")
+    grants = dict(buckets="separate", input_prefix="replays/", output_prefix="transcoded/")
+    live, cdn = plan.service_grants(s, region="cn-shanghai", **grants)
     assert (live.bucket_role, live.key_prefix, live.actions) == ("input", "replays/", plan.LIVE_RECORD_ACTIONS)
     assert (cdn.bucket_role, cdn.key_prefix, cdn.actions) == ("output", "transcoded/", ("oss:GetObject",))
+    # across regions Live writes into the recording bucket, so the input bucket grants it nothing
+    [only_cdn] = plan.service_grants(s, region="cn-hangzhou", **grants)
+    assert only_cdn.sid == "CdnReadsReplays"
     assert recording_key_prefix("replays/", RecordingSettings(object_name="live/{StartTime}_{EndTime}")) == \
         "replays/live/"
-    assert plan.service_grants(None, buckets="separate", input_prefix="a/", output_prefix="b/") == ()
+    assert plan.service_grants(None, region="cn-hangzhou", **grants) == ()
+
+
+def test_the_recording_store_lives_in_the_live_center_and_replicates_into_the_input_bucket():
+    from components.media.settings import MediaSettings
+    from components.naming import naming_for
+
+    media = MediaSettings(bucket_prefix="acme", versioning=True, access_logging=True)
+    store = plan.recording_store(edge(), media, naming_for("prod-sg", "cn-hangzhou"))
+    assert store is not None
+    assert (store.region, store.bucket, store.log_bucket) == ("cn-shanghai", "acme-prod-sg-recordings",
+                                                              "acme-prod-sg-recordings-logs")
+    assert (store.destination_bucket, store.destination_location) == ("acme-prod-sg-replays-raw", "oss-cn-hangzhou")
+    assert store.key_prefix == "replays/" and store.versioning and store.retention_days == 7
+    policy = plan.replication_policy(store, "123")
+    assert [st["Action"] for st in policy["Statement"]] == [
+        ["oss:ReplicateList", "oss:ReplicateGet"],
+        ["oss:ReplicateList", "oss:ReplicateGet", "oss:ReplicatePut", "oss:ReplicateDelete"]]
+    assert policy["Statement"][1]["Resource"] == ["acs:oss:*:123:acme-prod-sg-replays-raw",
+                                                  "acs:oss:*:123:acme-prod-sg-replays-raw/*"]
+    # no log bucket without access logging; no store in the live center itself or without recording
+    assert plan.recording_store(edge(), MediaSettings(access_logging=False),
+                                naming_for("prod", "cn-hangzhou")).log_bucket is None
+    assert plan.recording_store(edge(), media, naming_for("prod", "cn-shanghai")) is None
+    assert plan.recording_store(edge(live={**LIVE, "recording": {"enabled": False}}), media,
+                                naming_for("prod", "cn-hangzhou")) is None
 
 
 def test_certificate_identifiers_and_console_steps():

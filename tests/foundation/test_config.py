@@ -72,7 +72,8 @@ BAD = [
     ("wrong type", lambda p: p["network"].update({"max_nodes": "lots"}),
      ["livecommerce:platform.network.max_nodes: input should be a valid integer"]),
     ("too few zones for prod", lambda p: p["network"].update({"zones": ["cn-hangzhou-h"]}),
-     ["livecommerce:platform.network.zones: prod needs at least 3 zones, got 1; add zones of the region"]),
+     ["livecommerce:platform.network.zones: tier prod needs at least 3 zones, got 1; add zones of region "
+      "cn-hangzhou"]),
     ("zone outside region",
      lambda p: p["network"].update({"zones": ["cn-hangzhou-h", "cn-hangzhou-i", "cn-beijing-a"]}),
      ["livecommerce:platform.network.zones[2]: cn-beijing-a is not a zone of region cn-hangzhou"]),

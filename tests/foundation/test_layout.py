@@ -132,8 +132,16 @@ def test_openapi_is_the_bottom_block():
     assert not {u for u in folder_graph()["components/openapi"] if u.startswith("components/")}
 
 
+#: Modules at the top of components/: the shared kernel every block may use (it imports no block).
+KERNEL = ("naming", "secrets")
+
+
 def test_every_block_is_a_folder_named_after_the_architecture():
     folders = {p.name for p in (ROOT / "components").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
     assert set(BLOCKS) <= folders
-    assert not list((ROOT / "components").glob("*.py")) or \
-        [p.name for p in (ROOT / "components").glob("*.py")] == ["__init__.py"]
+    assert sorted(p.stem for p in (ROOT / "components").glob("*.py")) == sorted(["__init__", *KERNEL])
+
+
+@pytest.mark.parametrize("module", KERNEL)
+def test_the_kernel_imports_no_block(module):
+    assert not {u for u in folder_graph()[f"components/{module}"] if u.startswith("components/")}

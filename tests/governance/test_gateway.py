@@ -5,17 +5,21 @@ from __future__ import annotations
 import pulumi
 import pytest
 
+from components.naming import naming_for
 from components.governance.gateway import Gateway, GatewayArgs
 from components.governance.settings import GatewaySettings
 from livecommerce.engine import record
 from tests.governance.helpers import children, one
+
+NAMING = naming_for("t")
 
 GATEWAY = "alicloud:mse/gateway:Gateway"
 
 
 def build(settings: GatewaySettings, vswitches=("vsw-h", "vsw-i", "vsw-j")) -> dict:
     def program():
-        gw = Gateway("t-gateway", GatewayArgs(env="t", settings=settings, vpc_id="vpc-1", vswitch_ids=list(vswitches)))
+        gw = Gateway("t-gateway", GatewayArgs(naming=NAMING, settings=settings, vpc_id="vpc-1",
+                                              vswitch_ids=list(vswitches)))
         pulumi.export("id", gw.gateway_id)
         pulumi.export("intranet", gw.intranet_ip)
         pulumi.export("internet", gw.internet_ip)

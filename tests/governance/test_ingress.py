@@ -9,6 +9,7 @@ import pulumi
 import pytest
 import yaml
 
+from components.naming import naming_for
 from components.container_platform.cluster_settings import DEFAULT_ADDONS, REQUIRED_ADDONS
 from components.workloads.canary import INGRESS_CLASS
 from components.governance.ingress import (
@@ -22,6 +23,8 @@ from components.governance.ingress import (
 from livecommerce.engine import record, run_preview
 from livecommerce.k8s_validate import validate_builtin, validate_crd
 from tests.governance.helpers import by_type, children, one
+
+NAMING = naming_for("t")
 
 COMPONENT = "livecommerce:governance:MseIngress"
 CONFIG = "kubernetes:mse.alibabacloud.com/v1alpha1:MseIngressConfig"
@@ -65,7 +68,7 @@ spec:
 
 def build(gateway_id: str = "gw-abc123") -> dict:
     def program():
-        MseIngress("t-mse-ingress", MseIngressArgs(env="t", gateway_id=pulumi.Output.from_input(gateway_id),
+        MseIngress("t-mse-ingress", MseIngressArgs(naming=NAMING, gateway_id=pulumi.Output.from_input(gateway_id),
                                                     labels=LABELS))
     return record(program)
 
@@ -81,7 +84,7 @@ def test_config_reuses_the_gateway_by_id_without_overriding_its_settings():
 
 
 def test_ingress_class_is_the_one_the_workload_ingresses_name_and_points_at_the_config():
-    obj = ingress_class(config_name("t"), LABELS)
+    obj = ingress_class(config_name(NAMING), LABELS)
     assert obj["metadata"]["name"] == INGRESS_CLASS == "mse"
     assert obj["spec"] == {"controller": CONTROLLER, "parameters": {
         "apiGroup": "mse.alibabacloud.com", "kind": "MseIngressConfig", "name": "livecommerce-t"}}

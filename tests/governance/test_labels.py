@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from components.naming import naming_for
 from components.workloads.service_settings import ServiceGovernance
 from components.governance import labels as gl
 
@@ -65,6 +66,7 @@ def test_mse_readiness_probe_only_where_the_agent_serves_it() -> None:
     assert gl.mse_readiness_probe(10, 2, 3)["httpGet"] == {"path": "/readiness", "port": 55199, "scheme": "HTTP"}
 
 
-def test_app_name_defaults_to_env_and_service() -> None:
-    assert gl.app_name("prod", "shop", _gov()) == "prod-shop"
-    assert gl.app_name("prod", "shop", _gov(app_name="shop-center")) == "shop-center"
+def test_app_name_defaults_to_stack_and_service() -> None:
+    assert gl.app_name(naming_for("prod"), "shop", _gov()) == "prod-shop"
+    assert gl.app_name(naming_for("prod-sg"), "shop", _gov()) == "prod-sg-shop"
+    assert gl.app_name(naming_for("prod"), "shop", _gov(app_name="shop-center")) == "shop-center"

@@ -9,6 +9,7 @@ import pulumi
 import pytest
 from pydantic import ValidationError
 
+from components.naming import naming_for
 from components.governance.lanes import (
     Governance,
     GovernanceArgs,
@@ -38,7 +39,7 @@ def build(**gov) -> dict:
 
     def program():
         comp = Governance("t-governance", GovernanceArgs(
-            env="t", region="cn-hangzhou", namespace="t", settings=settings, services=services(),
+            naming=naming_for("t"), region="cn-hangzhou", namespace="t", settings=settings, services=services(),
             gateway_id="gw-123"))
         if comp.lane_group_id is not None:
             pulumi.export("group", comp.lane_group_id)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pulumi
 
+from components.naming import naming_for
 from components.governance.registry import Registry, RegistryArgs, cluster_inputs
 from components.governance.settings import RegistrySettings
 from livecommerce.engine import record
 from tests.governance.helpers import by_name, children, one
+
+NAMING = naming_for("t")
 
 TAGS = {"env": "t", "owner": "team", "cost-center": "cc"}
 CLUSTER = "alicloud:mse/cluster:Cluster"
@@ -16,7 +19,7 @@ NAMESPACE = "alicloud:mse/engineNamespace:EngineNamespace"
 
 def build(settings: RegistrySettings) -> dict:
     def program():
-        reg = Registry("t-registry", RegistryArgs(env="t", settings=settings, namespace="t", vpc_id="vpc-1",
+        reg = Registry("t-registry", RegistryArgs(naming=NAMING, settings=settings, namespace="t", vpc_id="vpc-1",
                                                   vswitch_id="vsw-1", tags=TAGS))
         pulumi.export("endpoint", reg.endpoint)
         pulumi.export("namespace", reg.namespace_id)
@@ -43,7 +46,7 @@ def test_pro_cluster_is_private_three_nodes_in_the_vpc_and_tagged():
 
 def test_dev_edition_is_one_node():
     settings = RegistrySettings(edition="dev", specification="MSE_SC_1_2_60_c", instance_count=1)
-    assert cluster_inputs("dev", settings)["mse_version"] == "mse_dev"
+    assert cluster_inputs(naming_for("dev"), settings)["mse_version"] == "mse_dev"
     assert one(build(settings), CLUSTER)["inputs"]["instanceCount"] == 1
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from components.naming import naming_for
 from components.media.settings import MediaSettings
 from components.media.transcoding import CODE_DIR, Media, MediaArgs
 from livecommerce.engine import record
@@ -24,8 +25,8 @@ COMPONENT = "livecommerce:media:Media"
 
 
 def build(settings: dict | None = None, *, env: str = "prod", code_dir: Path = CODE_DIR) -> dict:
-    s = MediaSettings.model_validate(settings or {}, context={"env": env})
-    args = MediaArgs(env=env, region="cn-hangzhou", account_id=ACCOUNT, settings=s,
+    s = MediaSettings.model_validate(settings or {}, context={"stack": env})
+    args = MediaArgs(naming=naming_for(env, "cn-hangzhou"), account_id=ACCOUNT, settings=s,
                      log_project=f"livecommerce-{env}-cn-hangzhou", log_store="fc-transcoder",
                      tags={**TAGS, "env": env}, code_dir=code_dir)
     return record(lambda: Media(f"{env}-media", args), stack=env)
@@ -282,7 +283,7 @@ def test_a_code_change_changes_the_functions_configuration(tmp_path):
 def test_too_many_tags_for_a_bucket_is_a_clear_error():
     s = MediaSettings()
     tags = {f"k{i}": "v" for i in range(10)}
-    args = MediaArgs(env="prod", region="cn-hangzhou", account_id=ACCOUNT, settings=s, log_project="p",
+    args = MediaArgs(naming=naming_for("prod", "cn-hangzhou"), account_id=ACCOUNT, settings=s, log_project="p",
                      log_store="s", tags=tags)
     with pytest.raises(ValueError, match="buckets accept at most 10 tags"):
         record(lambda: Media("prod-media", args), stack="prod")

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from components.naming import naming_for
 from components.media.settings import (
     MediaSettings,
     bucket_names,
@@ -44,16 +45,19 @@ def errors_for(env: str, **media: object) -> list[str]:
 
 
 def test_defaults_are_the_production_choice():
-    s = MediaSettings.model_validate({}, context={"env": "prod"})
+    s = MediaSettings.model_validate({}, context={"stack": "prod"})
     assert (s.buckets, s.versioning, s.deletion_protection, s.access_logging, s.redundancy) == \
         ("separate", True, True, True, "ZRS")
     assert s.function.disk_mib == 10240 and s.ffmpeg.layer == "official"
 
 
 def test_derived_bucket_names():
-    assert bucket_names("acme", "prod", "separate") == {
+    assert bucket_names("acme", naming_for("prod"), "separate") == {
         "input": "acme-prod-replays-raw", "output": "acme-prod-media", "access-logs": "acme-prod-oss-logs"}
-    assert bucket_names("acme", "dev", "shared", access_logging=False) == {"shared": "acme-dev-media"}
+    assert bucket_names("acme", naming_for("dev"), "shared", access_logging=False) == {"shared": "acme-dev-media"}
+    # Two stacks of one tier, one account: the stack is in every (globally unique) bucket name.
+    assert not set(bucket_names("acme", naming_for("prod-sg"), "separate").values()) & \
+        set(bucket_names("acme", naming_for("prod"), "separate").values())
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_.A", min_size=0, max_size=70))
@@ -87,13 +91,13 @@ def test_shared_bucket_rejects_overlapping_prefixes():
 
 def test_shared_bucket_with_disjoint_prefixes_is_fine():
     s = MediaSettings.model_validate({"buckets": "shared", "input_prefix": "replays/", "output_prefix": "transcoded/"},
-                                     context={"env": "prod"})
+                                     context={"stack": "prod"})
     assert s.buckets == "shared"
 
 
 def test_separate_buckets_may_reuse_a_prefix():
     # Different buckets cannot loop, whatever the prefixes.
-    MediaSettings.model_validate({"input_prefix": "media/", "output_prefix": "media/"}, context={"env": "prod"})
+    MediaSettings.model_validate({"input_prefix": "media/", "output_prefix": "media/"}, context={"stack": "prod"})
 
 
 @given(st.from_regex(r"[a-z]{1,4}/([a-z]{1,3}/)?", fullmatch=True), st.from_regex(r"[a-z]{1,4}/([a-z]{1,3}/)?",
@@ -109,26 +113,20 @@ def test_key_prefix_shape(prefix):
                      "`replays/`: no leading `/`, one trailing `/`, letters, digits and -_.!*'() only"]
 
 
-def test_prod_requires_protection_and_versioning():
-    lines = errors_for("prod", deletion_protection=False, versioning=False)
-    assert lines == [
-        f"{SOURCE}: livecommerce:platform.media: deletion_protection: prod buckets must be protected from "
-        "`pulumi destroy`; set it to true",
-        f"{SOURCE}: livecommerce:platform.media: versioning: prod buckets must keep object versions; set it to true"]
+def test_protection_and_versioning_are_the_tiers_not_the_settings():
+    # The prod tier's policy levels demand them (stacks/tiers.py; tests/foundation/test_tiers.py checks the
+    # pack refuses them): the settings accept either choice in any stack.
+    for stack in ("prod", "dev", "prod-sg"):
+        s = MediaSettings.model_validate({"deletion_protection": False, "versioning": False},
+                                         context={"stack": stack})
+        assert not s.deletion_protection and not s.versioning
 
 
-def test_force_destroy_needs_unprotected_buckets_and_never_in_prod():
+def test_force_destroy_needs_unprotected_buckets():
     lines = errors_for("prod", force_destroy=True)
     assert lines == [
         f"{SOURCE}: livecommerce:platform.media: force_destroy: cannot be combined with deletion_protection; set "
-        "deletion_protection: false too (dev only)",
-        f"{SOURCE}: livecommerce:platform.media: force_destroy: prod buckets hold replays and published media; set "
-        "it to false"]
-
-
-def test_dev_may_drop_protection():
-    s = MediaSettings.model_validate({"deletion_protection": False, "versioning": False}, context={"env": "dev"})
-    assert not s.deletion_protection
+        "deletion_protection: false too (throwaway stacks only)"]
 
 
 def test_disk_must_hold_the_largest_source():
@@ -198,8 +196,8 @@ def test_unknown_key_suggests_the_right_one():
 @pytest.mark.parametrize("env", ["dev", "staging", "prod"])
 def test_environment_follows_the_contract_and_the_function_accepts_it(env):
     raw = yaml.safe_load((REPO_ROOT / "stacks" / f"Pulumi.{env}.yaml").read_text())["config"]
-    s = MediaSettings.model_validate(raw["livecommerce:platform"]["media"], context={"env": env})
-    variables = function_environment(s, env, "0" * 64)
+    s = MediaSettings.model_validate(raw["livecommerce:platform"]["media"], context={"stack": env})
+    variables = function_environment(s, naming_for(env), "0" * 64)
     assert set(variables) - set(ENV_VARS) == {"CODE_SHA256"}
     parsed = Settings.from_env(variables)
     assert parsed.input_bucket == f"livecommerce-{env}-replays-raw"
@@ -208,8 +206,8 @@ def test_environment_follows_the_contract_and_the_function_accepts_it(env):
 
 
 def test_shared_mode_points_both_sides_at_one_bucket():
-    s = MediaSettings.model_validate({"buckets": "shared"}, context={"env": "dev"})
-    variables = function_environment(s, "dev", "f" * 64)
+    s = MediaSettings.model_validate({"buckets": "shared"}, context={"stack": "dev"})
+    variables = function_environment(s, naming_for("dev"), "f" * 64)
     assert variables["INPUT_BUCKET"] == variables["OUTPUT_BUCKET"] == "livecommerce-dev-media"
 
 

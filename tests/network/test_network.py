@@ -1,5 +1,6 @@
 """The Network component built alone under the recording mocks."""
 
+from components.naming import naming_for
 from components.network.settings import NetworkSettings
 from components.network.vpc import Network, NetworkArgs
 from livecommerce.engine import record
@@ -9,7 +10,7 @@ TAGS = {"env": "t", "owner": "team", "cost-center": "cc"}
 
 def build(zones):
     settings = NetworkSettings(zones=zones, vpc_cidr="10.0.0.0/16", max_nodes=30, max_pods_per_node=32)
-    return record(lambda: Network("t-network", NetworkArgs(env="t", settings=settings, tags=TAGS)))
+    return record(lambda: Network("t-network", NetworkArgs(naming=naming_for("t"), settings=settings, tags=TAGS)))
 
 
 def by_type(plan, token):
@@ -71,7 +72,7 @@ def test_tags_on_every_taggable_resource():
 def test_deletion_protection_guards_the_egress_path_unless_turned_off():
     def plan_for(protect):
         s = NetworkSettings(zones=["cn-hangzhou-h"], deletion_protection=protect)
-        return record(lambda: Network("t-network", NetworkArgs(env="t", settings=s, tags=TAGS)))
+        return record(lambda: Network("t-network", NetworkArgs(naming=naming_for("t"), settings=s, tags=TAGS)))
 
     on, off = plan_for(True), plan_for(False)
     for token in ("alicloud:vpc/network:Network", "alicloud:vpc/natGateway:NatGateway",

@@ -6,6 +6,7 @@ from typing import Any
 
 import pulumi
 
+from components.naming import naming_for
 from components.observability.alert_rules import (
     ClusterTarget,
     FunctionTarget,
@@ -51,7 +52,7 @@ def build(s: ObservabilitySettings | None = None, *, functions=None, secrets=Non
     def program() -> None:
         values = {k: pulumi.Output.secret(v) for k, v in (secrets or SECRETS).items()}
         Monitoring("t-obs", MonitoringArgs(
-            env="t", region="cn-hangzhou", settings=s, team="live", cluster_id="c" + "1" * 32, cluster=CLUSTER,
+            naming=naming_for("t", "cn-hangzhou"), settings=s, team="live", cluster_id="c" + "1" * 32, cluster=CLUSTER,
             services=kw.get("services", [SHOP, ORDER]), registered=kw.get("registered", [IDC]),
             functions=[FN] if functions is None else functions, targets=kw.get("targets", []),
             probe_urls=kw.get("probe_urls", {"shop": "https://api.example.com/api/shop/health"}),

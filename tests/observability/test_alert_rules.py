@@ -15,7 +15,7 @@ from stacks.config import check_stack_config
 from tests.observability.helpers import CLUSTER, FN, IDC, ORDER, SHOP, stack_plan
 
 PROD = ThresholdSettings()
-KW = {"env": "t", "team": "live", "runbook_base_url": "https://runbooks.example.com/alerts"}
+KW = {"stack": "t", "team": "live", "runbook_base_url": "https://runbooks.example.com/alerts"}
 
 
 def by_signal(rules):

@@ -18,22 +18,28 @@ from tests.observability.helpers import ALERT_RULE, CLUSTER, FN, IDC, SHOP, buil
 
 PROD = ThresholdSettings()
 KW = {"team": "live", "runbook_base_url": "https://runbooks.example.com/alerts"}
+TIERS = {"prod": "critical", "staging": "warning", "dev": "warning"}
 DLQ = queue_target("transcoder-dlq", "livecommerce-t-transcoder-dlq")
 QUEUE = "alicloud:message/serviceQueue:ServiceQueue"
 
 
 # ---- the signal ------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("env", "severity"), [("prod", "critical"), ("staging", "warning"), ("dev", "warning")])
-def test_a_dead_letter_queue_pages_in_prod_and_warns_elsewhere(env, severity):
-    (rule,) = ar.rules_for(DLQ, PROD, env=env, **KW)
+@pytest.mark.parametrize(("stack", "tier"), [("prod", "prod"), ("prod-sg", "prod"), ("staging", "staging"),
+                                           ("dev", "dev")])
+def test_a_dead_letter_queue_pages_where_the_tier_says_and_warns_elsewhere(stack, tier):
+    from stacks.tiers import TIERS as TABLE
+
+    severity = TABLE[tier].backlog_severity
+    assert severity == TIERS[tier]
+    (rule,) = ar.rules_for(DLQ, PROD, stack=stack, backlog_severity=severity, **KW)
     assert rule.signal == "dead-letters" and rule.severity == severity and rule.labels["severity"] == severity
-    assert rule.kind == "queue" and rule.name == f"{env}-queue-transcoder-dlq-dead-letters"
-    assert rule.labels["queue"] == "livecommerce-t-transcoder-dlq" and rule.labels["env"] == env
+    assert rule.kind == "queue" and rule.name == f"{stack}-queue-transcoder-dlq-dead-letters"
+    assert rule.labels["queue"] == "livecommerce-t-transcoder-dlq" and rule.labels["env"] == stack
     assert rule.labels["runbook"] == "https://runbooks.example.com/alerts/queue/dead-letters"
 
 
 def test_the_queue_expression_parses_and_fires_on_any_message_visible_or_in_flight():
-    (rule,) = ar.rules_for(DLQ, PROD, env="prod", **KW)
+    (rule,) = ar.rules_for(DLQ, PROD, stack="prod", **KW)
     promql_parser.parse(rule.expression)
     assert {"aliyun_acs_mns_new_ActiveMessages", "aliyun_acs_mns_new_InactiveMessages"} <= set(
         ar.QUEUE_MESSAGE_METRICS)
@@ -45,7 +51,7 @@ def test_the_queue_expression_parses_and_fires_on_any_message_visible_or_in_flig
 
 
 def test_queue_names_are_quoted_safely():
-    (rule,) = ar.rules_for(queue_target("q", 'odd"name'), PROD, env="prod", **KW)
+    (rule,) = ar.rules_for(queue_target("q", 'odd"name'), PROD, stack="prod", **KW)
     promql_parser.parse(rule.expression)
     assert 'queue="odd\\"name"' in rule.expression
 
@@ -65,7 +71,7 @@ def test_a_target_type_without_a_kind_is_named():
         key: str = "t"
 
     with pytest.raises(KeyError, match="no entry in TARGET_KINDS for target type Topic"):
-        ar.rules_for(Topic("x"), PROD, env="prod", **KW)
+        ar.rules_for(Topic("x"), PROD, stack="prod", **KW)
 
 
 def test_a_new_plan_resource_kind_shows_up_in_coverage_from_its_table_entry_alone(monkeypatch):
@@ -140,7 +146,7 @@ def test_renaming_the_cluster_in_its_one_place_renames_the_rules_too(monkeypatch
     from components.container_platform import cluster as cluster_module
     from livecommerce.engine import run_preview
 
-    monkeypatch.setattr(cluster_module, "cluster_name", lambda env: f"renamed-{env}")
+    monkeypatch.setattr(cluster_module, "cluster_name", lambda naming: f"renamed-{naming.stack}")
     plan = run_preview("dev").plan
     assert one(plan, "alicloud:cs/managedKubernetes:ManagedKubernetes")["inputs"]["name"] == "renamed-dev"
     cov = coverage(plan)

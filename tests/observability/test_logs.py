@@ -4,32 +4,35 @@ from __future__ import annotations
 
 import pytest
 
+from components.naming import naming_for
 from components.observability.logs import LogProject, LogProjectArgs, store_specs
 from components.observability.naming import sls_names
 from components.observability.settings import LogSettings
 from livecommerce.engine import record
 from tests.observability.helpers import of, one
 
+NAMING = naming_for("t")
+
 TAGS = {"env": "t", "owner": "team"}
 
 
 def build(settings=None):
     s = settings or LogSettings(retention_days=30, shard_count=4)
-    return record(lambda: LogProject("t-logs", LogProjectArgs(env="t", region="cn-hangzhou", settings=s, tags=TAGS)))
+    return record(lambda: LogProject("t-logs", LogProjectArgs(naming=NAMING, settings=s, tags=TAGS)))
 
 
 def test_store_plan_uses_the_shared_names():
-    project, specs = store_specs("prod", "cn-hangzhou", LogSettings())
-    assert (project, {s.key: s.name for s in specs}) == sls_names("prod", "cn-hangzhou")
+    project, specs = store_specs(naming_for("prod", "cn-hangzhou"), LogSettings())
+    assert (project, {s.key: s.name for s in specs}) == sls_names(naming_for("prod", "cn-hangzhou"))
     assert {s.key for s in specs} == {"application", "transcoder"}
     assert all(s.retention_days == 180 for s in specs)
 
 
 def test_project_prefix_is_validated_into_a_legal_name():
-    project, _ = store_specs("prod", "cn-hangzhou", LogSettings(project_prefix="acme-live"))
+    project, _ = store_specs(naming_for("prod", "cn-hangzhou"), LogSettings(project_prefix="acme-live"))
     assert project == "acme-live-prod-cn-hangzhou"
     with pytest.raises(ValueError, match="shorten the prefix"):
-        sls_names("prod", "cn-hangzhou", prefix="x" * 60)
+        sls_names(naming_for("prod", "cn-hangzhou"), prefix="x" * 60)
 
 
 def test_project_stores_and_indexes_are_children_with_retention():

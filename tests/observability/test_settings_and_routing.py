@@ -8,6 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from components.naming import naming_for
 from components.observability.routing import routes, unrouted_severities
 from components.observability.settings import ContactSettings, ObservabilitySettings, SyntheticSettings
 from components.observability.targets import gateway_endpoints, service_targets
@@ -84,16 +85,16 @@ def test_a_channel_that_reaches_no_one_names_the_key_and_the_fix():
                      "channel webhook reaches no one; add a webhooks entry or remove webhook"]
 
 
-def test_prod_must_probe_and_page_critical_at_any_hour():
+def test_the_prod_tier_must_probe_and_page_critical_at_any_hour():
     def mutate(p):
         p["observability"]["synthetics"] = {"enabled": False}
         p["observability"]["routing"]["routes"]["critical"]["hours"] = "working"
 
     assert _check(mutate) == [
-        "stacks/Pulumi.prod.yaml: livecommerce:platform.observability.synthetics.enabled: prod must probe its "
+        "stacks/Pulumi.prod.yaml: livecommerce:platform.observability.synthetics.enabled: tier prod probes its "
         "public endpoints; set it to true with at least two locations",
-        "stacks/Pulumi.prod.yaml: livecommerce:platform.observability.routing.routes.critical.hours: prod pages "
-        "critical alerts at any hour; set it to always",
+        "stacks/Pulumi.prod.yaml: livecommerce:platform.observability.routing.routes.critical.hours: tier prod "
+        "pages critical alerts at any hour; set it to always",
     ]
 
 
@@ -117,7 +118,7 @@ def test_probe_urls_from_the_services_entries():
     data = _prod()["config"]["livecommerce:platform"]
     from stacks.config import parse_platform
 
-    cfg = parse_platform(data, env="prod", region="cn-hangzhou")
+    cfg = parse_platform(data, stack="prod", region="cn-hangzhou")
     urls = gateway_endpoints(cfg.services, cfg.observability.synthetics)
     exposed = [s.name for s in cfg.services if s.entry is not None]
     assert set(urls) == {*exposed, "storefront"}
@@ -129,7 +130,7 @@ def test_an_exposed_service_without_host_needs_a_base_url():
     data = _prod()["config"]["livecommerce:platform"]
     from stacks.config import parse_platform
 
-    cfg = parse_platform(data, env="prod", region="cn-hangzhou")
+    cfg = parse_platform(data, stack="prod", region="cn-hangzhou")
     svc = next(s for s in cfg.services if s.entry is not None)
     nohost = svc.model_copy(update={"entry": svc.entry.model_copy(update={"host": None})})
     with pytest.raises(ValueError, match=f"service {svc.name} is exposed at the gateway without an entry.host"):
@@ -140,8 +141,8 @@ def test_service_targets_follow_the_workload_names():
     data = _prod()["config"]["livecommerce:platform"]
     from stacks.config import parse_platform
 
-    cfg = parse_platform(data, env="prod", region="cn-hangzhou")
-    targets = {t.name: t for t in service_targets(cfg.services, "prod")}
+    cfg = parse_platform(data, stack="prod", region="cn-hangzhou")
+    targets = {t.name: t for t in service_targets(cfg.services, naming_for("prod"))}
     for s in cfg.services:
         t = targets[s.name]
         assert t.namespace == s.domain and t.live_facing == s.live_facing

@@ -253,6 +253,8 @@ ACK = res(
             "weeklyPeriod": "Tuesday",
         },
         "vswitchIds": ["vsw-a", "vsw-b"],
+        # A cluster CreateCluster accepts has a network plug-in (the provider contracts check it).
+        "addons": [{"name": "terway-eniip"}],
         "tags": TAGS,
     },
     deps={"vswitchIds": [VSW_A, VSW_B]},
@@ -660,6 +662,11 @@ CASES: dict[str, tuple[list[dict], list[dict], str]] = {
         [DEPLOY, PDB],
         [DEPLOY, mutate(PDB, lambda i: i["spec"].update(maxUnavailable=0))],
         "shop-pdb",
+    ),
+    "kubernetes-autoscaling-hpa-disallow-past-live-events": (
+        [HPA],
+        [mutate(HPA, setv(("metadata", "annotations"), {"livecommerce.io/past-live-events": "summer-618-gala"}))],
+        "shop-hpa",
     ),
     "kubernetes-autoscaling-hpa-configure-bounds": (
         [DEPLOY, HPA],

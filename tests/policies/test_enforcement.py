@@ -128,7 +128,8 @@ def test_dev_downgrades_prod_blockers(tmp_path):
     dev = checking.evaluate(bad, "dev", waivers_path=None)
     prod = checking.evaluate(bad, "prod", waivers_path=None)
     assert [f.level for f in dev.findings if f.rule == rule] == ["advisory"]
-    assert [f.level for f in prod.findings if f.rule == rule] == ["mandatory"]
+    # prod also requires the protect option (the tier table's demand), which the corpus resource lacks.
+    assert {f.level for f in prod.findings if f.rule == rule} == {"mandatory"}
 
 
 def test_numeric_settings_read_as_integers_in_messages(tmp_path):

@@ -132,7 +132,7 @@ def test_report_uses_coverage_and_policy_modules_through_adapters(plans, monkeyp
     fake_cov.coverage = lambda plan: Coverage({"shop": {"metrics": True, "traces": False}}, ["shop: no traces"])
     fake_check = types.ModuleType("livecommerce.checking")
 
-    def evaluate(plan, env):
+    def evaluate(plan, env, **kwargs):
         raise UserError(f"policies/config/{env}.json: no such file")
 
     fake_check.evaluate = evaluate

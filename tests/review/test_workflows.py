@@ -1,6 +1,7 @@
-"""The GitHub workflows: valid against the GitHub workflow schema, clean under zizmor (no medium or high
-finding), third-party actions pinned by commit SHA, least-privilege permissions, and the shape the
-review process depends on (sticky comment, base worktree, deploy order through GitHub environments)."""
+"""The GitHub workflows: valid against the GitHub workflow schema, clean under actionlint and zizmor (no
+medium or high finding), third-party actions pinned by commit SHA, least-privilege permissions, keyless
+cloud access (GitHub OIDC, no AccessKey secret), and the shape the review and deploy processes depend on
+(sticky comment, base worktree, deploy order through GitHub environments, in-VPC runners, drift)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,27 @@ def _steps(wf: dict):
             yield job_id, step
 
 
-def test_there_are_review_and_deploy_workflows():
-    assert {p.name for p in WORKFLOWS} >= {"review.yml", "deploy.yml"}
+CREDENTIALS_ACTION = "aliyun/configure-aliyun-credentials-action@"
+GITHUB_HOSTED = re.compile(r"^(ubuntu|windows|macos)-")
+
+
+def test_there_are_review_deploy_drift_and_first_deploy_workflows():
+    assert {p.name for p in WORKFLOWS} >= {"review.yml", "deploy.yml", "drift.yml", "first-deploy.yml"}
+
+
+def test_workflows_pass_actionlint():
+    proc = subprocess.run([str(BIN / "actionlint"), "-no-color", *map(str, WORKFLOWS)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                   "      - run: echo ${{ github.event.nope.title }}\n        if: ${{ matrix.missing }}\n")
+    proc = subprocess.run([str(BIN / "actionlint"), "-no-color", str(bad)], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode != 0 and "matrix" in proc.stdout
 
 
 def test_workflows_validate_against_the_github_workflow_schema():
@@ -88,8 +108,11 @@ def test_least_privilege_permissions(path):
         perms = job["permissions"]
         assert perms == {} or set(perms.values()) <= {"read", "write"}
         writes = {k for k, v in perms.items() if v == "write"}
-        assert writes <= {"pull-requests"}, f"{path.name}: {job_id} writes {writes}"
+        assert writes <= {"pull-requests", "id-token", "issues"}, f"{path.name}: {job_id} writes {writes}"
         assert "contents" not in writes
+        signs_in = any(str(s.get("uses", "")).startswith(CREDENTIALS_ACTION) for s in job.get("steps", []))
+        assert ("id-token" in writes) == signs_in, f"{path.name}: {job_id} asks for an OIDC token it does not use"
+        assert "issues" not in writes or path.name == "drift.yml"
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -122,8 +145,44 @@ def test_review_workflow_builds_base_and_head_checks_reports_and_keeps_one_stick
     pulumi = next(s for s in preview["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@"))
     assert pulumi["with"]["command"] == "preview" and pulumi["with"]["comment-on-pr"] is True
     assert pulumi["with"]["policyPacks"] == "policies"
-    assert pulumi["if"] == "steps.probe.outputs.configured == 'true'"
     assert preview["strategy"]["matrix"]["env"] == ["dev", "staging", "prod"]
+    # Read-only, keyless, and never pull-request code on an in-VPC runner: the Kubernetes side is left out.
+    assert preview["environment"] == "${{ matrix.env }}-read"
+    assert GITHUB_HOSTED.match(preview["runs-on"])
+    assert "head.repo.full_name == github.repository" in preview["if"]
+    assert pulumi["with"]["exclude"].endswith("::pulumi:providers:kubernetes::*")
+    assert pulumi["with"]["exclude-dependents"] is True
+
+
+def test_the_offline_review_needs_no_credentials_at_all():
+    wf = _load(ROOT / ".github" / "workflows" / "review.yml")
+    offline = wf["jobs"]["offline"]
+    text = json.dumps(offline)
+    assert "secrets." not in text and "id-token" not in offline["permissions"] and "vars." not in text
+
+
+def _runner_labels(runs_on: str) -> list[str]:
+    """The labels a `runs-on` selects when its repository variable is unset (the expression's default)."""
+    m = re.fullmatch(r"\$\{\{ fromJSON\(vars\.(LIVECOMMERCE_RUNNER_\w+) \|\| '(.+)'\) \}\}", runs_on)
+    assert m, f"runs-on {runs_on!r} is not chosen by a LIVECOMMERCE_RUNNER_<ENV> repository variable"
+    return json.loads(m.group(2))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_accesskey_secret_anywhere(path):
+    text = path.read_text()
+    assert not re.search(r"secrets\.\w*(ACCESS_KEY|SECRET_KEY|ACCESSKEY|AK\b)", text, re.I)
+    assert "ALICLOUD_ACCESS_KEY" not in text and "ALICLOUD_SECRET_KEY" not in text
+    secrets = set(re.findall(r"secrets\.(\w+)", text))
+    assert secrets <= {"PULUMI_CONFIG_PASSPHRASE"}, secrets
+
+
+def test_cloud_jobs_sign_in_with_oidc_roles_from_variables():
+    for path in WORKFLOWS:
+        for job_id, step in _steps(_load(path)):
+            if str(step.get("uses", "")).startswith(CREDENTIALS_ACTION):
+                assert step["with"]["role-to-assume"] == "${{ vars.LIVECOMMERCE_ROLE_ARN }}", (path.name, job_id)
+                assert step["with"]["oidc-provider-arn"] == "${{ vars.LIVECOMMERCE_OIDC_PROVIDER_ARN }}"
 
 
 def test_deploy_runs_up_in_order_through_github_environments():
@@ -139,4 +198,45 @@ def test_deploy_runs_up_in_order_through_github_environments():
         assert pulumi["with"]["command"] == "up"
         assert pulumi["with"]["policyPackConfigs"] == f"policies/config/{env}.json"
         assert (ROOT / "policies" / "config" / f"{env}.json").is_file()
+        assert jobs[env]["permissions"]["id-token"] == "write"
+        assert pulumi["with"]["cloud-url"] == "${{ vars.LIVECOMMERCE_STATE_URL }}"
+        assert jobs[env]["if"] == "vars.LIVECOMMERCE_STATE_URL != ''"
+        # Kubernetes objects go to a private API server: the environment's in-VPC runner by default.
+        labels = _runner_labels(jobs[env]["runs-on"])
+        assert labels[0] == "self-hosted" and f"livecommerce-{env}" in labels
+        assert not any(GITHUB_HOSTED.match(label) for label in labels)
     assert wf["concurrency"]["cancel-in-progress"] is False
+
+
+def test_the_runner_labels_match_what_the_bootstrap_registers():
+    from components.delivery.ci_runner import runner_labels
+
+    wf = _load(ROOT / ".github" / "workflows" / "deploy.yml")
+    for env in ("dev", "staging", "prod"):
+        assert _runner_labels(wf["jobs"][env]["runs-on"]) == runner_labels(env)
+
+
+def test_drift_refreshes_read_only_per_environment_and_reports():
+    wf = _load(ROOT / ".github" / "workflows" / "drift.yml")
+    assert "schedule" in wf["on"] and "workflow_dispatch" in wf["on"]
+    job = wf["jobs"]["refresh"]
+    assert [i["env"] for i in job["strategy"]["matrix"]["include"]] == ["dev", "staging", "prod"]
+    assert job["environment"] == "${{ matrix.env }}-read"
+    for item in job["strategy"]["matrix"]["include"]:
+        assert _runner_labels("${{ fromJSON(" + item["runner"][4:-3] + ") }}")[0] == "self-hosted"
+    runs = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "pulumi refresh --preview-only --run-program --json" in runs
+    assert ".venv/bin/livecommerce drift" in runs and "GITHUB_STEP_SUMMARY" in runs
+    script = next(s for s in job["steps"] if str(s.get("uses", "")).startswith("actions/github-script@"))
+    assert "livecommerce-drift:" in script["with"]["script"] and "issues.create" in script["with"]["script"]
+
+
+def test_first_deploy_runs_the_script_on_a_github_hosted_runner():
+    wf = _load(ROOT / ".github" / "workflows" / "first-deploy.yml")
+    assert "workflow_dispatch" in wf["on"]
+    job = wf["jobs"]["cloud-only"]
+    assert GITHUB_HOSTED.match(job["runs-on"]) and job["environment"] == "${{ inputs.environment }}"
+    assert 'scripts/first-deploy.sh "$ENV_NAME"' in "\n".join(s.get("run", "") for s in job["steps"])
+    script = (ROOT / "scripts" / "first-deploy.sh").read_text()
+    exclude = '--exclude "urn:pulumi:${env}::livecommerce::pulumi:providers:kubernetes::*" --exclude-dependents'
+    assert exclude in script

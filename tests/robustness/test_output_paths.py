@@ -104,7 +104,7 @@ def test_report_to_a_device_needs_a_data_dir(tmp_path, plan_file):
 
 def test_report_to_a_directory_is_refused_before_anything_is_written(tmp_path, plan_file):
     code, _, err = run(["report", "prod", "--plan-dir", str(plan_file.parent), "--out", str(tmp_path)])
-    assert code == 2 and f"--out {tmp_path}: is a directory" in err
+    assert code == 2 and f"{tmp_path}: is a directory; give --out a file path" in err
     assert not (tmp_path.parent / f"{tmp_path.name}-data").exists()
 
 
@@ -137,12 +137,30 @@ def test_a_file_where_a_folder_should_be_is_one_line_naming_the_path(tmp_path, p
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     code, _, err = run(["graph", "--plan", str(plan_file), "--out", str(blocker / "sub" / "g.mmd")])
-    assert code == 2 and err.startswith(f"error: {blocker / 'sub' / 'g.mmd'}: cannot write (")
+    assert code == 2 and err.startswith(f"error: {blocker / 'sub' / 'g.mmd'}: {blocker} is a file")
+    with pytest.raises(UserError, match=rf"^{blocker / 'sub' / 'g.mmd'}: cannot write \("):
+        write_text_atomic(blocker / "sub" / "g.mmd", "x")
 
 
 def test_an_output_directory_is_refused(tmp_path, plan_file):
     code, _, err = run(["graph", "--plan", str(plan_file), "--out", str(tmp_path)])
-    assert code == 2 and err.strip().startswith(f"error: {tmp_path}: is a directory; give a file path")
+    assert code == 2 and err.strip().startswith(f"error: {tmp_path}: is a directory; give --out a file path")
+
+
+def test_an_impossible_output_path_is_refused_before_the_preview_runs(tmp_path, monkeypatch):
+    """`preview --json DIR` used to run the whole preview, then fail on the write."""
+    import livecommerce.commands.preview as preview_cmd
+
+    def no_preview(*args, **kwargs):
+        raise AssertionError("the preview ran although its output path cannot be written")
+
+    monkeypatch.setattr(preview_cmd, "_run_with_progress", no_preview)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for path, problem in ((tmp_path, f"is a directory; give --json a file path (e.g. {tmp_path / 'out.json'})"),
+                          (blocker / "p.json", f"{blocker} is a file, not a folder; give --json another path")):
+        code, _, err = run(["preview", "dev", "--json", str(path)])
+        assert code == 2 and err.strip() == f"error: {path}: {problem}"
 
 
 def test_a_symlinked_manifests_directory_stays_a_link(tmp_path):

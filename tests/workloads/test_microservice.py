@@ -8,6 +8,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
+from components.naming import naming_for
 from components.workloads.microservices import Workloads, WorkloadsArgs
 from livecommerce.engine import record
 from tests.workloads.conftest import IMAGE, NOW, event, service
@@ -20,7 +21,7 @@ def _build(services, events=(), secret_values: dict[str, str] | None = None) -> 
     def program() -> None:
         provider = k8s.Provider("prod-ack", kubeconfig="{}")
         Workloads("prod-workloads", WorkloadsArgs(
-            env="prod", services=services, live_events=list(events), now=NOW,
+            naming=naming_for("prod"), services=services, live_events=list(events), now=NOW,
             node_pool_selector={"livecommerce.io/node-role": "steady-base"},
             secret_values={k: pulumi.Output.secret(v) for k, v in (secret_values or {}).items()},
             labels={"owner": "live-platform", "env": "prod"}, vpc_cidr="10.0.0.0/16"),
@@ -131,7 +132,12 @@ def test_missing_secret_value_is_reported() -> None:
         _build([shop])
 
 
-def test_past_events_fail_with_the_calendar_fix() -> None:
+def test_past_events_are_history_not_an_error() -> None:
+    """Issue 18 item 6: a past event never breaks a preview; it gets no CronHPA job."""
     old = event(name="last-year", start="2025-06-18T20:00", end="2025-06-18T23:00")
-    with pytest.raises(Exception, match="remove it from the live-event calendar"):
-        _build([service()], [old])
+    resources = _build([service()], [old])["resources"]
+    assert not [r for r in resources if r["type"].endswith(":CronHorizontalPodAutoscaler")]
+    hpa = next(r for r in resources if r["type"] == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    assert hpa["inputs"]["spec"]["minReplicas"] == service().scheduling.autoscaling.min_replicas
+    # ... and the HPA names it, for the policy that asks to remove stale calendar entries.
+    assert hpa["inputs"]["metadata"]["annotations"] == {"livecommerce.io/past-live-events": "last-year"}

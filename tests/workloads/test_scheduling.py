@@ -15,12 +15,14 @@ from components.workloads.scheduling import (
     PLACEMENT_LABEL,
     CronJob,
     ScheduleError,
+    calendar_notes,
     cron_hpa,
     cron_jobs,
     cron_schedule,
     eci_annotations,
     effective_min_replicas,
     hpa,
+    past_events,
     placement,
     scale_windows,
 )
@@ -356,20 +358,21 @@ def test_an_event_inside_another_keeps_the_outer_end():
 
 
 # --- calendar -> cron: errors ---------------------------------------------------------------------------------
-def test_an_event_already_over_is_rejected_with_its_name_and_the_fix():
+def test_an_event_already_over_is_history_with_a_note_naming_it_and_the_fix():
     past = event(name="last-week", start="2026-10-20T20:00", end="2026-10-20T22:00")
-    with pytest.raises(ScheduleError) as exc:
-        cron_jobs([past, event()], now=NOW, baseline_min_replicas=2)
-    assert exc.value.lines == [
-        "live event 'last-week': it ended at 2026-10-20T22:00 Asia/Shanghai, which is already past "
-        "(now 2026-11-01T08:00 Asia/Shanghai); remove it from the live-event calendar"
+    jobs = cron_jobs([past, event()], now=NOW, baseline_min_replicas=2)
+    assert {j.window for j in jobs} == {"gala"}
+    assert calendar_notes([past, event()], now=NOW) == [
+        "live event 'last-week' ended at 2026-10-20T22:00 Asia/Shanghai (now 2026-11-01T08:00 Asia/Shanghai); "
+        "it is history and gets no CronHPA job; remove it from live_events, or write its times as MM-DDTHH:MM "
+        "if it comes back every year"
     ]
 
 
 def test_an_event_ending_exactly_now_is_over():
     e = event(start="2026-11-01T06:00", end="2026-11-01T08:00")  # 08:00+08 == NOW
-    with pytest.raises(ScheduleError, match="remove it"):
-        scale_windows([e], now=NOW)
+    assert scale_windows([e], now=NOW) == []
+    assert [p.name for p in past_events([e], now=NOW)] == ["gala"]
 
 
 def test_all_problems_are_reported_at_once():
@@ -380,17 +383,20 @@ def test_all_problems_are_reported_at_once():
     ]
     with pytest.raises(ScheduleError) as exc:
         cron_jobs(events, now=NOW, baseline_min_replicas=5, max_replicas=30)
-    assert len(exc.value.lines) == 5
-    assert sum("already past" in line for line in exc.value.lines) == 1
+    assert len(exc.value.lines) == 4
     assert sum("used twice" in line for line in exc.value.lines) == 1
     assert sum("above the HPA's max_replicas 30" in line for line in exc.value.lines) == 2
     assert sum("is below the everyday min_replicas" in line for line in exc.value.lines) == 1
 
 
-def test_events_a_year_or_more_ahead_are_refused_because_cron_has_no_year():
+def test_events_a_year_or_more_ahead_wait_for_a_later_deploy_because_cron_has_no_year():
     far = event(start="2027-11-11T20:00", end="2027-11-11T23:00")
-    with pytest.raises(ScheduleError, match="365 days or more away"):
-        cron_jobs([far], now=NOW, baseline_min_replicas=2)
+    assert cron_jobs([far], now=NOW, baseline_min_replicas=2) == []
+    (note,) = calendar_notes([far], now=NOW)
+    assert "'gala' scales up at 2027-11-11T11:30Z, a year or more ahead" in note
+    # ... and the first deploy less than a year before it schedules it.
+    later = datetime(2026, 11, 12, tzinfo=UTC)
+    assert [j.name for j in cron_jobs([far], now=later, baseline_min_replicas=2)] == ["gala-up", "gala-down"]
 
 
 def test_peak_above_the_hpa_max_is_refused():

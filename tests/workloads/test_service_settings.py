@@ -123,7 +123,7 @@ def test_value_secret_keys_are_found_by_the_config_secret_walk() -> None:
     # The dev stack's own settings, so the test keeps up with the other sections' rules.
     raw = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"][CONFIG_KEY]
     raw["services"] = [service_dict(env_secrets=[{"name": "DB_PASSWORD", "value_secret": "shop-db-password"}])]
-    cfg = parse_platform(raw, env="dev", region="cn-hangzhou")
+    cfg = parse_platform(raw, stack="dev", region="cn-hangzhou")
     assert "shop-db-password" in cfg.secret_keys()
 
 
@@ -153,7 +153,7 @@ def test_events_for_targets_and_per_service_peaks() -> None:
 def test_workload_problems_name_the_key_and_the_fix() -> None:
     svc = service(live_event_peaks={"nope": 3}, scheduling={"placement": "ecs-only",
                                                             "autoscaling": {"min_replicas": 1, "max_replicas": 10}})
-    problems = workload_problems([svc, service()], [event(), event(services=["product"])], "prod")
+    problems = workload_problems([svc, service()], [event(), event(services=["product"])])
     assert problems == [
         "services: 'shop' is defined twice; service names must be unique",
         "live_events: 'summer-618-gala' is defined twice; event names must be unique",
@@ -161,16 +161,13 @@ def test_workload_problems_name_the_key_and_the_fix() -> None:
         "services[0].live_event_peaks: no live event named 'nope'",
         "services[0].scheduling.autoscaling.max_replicas: shop: live event 'summer-618-gala' peaks at 20 "
         "replicas, above max_replicas 10; raise max_replicas or set live_event_peaks",
-        "services[0].scheduling.autoscaling.min_replicas: shop: prod needs at least 2 (one pod or node lost must "
-        "not stop the service)",
-        "services[0].scheduling.placement: shop: a live-facing prod service must be able to burst onto ECI; use "
-        "ecs-first",
     ]
-    assert workload_problems([service()], [event()], "dev") == []
+    # What a tier demands (a floor of 2, burst onto ECI) is the tier table's, not the service model's.
+    assert workload_problems([service()], [event()]) == []
 
 
 def test_peak_below_floor_is_reported() -> None:
-    problems = workload_problems([service(live_event_peaks={"summer-618-gala": 2})], [event()], "staging")
+    problems = workload_problems([service(live_event_peaks={"summer-618-gala": 2})], [event()])
     assert problems == ["services[0].live_event_peaks: shop: live event 'summer-618-gala' peaks at 2 replicas, "
                         "below min_replicas 3; raise the peak"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components.naming import naming_for
 from components.workloads import manifests as wl
 from components.workloads.service_settings import ServiceSettings, events_for
 from livecommerce.k8s_validate import validate_builtin, validate_crd
@@ -15,7 +16,7 @@ SELECTOR = {"livecommerce.io/node-role": "steady-base"}
 
 
 def _objects(svc: ServiceSettings, events=(), **kw) -> wl.ServiceObjects:
-    return wl.service_objects(svc, env="prod", events=events_for(svc, list(events)), now=NOW,
+    return wl.service_objects(svc, naming=naming_for("prod"), events=events_for(svc, list(events)), now=NOW,
                               node_pool_selector=SELECTOR, labels={"owner": "live-platform"}, **kw)
 
 
@@ -148,7 +149,7 @@ def test_during_an_event_the_hpa_floor_is_the_peak() -> None:
 
     during = datetime(2027, 6, 18, 13, 0, tzinfo=UTC)
     svc = service()
-    objs = wl.service_objects(svc, env="prod", events=events_for(svc, [event()]), now=during)
+    objs = wl.service_objects(svc, naming=naming_for("prod"), events=events_for(svc, [event()]), now=during)
     assert objs.hpa["spec"]["minReplicas"] == 20
     assert [j["name"] for j in objs.cron_hpa["spec"]["jobs"]] == ["summer-618-gala-down"]
 

@@ -147,15 +147,15 @@ def test_bad_image_in_a_stack_file_names_file_key_and_fix() -> None:
     ]
 
 
-def test_prod_single_replica_is_rejected_with_the_key() -> None:
-    def single(platform: dict) -> None:
-        platform["services"][1]["scheduling"]["autoscaling"]["min_replicas"] = 1
+def test_a_prod_tier_live_facing_service_that_cannot_burst_is_rejected_with_the_key() -> None:
+    def ecs_only(platform: dict) -> None:
+        platform["services"][1]["scheduling"]["placement"] = "ecs-only"
 
     with pytest.raises(ConfigError) as info:
-        check_stack_config(_stack_config("prod", single), "prod", "stacks/Pulumi.prod.yaml")
+        check_stack_config(_stack_config("prod", ecs_only), "prod", "stacks/Pulumi.prod.yaml")
     assert info.value.lines == [
-        "stacks/Pulumi.prod.yaml: livecommerce:platform.services[1].scheduling.autoscaling.min_replicas: shop: "
-        "prod needs at least 2 (one pod or node lost must not stop the service)"]
+        "stacks/Pulumi.prod.yaml: livecommerce:platform.services[1].scheduling.placement: shop: tier prod lets "
+        "live-facing services burst onto ECI; use ecs-first"]
 
 
 def test_unknown_service_key_suggests_the_right_one() -> None:
