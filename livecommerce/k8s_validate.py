@@ -31,6 +31,9 @@ CRD_SCHEMAS: dict[tuple[str, str], tuple[str, str]] = {
     ("autoscaling.alibabacloud.com/v1beta1", "CronHorizontalPodAutoscaler"): ("components.workloads",
                                                                              "cronhpa.schema.json"),
     ("mse.alibabacloud.com/v1alpha1", "MseIngressConfig"): ("components.governance", "mseingressconfig.schema.json"),
+    # ack-secret-manager's CRDs, beside the data block that emits them.
+    ("alibabacloud.com/v1alpha1", "ExternalSecret"): ("components.data", "externalsecret.schema.json"),
+    ("alibabacloud.com/v1alpha1", "SecretStore"): ("components.data", "secretstore.schema.json"),
 }
 
 # (lowest, highest) value of each 6-field cron field: seconds, minutes, hours, day of month, month, weekday.

@@ -23,6 +23,9 @@ MOCK_REGION = "cn-hangzhou"
 SECRET_OUTPUTS: dict[str, set[str]] = {
     "alicloud:cs/getClusterCredential:getClusterCredential": {"kubeConfig", "certificateAuthorities"},
 }
+#: A generated password's stand-in: never a real secret, always marked secret by the SDK
+#: (RandomPassword declares `result` and `bcryptHash` additional secret outputs).
+MOCK_PASSWORD_PREFIX = "Mock-Pw1!"
 
 
 def digest(*parts: str, length: int = 12) -> str:
@@ -49,6 +52,10 @@ _ID_PREFIX = {
     "alicloud:ram/role:Role": "",
     "alicloud:ram/policy:Policy": "",
     "alicloud:oss/bucket:Bucket": "",
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": "rmq-cn-",
+    "alicloud:redis/tairInstance:TairInstance": "r-",
+    "alicloud:polardb/cluster:Cluster": "pc-",
+    "alicloud:kms/secret:Secret": "",
     "alicloud:ecs/instance:Instance": "i-",
 }
 
@@ -208,6 +215,32 @@ def _replication(inputs, rid, name):
             "status": "starting"}
 
 
+def _rocketmq_instance(inputs, rid, name):
+    # The VPC endpoint clients connect to; a private instance has no internet endpoint.
+    network = dict(inputs.get("networkInfo") or {})
+    network["endpoints"] = [{"endpointType": "TCP_VPC", "endpointUrl": f"{rid}-vpc.{MOCK_REGION}.rmq.aliyuncs.com:8080",
+                             "ipWhiteLists": list(inputs.get("ipWhitelists") or [])}]
+    return {"networkInfo": network, "status": "RUNNING", "regionId": MOCK_REGION}
+
+
+def _tair_instance(inputs, rid, name):
+    return {"connectionDomain": f"{rid}.redis.rds.aliyuncs.com", "port": inputs.get("port") or 6379,
+            "tairInstanceId": rid, "status": "Normal", "maxConnections": 10000}
+
+
+def _polardb_cluster(inputs, rid, name):
+    return {"connectionString": f"{rid}.rwlb.rds.aliyuncs.com", "port": "3306", "status": "Running"}
+
+
+def _kms_secret(inputs, rid, name):
+    secret = _name_or(inputs, "secretName", name)
+    return {"arn": f"acs:kms:{MOCK_REGION}:{MOCK_ACCOUNT_ID}:secret/{secret}"}
+
+
+def _random_password(inputs, rid, name):
+    return {"result": MOCK_PASSWORD_PREFIX + digest(rid, length=15), "bcryptHash": "$2a$10$" + digest(rid, length=53)}
+
+
 def _k8s_provider(inputs, rid, name):
     return {}
 
@@ -258,6 +291,11 @@ _OUTPUTS: dict[str, Callable[[dict[str, Any], str, str], dict[str, Any]]] = {
     "pulumi-python:dynamic/mse:ServiceAuthRule": _mse_rule("policy_id"),
     "pulumi-python:dynamic/mse:DegradationRule": _mse_rule("rule_id"),
     "pulumi-python:dynamic/mse:FlowRule": _mse_rule("rule_id"),
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": _rocketmq_instance,
+    "alicloud:redis/tairInstance:TairInstance": _tair_instance,
+    "alicloud:polardb/cluster:Cluster": _polardb_cluster,
+    "alicloud:kms/secret:Secret": _kms_secret,
+    "random:index/randomPassword:RandomPassword": _random_password,
     "alicloud:ims/oidcProvider:OidcProvider": _oidc_provider,
     "alicloud:ecs/instance:Instance": _ecs_instance,
     "alicloud:cdn/domainNew:DomainNew": _cdn_domain,
@@ -307,6 +345,8 @@ def resource_id(typ: str, name: str, inputs: dict[str, Any]) -> str:
         return _name_or(inputs, "policyName", name)
     if typ == "alicloud:fc/v3Function:V3Function":
         return _name_or(inputs, "functionName", name)
+    if typ == "alicloud:kms/secret:Secret":
+        return _name_or(inputs, "secretName", name)
     if typ == "alicloud:ims/oidcProvider:OidcProvider":
         return _name_or(inputs, "oidcProviderName", name)
     if typ == "alicloud:oos/secretParameter:SecretParameter":

@@ -40,6 +40,7 @@ from components.workloads.service_settings import (
     ServiceSettings,
     workload_problems,
 )
+from components.data.settings import DataSettings, data_problems
 from components.edge.plan import recording_bucket_names
 from components.edge.settings import EdgeSettings, edge_problems, host_problems, recording_crosses_regions
 from components.governance.settings import GovernanceSettings, governance_problems
@@ -110,6 +111,10 @@ class PlatformConfig(BaseModel):
     governance: GovernanceSettings = Field(default_factory=GovernanceSettings)
     """MSE microservice governance: the Nacos registry, the cloud-native gateway, the stack's MSE namespace,
     end-to-end canary lanes and the service authentication, degradation and flow-control rules."""
+    data: DataSettings = Field(default_factory=DataSettings)
+    """The middleware and data layer the services use: a RocketMQ 5 message queue (topics, consumer groups with
+    dead-letter topics), a Tair cache and a PolarDB for MySQL database, private to the VPC, with an account per
+    service whose password lives in KMS Secrets Manager (docs/data.md)."""
     edge: EdgeSettings | None = None
     """The viewer's path (docs/edge.md): ApsaraVideo Live ingest and playback domains with URL auth, HTTPS and
     recording to the replay input bucket; the video CDN for transcoded replays; the public API host on the
@@ -164,6 +169,12 @@ class PlatformConfig(BaseModel):
         errors.extend(workload_problems(self.services, self.live_events))
         errors.extend(_observability_problems(self))
         errors.extend(governance_problems(self.governance, self.services, self.network.zones, stack))
+        errors.extend(data_problems(self.data, [s.name for s in self.services], self.network.zones,
+                                    injected_env={s.name: set(s.env) | {e.name for e in s.env_secrets}
+                                                  for s in self.services}))
+        if self.data.services_used() and not self.cluster.enable_rrsa:
+            errors.append("cluster.enable_rrsa: ack-secret-manager reads the data layer's secrets through an RRSA "
+                          "role; set it to true (or remove the data section)")
         errors.extend(_edge_problems(self, stack, region))
         if errors:
             raise ValueError("\n".join(errors))
@@ -217,12 +228,14 @@ def _edge_problems(cfg: PlatformConfig, stack: str | None, region: str | None) -
     settings left to the edge, the cross-region recording buckets' names, and every public host declared or
     external (what a tier demands of the edge is in stacks/tiers.py)."""
     media = cfg.media
-    playback = getattr(media, "playback", None)  # the transcoder's playback settings (media.playback)
+    playback = media.playback  # the transcoder's playback settings; the edge's replay CDN fills them
     errors = edge_problems(
         cfg.edge, input_suffix=media.input_suffix, internet_slb=cfg.governance.gateway.internet_slb,
         max_replay_seconds=media.transcode.max_duration_seconds,
-        playback_base_url=getattr(playback, "base_url", None),
-        playback_auth_secret=getattr(playback, "url_auth_key_secret", None))
+        playback_base_url=playback.base_url, playback_auth_secret=playback.url_auth_key_secret,
+        # only when set explicitly: the edge's validity replaces the default
+        playback_auth_delta_seconds=playback.auth_delta_seconds if "auth_delta_seconds" in playback.model_fields_set
+        else None)
     if recording_crosses_regions(cfg.edge, region):
         for name in recording_bucket_names(media.bucket_prefix, naming_for(stack or "x" * 7, region or "")).values():
             problem = oss_bucket_name_problem(name)
@@ -262,8 +275,9 @@ def named_hosts(cfg: PlatformConfig) -> dict[str, str]:
             host = urlsplit(url).hostname if url else None
             if host:
                 out[f"edge.live.recording.{key}"] = host
-    base_url = getattr(getattr(cfg.media, "playback", None), "base_url", None)
-    host = urlsplit(base_url).hostname if isinstance(base_url, str) else None
+    # With a replay CDN the edge sets the transcoder's base URL (a second one is refused by edge_problems).
+    base_url = cfg.media.playback.base_url if edge is None or edge.replay_cdn is None else None
+    host = urlsplit(base_url).hostname if base_url else None
     if host:
         out["media.playback.base_url"] = host
     return out

@@ -2,8 +2,9 @@
 
 Read top to bottom, this is the architecture diagram of ../shared/ARCHITECTURE.md:
 network -> container platform (ACK + ECS node pools + ECI virtual nodes, external clusters)
--> microservice governance (MSE) -> media (OSS + Function Compute) -> the edge where viewers enter (Live, CDN,
-WAF, DNS) -> observability (ARMS, SLS), which watches all of it.
+-> middleware and data (RocketMQ 5, Tair, PolarDB) -> microservice governance (MSE) -> workloads
+-> media (OSS + Function Compute) -> the edge where viewers enter (Live, CDN, WAF, DNS) -> observability (ARMS,
+SLS), which watches all of it.
 `__main__.py` (under `pulumi up`) and the offline engine (`livecommerce preview`) both call `program()`.
 """
 
@@ -21,10 +22,13 @@ from components.container_platform.addons import ClusterAddons, ClusterAddonsArg
 from components.container_platform.cluster import AckCluster, AckClusterArgs
 from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
 from components.container_platform.node_pools import NodePools, NodePoolsArgs
+from components.data.bindings import bindings
+from components.data.block import Data, DataArgs
+from components.data.sync import SecretSync, SecretSyncArgs
 from components.workloads.scheduling import ScheduleError
 from components.workloads.service_settings import ServiceSettings, with_mse_namespace
-from components.workloads.manifests import MANAGED_BY_LABEL, PART_OF_LABEL, label_value
-from components.workloads.microservices import Workloads, WorkloadsArgs
+from components.workloads.manifests import MANAGED_BY_LABEL, PART_OF_LABEL, InjectedEnv, label_value
+from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
 from components.governance.gateway import Gateway, GatewayArgs
 from components.governance.ingress import MseIngress, MseIngressArgs
 from components.governance.lanes import Governance, GovernanceArgs, lane_summary
@@ -34,12 +38,16 @@ from components.edge import plan as edge_plan
 from components.edge.edge import Edge, EdgeArgs
 from components.edge.plan import RecordingStore
 from components.media.transcoding import Media, MediaArgs
+from components.network.cidr import client_cidrs
 from components.network.vpc import Network, NetworkArgs
 from components.observability.logs import LogProject, LogProjectArgs
 from components.observability.monitoring import Monitoring, MonitoringArgs
 from components.observability.targets import (
+    cache_target,
     cluster_target,
+    database_target,
     function_target,
+    message_queue_target,
     gateway_endpoints,
     queue_target,
     registered_targets,
@@ -146,7 +154,14 @@ def program() -> None:
     # Handed to workload components through opts (components never build providers).
     _ = external_k8s_providers
 
-    # 3. Microservice governance (MSE): the Nacos registry (private, in the VPC) with the stack's namespace,
+    # 3. Middleware and data: the RocketMQ 5 queue, Tair cache and PolarDB database the services declare,
+    #    private to the VPC and whitelisted to the node and pod vSwitches; an account per service whose
+    #    generated password lives in KMS, copied into the cluster by ack-secret-manager (RRSA).
+    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    data, data_config = _data(ctx, network, cluster, account.id, [node_pools, addons], alicloud_provider,
+                              k8s_provider)
+
+    # 4. Microservice governance (MSE): the Nacos registry (private, in the VPC) with the stack's namespace,
     #    and the cloud-native gateway in front of the services, replicas over two zones.
     namespace = mse_namespace(cfg.governance, ctx.stack)
     registry = Registry(f"{ctx.stack}-registry", RegistryArgs(
@@ -163,43 +178,48 @@ def program() -> None:
                 **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.stack}.items()}}),
         opts=pulumi.ResourceOptions(providers=[k8s_provider]))
 
-    # 4. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
+    # 5. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
     #    service its versions (Deployments with MSE/ARMS labels), HPA + CronHPA from the live-event
-    #    calendar, ResourcePolicy (ECS first, then ECI), and MSE Ingress with canary rules at the entry.
+    #    calendar, ResourcePolicy (ECS first, then ECI), MSE Ingress with canary rules at the entry, and the
+    #    data block's endpoints (ConfigMap) and credentials (synced Secret) for what each service uses.
     # Every service's pods carry the stack's MSE namespace (`mseNamespace`), the registry's namespace.
     services = with_mse_namespace(cfg.services, namespace)
-    workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector, mse_ingress.ingress_class)
+    workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector, mse_ingress.ingress_class,
+                           data_config)
 
     # End-to-end canary lanes entered at the gateway, and the governance rules, once the tagged pods exist.
     governance = Governance(f"{ctx.stack}-governance", GovernanceArgs(
         naming=ctx.naming, region=ctx.region, namespace=namespace, settings=cfg.governance, services=services,
         gateway_id=gateway.gateway_id, depends_on=[workloads, registry]))
 
-    # 5. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
+    # 6. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
     #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the stack's SLS project.
-    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     # The edge's services (Live recording writes, CDN origin reads) are granted their prefixes in the buckets' policies.
-    # When the live center is in another region, recordings arrive in the input bucket by replication instead.
+    # When the live center is in another region, recordings arrive in the input bucket by replication instead. The
+    # edge's replay CDN is the transcoder's playback domain: its URL-auth key signs the manifest's playback URLs.
     recording = edge_plan.recording_store(cfg.edge, cfg.media, ctx.naming)
+    media_settings = edge_plan.with_edge_playback(cfg.media, cfg.edge)
+    auth_key = media_settings.playback.url_auth_key_secret
     media = Media(f"{ctx.stack}-media", MediaArgs(
-        naming=ctx.naming, account_id=account.id, settings=cfg.media,
+        naming=ctx.naming, account_id=account.id, settings=media_settings,
         log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags,
         service_grants=edge_plan.service_grants(cfg.edge, region=ctx.region, buckets=cfg.media.buckets,
                                                 input_prefix=cfg.media.input_prefix,
                                                 output_prefix=cfg.media.output_prefix),
-        replicated_input=recording is not None), opts=cloud)
+        replicated_input=recording is not None,
+        playback_auth_key=secret(auth_key) if auth_key else None), opts=cloud)
 
-    # 6. The edge, where viewers enter: ApsaraVideo Live ingest + playback domains recording every show into the
+    # 7. The edge, where viewers enter: ApsaraVideo Live ingest + playback domains recording every show into the
     #    replay input bucket, the video CDN in front of the published replays, the API host on the gateway behind
     #    WAF 3.0, certificates and the Alidns records of every public host. A live center in another region records
     #    into a bucket there, replicated into the input bucket.
     edge = _edge(ctx, media, gateway, logs, account.id, recording, cloud)
 
-    # 7. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
-    #    metric agents on registered clusters), alert rules generated per cluster, service,
-    #    function, dead-letter queue and CDN domain, routed by severity to people (SMS, DingTalk, webhooks),
-    #    synthetic probes, front-end RUM apps.
-    monitoring = _monitoring(ctx, cluster, node_pools, external, media, edge, cloud)
+    # 8. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
+    #    metric agents on registered clusters), alert rules generated per cluster, service, function,
+    #    dead-letter queue, message queue, cache, database and CDN domain, routed by severity to people (SMS,
+    #    DingTalk, webhooks), synthetic probes, front-end RUM apps.
+    monitoring = _monitoring(ctx, cluster, node_pools, external, media, data, edge, cloud)
 
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
@@ -208,8 +228,10 @@ def program() -> None:
     pulumi.export("nodeVswitchIds", network.node_vswitch_ids)
     pulumi.export("egressIp", network.egress_ip)
     pulumi.export("clusterId", cluster.cluster_id)
+    uses = cfg.data.services_used()
     pulumi.export("services", {name: {"namespace": m.namespace, "entryPath": m.entry_path,
-                                      "versions": sorted(m.deployments)} for name, m in workloads.services.items()})
+                                      "versions": sorted(m.deployments), "uses": uses.get(name, [])}
+                               for name, m in workloads.services.items()})
     pulumi.export("apiServerIntranet", cluster.api_server_intranet)
     pulumi.export("kubeconfig", kubeconfig)
     pulumi.export("nodePoolIds", node_pools.node_pool_ids)
@@ -218,6 +240,9 @@ def program() -> None:
     pulumi.export("mediaOutputBucket", media.output_bucket)
     pulumi.export("transcoderFunctionName", media.function_name)
     pulumi.export("transcoderDeadLetterQueue", media.dead_letter_queue)
+    pulumi.export("transcoderWorkerFunctionName", media.worker_function_name)
+    if media.success_topic is not None:
+        pulumi.export("transcoderSuccessTopic", media.success_topic)
     if external.fleet_id is not None:
         pulumi.export("fleetId", external.fleet_id)
     pulumi.export("logProject", logs.project_name)
@@ -231,6 +256,17 @@ def program() -> None:
     if governance.lane_group_id is not None:
         pulumi.export("laneGroupId", governance.lane_group_id)
         pulumi.export("lanes", lane_summary(cfg.governance, services))
+    if data is not None:
+        # What each service is wired to (endpoints are private; credentials stay in KMS).
+        endpoints: dict[str, pulumi.Input[str]] = {}
+        if data.queue is not None:
+            endpoints["queue"] = data.queue.endpoint
+        if data.cache is not None:
+            endpoints["cache"] = pulumi.Output.concat(data.cache.host, ":", data.cache.port.apply(str))
+        if data.database is not None:
+            endpoints["database"] = pulumi.Output.concat(data.database.host, ":", data.database.port)
+        pulumi.export("dataEndpoints", endpoints)
+        pulumi.export("dataSecrets", dict(sorted(data.secret_names.items())))
     pulumi.export("prometheusId", monitoring.prometheus_id)
     if edge is not None:
         # Every public host the stack owns, and what its DNS record must point at (set by the stack when
@@ -251,8 +287,38 @@ def program() -> None:
         pulumi.export(f"{stem}Endpoint", endpoint)
 
 
+def _data(ctx: StackContext, network: Network, cluster: AckCluster, account_id: pulumi.Input[str],
+          after: Sequence[pulumi.Resource], alicloud_provider: alicloud.Provider,
+          k8s_provider: k8s.Provider) -> tuple[Data | None, dict[str, ServiceConfig]]:
+    """The data block, its in-cluster secret sync, and what each service gets from it (None, {} when the stack
+    declares no queue, cache or database)."""
+    cfg = ctx.config
+    if not cfg.data.services_used():
+        return None, {}
+    data = Data(f"{ctx.stack}-data", DataArgs(
+        naming=ctx.naming, settings=cfg.data, zones=network.zones, vpc_id=network.vpc_id,
+        vswitch_ids=network.node_vswitch_ids, whitelist=client_cidrs(network.plan), tags=ctx.tags),
+        opts=pulumi.ResourceOptions(providers=[alicloud_provider]))
+    labels = {PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi",
+              **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.stack}.items()}}
+    # The controller's pods need nodes; its RAM role is trusted through the cluster's RRSA provider.
+    sync = SecretSync(f"{ctx.stack}-secret-sync", SecretSyncArgs(
+        naming=ctx.naming, account_id=account_id, settings=cfg.data.secrets.sync,
+        oidc_provider_arn=cluster.rrsa_oidc_provider_arn, oidc_issuer_url=cluster.rrsa_oidc_issuer_url,
+        secret_arns=data.secret_arns, key_id=data.credentials.key_id, labels=labels, tags=ctx.tags,
+        depends_on=list(after)), opts=pulumi.ResourceOptions(providers=[alicloud_provider, k8s_provider]))
+    made = bindings(cfg.data, {s.name: s.domain for s in cfg.services}, data.endpoints, data.secret_names,
+                    store=sync.store_name, store_namespace=sync.store_namespace, labels=labels,
+                    # The synced Secret needs the store and the KMS secrets it copies.
+                    depends_on=[sync.store, data.credentials])
+    return data, {service: ServiceConfig(
+        objects={"data-config": b.config_map, "data-secret": b.external_secret},
+        injected=InjectedEnv(env=b.env, env_from=b.env_from), depends_on=b.depends_on)
+        for service, b in made.items()}
+
+
 def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, external: ExternalClusters,
-                media: Media, edge: Edge | None, opts: pulumi.ResourceOptions) -> Monitoring:
+                media: Media, data: Data | None, edge: Edge | None, opts: pulumi.ResourceOptions) -> Monitoring:
     """The Monitoring component, with targets derived from what this stack declares."""
     cfg = ctx.config
     obs = cfg.observability
@@ -266,13 +332,30 @@ def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, e
         services=service_targets(cfg.services, ctx.naming),
         registered=registered_targets(external.cluster_ids),
         functions=[function_target("transcoder", media.function_name,  # type: ignore[arg-type]
-                                   cfg.media.function.timeout_seconds)],
+                                   cfg.media.function.timeout_seconds),
+                   function_target("transcoder-worker", media.worker_function_name,  # type: ignore[arg-type]
+                                   cfg.media.fan_out.worker.timeout_seconds)],
         # Failed transcoding events: a non-empty dead-letter queue means replays were not published.
         targets=[queue_target("transcoder-dlq", media.dead_letter_queue),  # type: ignore[arg-type]
+                 *_data_targets(data),
                  # What the edge publishes for watching: the replay CDN domain.
                  *(edge.alert_targets if edge is not None else [])],
         probe_urls=gateway_endpoints(cfg.services, obs.synthetics) if obs.synthetics.enabled else {},
         secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
+
+
+def _data_targets(data: Data | None) -> list:
+    """Alert targets of the data block: named as the components named the instances, ids from their outputs."""
+    if data is None:
+        return []
+    out: list = []
+    if data.queue is not None:
+        out.append(message_queue_target("rocketmq", data.queue.instance_name, data.queue.instance_id))  # type: ignore[arg-type]
+    if data.cache is not None:
+        out.append(cache_target("tair", data.cache.instance_name, data.cache.instance_id))  # type: ignore[arg-type]
+    if data.database is not None:
+        out.append(database_target("polardb", data.database.cluster_name, data.database.cluster_id))  # type: ignore[arg-type]
+    return out
 
 
 def _edge(ctx: StackContext, media: Media, gateway: Gateway, logs: LogProject, account_id: pulumi.Input[str],
@@ -297,7 +380,8 @@ def _edge(ctx: StackContext, media: Media, gateway: Gateway, logs: LogProject, a
 
 
 def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
-               node_pool_selector: dict[str, str], ingress_class: pulumi.Resource) -> Workloads:
+               node_pool_selector: dict[str, str], ingress_class: pulumi.Resource,
+               config: dict[str, ServiceConfig]) -> Workloads:
     """The Workloads component; the live-event calendar is read against the current time."""
     cfg = ctx.config
     keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
@@ -306,7 +390,7 @@ def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provi
             naming=ctx.naming, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
             labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
-            ingress_class=ingress_class,
+            ingress_class=ingress_class, config=config,
             # The API host is HTTPS only: the gateway serves its certificate (edge.api).
             tls_hosts=frozenset({cfg.edge.api.host}) if cfg.edge is not None and cfg.edge.api is not None
             else frozenset()),

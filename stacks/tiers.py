@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from components.data.settings import tier_problems as data_tier_problems
+
 if TYPE_CHECKING:  # pragma: no cover
     from stacks.config import PlatformConfig
 
@@ -43,6 +45,10 @@ BUCKET_NO_FORCE_DESTROY = "alicloud-oss-bucket-disallow-force-destroy"
 NAT_DELETION_PROTECTION = "alicloud-vpc-natgateway-enable-deletion-protection"
 KMS_DELETION_PROTECTION = "alicloud-kms-key-enable-deletion-protection"
 HPA_FLOOR = "kubernetes-autoscaling-hpa-configure-bounds"
+DATA_DELETION_PROTECTION = "alicloud-data-instance-enable-deletion-protection"
+DATA_TLS = "alicloud-data-connection-require-tls"
+DATA_TDE = "alicloud-data-storage-require-tde"
+DATA_BACKUPS = "alicloud-data-instance-require-backups"
 PUBLIC_ENTRY = "alicloud-mse-gateway-restrict-public-entry"
 
 
@@ -60,6 +66,10 @@ class Tier:
     """`observability.synthetics.enabled`: the public endpoints are probed."""
     critical_any_hour: bool
     """`observability.routing.routes.critical.hours: always`: critical alerts page at any hour."""
+    data_high_availability: bool = False
+    """`data`: the HA queue edition, a cache replica, cache and database across two zones, two database nodes."""
+    data_pay_as_you_go: bool = False
+    """`data.<product>.billing.payment: PayAsYouGo`: no Subscription instance (it cannot be destroyed)."""
     viewer_edge: bool = False
     """`edge` declares the viewer's path: the public API host (`edge.api`), the live domains (`edge.live`) and the
     replay CDN (`edge.replay_cdn`). That the API host is behind WAF 3.0 is the pack's `requireWaf`."""
@@ -80,7 +90,7 @@ def _config(tier: str) -> str:
 #: The tier table. Read a column as "what a stack of this tier must be".
 TIERS: dict[str, Tier] = {t.name: t for t in (
     Tier(name="dev", min_zones=1, live_facing_burst=False, synthetics=False, critical_any_hour=False,
-         backlog_severity="warning", policy_config=_config("dev")),
+         data_pay_as_you_go=True, backlog_severity="warning", policy_config=_config("dev")),
     Tier(name="staging", min_zones=2, live_facing_burst=False, synthetics=True, critical_any_hour=False,
          backlog_severity="warning", policy_config=_config("staging"),
          policy_demands={
@@ -88,9 +98,10 @@ TIERS: dict[str, Tier] = {t.name: t for t in (
              REGISTRY_HA: {"minInstances": 3, "requirePro": True},
              GATEWAY_HA: {"minReplicas": 2},
              HPA_FLOOR: {"minReplicas": 2},
+             DATA_TLS: {},
          }),
     Tier(name="prod", min_zones=3, live_facing_burst=True, synthetics=True, critical_any_hour=True,
-         viewer_edge=True, backlog_severity="critical", policy_config=_config("prod"),
+         viewer_edge=True, data_high_availability=True, backlog_severity="critical", policy_config=_config("prod"),
          policy_demands={
              PRIVATE_API_SERVER: {},
              CLUSTER_DELETION_PROTECTION: {"requireProtect": True},
@@ -102,6 +113,10 @@ TIERS: dict[str, Tier] = {t.name: t for t in (
              NAT_DELETION_PROTECTION: {},
              KMS_DELETION_PROTECTION: {},
              HPA_FLOOR: {"minReplicas": 2},
+             DATA_DELETION_PROTECTION: {"requireProtect": True},
+             DATA_TLS: {},
+             DATA_TDE: {},
+             DATA_BACKUPS: {},
              # No internet entry without TLS and WAF 3.0 (docs/decisions/2026-12-01-public-entry-controls.md).
              PUBLIC_ENTRY: {"requireWaf": True},
          }),
@@ -142,6 +157,8 @@ def tier_problems(cfg: PlatformConfig, tier: Tier, region: str | None = None) ->
     if tier.critical_any_hour and obs.routing.routes["critical"].hours != "always":
         errors.append(f"observability.routing.routes.critical.hours: tier {tier.name} pages critical alerts at any "
                       "hour; set it to always")
+    errors.extend(data_tier_problems(cfg.data, tier.name, high_availability=tier.data_high_availability,
+                                     pay_as_you_go=tier.data_pay_as_you_go))
     if tier.viewer_edge:
         edge = cfg.edge
         for key, what in (("api", "its public API host (behind WAF 3.0)"), ("live", "its live ingest and playback "
@@ -160,6 +177,8 @@ def tiers_markdown() -> str:
         ("live-facing services can burst onto ECI", lambda t: _yes(t.live_facing_burst)),
         ("synthetic probes", lambda t: _yes(t.synthetics)),
         ("critical alerts page at any hour", lambda t: _yes(t.critical_any_hour)),
+        ("data: HA queue, cache replica, two zones, two database nodes", lambda t: _yes(t.data_high_availability)),
+        ("data: pay-as-you-go only", lambda t: _yes(t.data_pay_as_you_go)),
         ("declares the viewer's edge (API host, live domains, replay CDN)", lambda t: _yes(t.viewer_edge)),
         ("dead-letter alerts", lambda t: t.backlog_severity),
         ("policy levels", lambda t: f"`{t.policy_config}`"),

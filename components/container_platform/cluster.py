@@ -99,6 +99,8 @@ class AckCluster(pulumi.ComponentResource):
     """The RAM role of the worker nodes."""
     rrsa_oidc_provider_arn: pulumi.Output[str]
     """The RRSA OIDC provider ARN, for RAM roles that ServiceAccounts assume."""
+    rrsa_oidc_issuer_url: pulumi.Output[str]
+    """The RRSA OIDC issuer URL (`oidc:iss` in the trust policy of a role a ServiceAccount assumes)."""
 
     def __init__(self, name: str, args: AckClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:container_platform:AckCluster", name, None, opts)
@@ -199,6 +201,9 @@ class AckCluster(pulumi.ComponentResource):
         self.rrsa_oidc_provider_arn = cluster.rrsa_metadata.apply(
             lambda m: (m.ram_oidc_provider_arn or "") if m else ""
         )
+        self.rrsa_oidc_issuer_url = cluster.rrsa_metadata.apply(
+            lambda m: (m.rrsa_oidc_issuer_url or "") if m else ""
+        )
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,
@@ -207,5 +212,6 @@ class AckCluster(pulumi.ComponentResource):
                 "api_server_internet": self.api_server_internet,
                 "worker_ram_role_name": self.worker_ram_role_name,
                 "rrsa_oidc_provider_arn": self.rrsa_oidc_provider_arn,
+                "rrsa_oidc_issuer_url": self.rrsa_oidc_issuer_url,
             }
         )

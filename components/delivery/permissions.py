@@ -56,7 +56,11 @@ MODULE_SERVICE: Mapping[str, str] = {
     "mse": "mse",
     "oos": "oos",
     "oss": "oss",
+    "polardb": "polardb",
     "ram": "ram",
+    "redis": "kvstore",
+    "kvstore": "kvstore",
+    "rocketmq": "rocketmq",
     "sls": "log",
     "vpc": "vpc",
     "wafv3": "yundun-waf",
@@ -119,6 +123,16 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
                                     "UpdateRotationPolicy TagResources UntagResources ListTagResources"),
     "alicloud:message/serviceQueue:ServiceQueue": _actions("mns", "CreateQueue DeleteQueue GetQueueAttributes "
                                                           "SetQueueAttributes TagResources UntagResources"),
+    # resource_alicloud_message_service_topic.go + service_alicloud_message_service_v2.go (the replay-done topic).
+    "alicloud:message/serviceTopic:ServiceTopic": _actions("mns", "CreateTopic DeleteTopic GetTopicAttributes "
+                                                          "SetTopicAttributes TagResources UntagResources"),
+    # resource_alicloud_kms_secret.go + service_alicloud_kms.go (the replay CDN URL-auth key, when configured).
+    # GetSecretValue (the provider reads a generic secret's value back) is granted apart, on this stack's own
+    # secrets only (`StackSecrets`, rule alicloud-ram-policy-restrict-secret-access); the data block's secrets
+    # live under `<project>/<stack>/` (components/data/plan.secret_name).
+    "alicloud:kms/secret:Secret": _actions("kms", "CreateSecret DeleteSecret DescribeSecret PutSecretValue "
+                                           "GetSecretValue UpdateSecret UpdateSecretRotationPolicy GetSecretPolicy "
+                                           "SetSecretPolicy TagResources UntagResources ListTagResources"),
     "alicloud:mse/cluster:Cluster": _actions("mse", "CreateCluster DeleteCluster QueryClusterDetail ListClusters "
                                             "UpdateCluster UpdateClusterSpec UpdateAcl UpdateImage "
                                             "UpdateClusterNetwork ChangeResourceGroup TagResources UntagResources"),
@@ -184,6 +198,56 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "alicloud:oss/bucketHttpsConfig:BucketHttpsConfig": _actions("oss", "PutBucketHttpsConfig GetBucketHttpsConfig"),
     "alicloud:ram/role:Role": _actions("ram", "CreateRole DeleteRole GetRole UpdateRole TagResources UntagResources "
                                       "ListTagResources"),
+    # The data layer (components/data/): RocketMQ 5 is ROA (operation names of alibabacloud_rocketmq20220801 5.1.0
+    # for the paths the provider calls); Tair/KVStore, PolarDB and KMS secrets are RPC (the provider's actions).
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": _actions(
+        "rocketmq", "CreateInstance GetInstance UpdateInstance DeleteInstance ListInstances CreateInstanceIpWhitelist "
+        "DeleteInstanceIpWhitelist GetInstanceIpWhitelist ListInstanceIpWhitelist GetInstanceAccount "
+        "ChangeResourceGroup TagResources UntagResources ListTagResources"),
+    "alicloud:rocketmq/rocketMQTopic:RocketMQTopic": _actions(
+        "rocketmq", "CreateTopic GetTopic UpdateTopic DeleteTopic"),
+    "alicloud:rocketmq/consumerGroup:ConsumerGroup": _actions(
+        "rocketmq", "CreateConsumerGroup GetConsumerGroup UpdateConsumerGroup DeleteConsumerGroup"),
+    "alicloud:rocketmq/account:Account": _actions(
+        "rocketmq", "CreateInstanceAccount GetInstanceAccount UpdateInstanceAccount DeleteInstanceAccount "
+        "ListInstanceAccount"),
+    "alicloud:rocketmq/acl:Acl": _actions(
+        "rocketmq", "CreateInstanceAcl GetInstanceAcl UpdateInstanceAcl DeleteInstanceAcl ListInstanceAcl"),
+    "alicloud:redis/tairInstance:TairInstance": _actions(
+        "kvstore", "CreateTairInstance DeleteInstance DescribeInstanceAttribute DescribeInstanceConfig "
+        "DescribeInstanceSSL DescribeInstanceTDEStatus DescribeIntranetAttribute DescribeSecurityGroupConfiguration "
+        "DescribeSecurityIps DescribeInstances ModifyInstanceAttribute ModifyInstanceBandwidth ModifyInstanceConfig "
+        "ModifyInstanceMaintainTime ModifyInstanceMajorVersion ModifyInstanceSSL ModifyInstanceSpec ModifyInstanceTDE "
+        "ModifyInstanceVpcAuthMode ModifyResourceGroup ModifySecurityGroupConfiguration ModifySecurityIps "
+        "AddShardingNode DeleteShardingNode TransformInstanceChargeType TagResources UntagResources "
+        "ListTagResources"),
+    "alicloud:kvstore/account:Account": _actions(
+        "kvstore", "CreateAccount DeleteAccount DescribeAccounts GrantAccountPrivilege ModifyAccountDescription "
+        "ResetAccountPassword"),
+    "alicloud:kvstore/backupPolicy:BackupPolicy": _actions(
+        "kvstore", "DescribeBackupPolicy DescribeInstanceAttribute ModifyBackupPolicy"),
+    "alicloud:polardb/cluster:Cluster": _actions(
+        "polardb", "CreateDBCluster DeleteDBCluster DescribeDBClusters DescribeDBClusterAttribute "
+        "DescribeDBClusterAccessWhitelist DescribeDBClusterEndpoints DescribeDBClusterParameters "
+        "DescribeDBClusterServerlessConf DescribeDBClusterTDE DescribeDBClusterVersion DescribeAutoRenewAttribute "
+        "DescribeDBClusterAuditLogCollector DescribeGlobalSecurityIPGroupRelation CheckKMSAuthorized ModifyDBCluster "
+        "ModifyDBClusterAccessWhitelist ModifyDBClusterDeletion ModifyDBClusterDescription "
+        "ModifyDBClusterMaintainTime ModifyDBClusterParameters ModifyDBClusterPrimaryZone "
+        "ModifyDBClusterResourceGroup ModifyDBClusterServerlessConf ModifyDBClusterStorageSpace "
+        "ModifyDBClusterTDE ModifyDBNodeClass ModifyAutoRenewAttribute CreateDBNodes DeleteDBNodes "
+        "TagResources UntagResources ListTagResources"),
+    "alicloud:polardb/database:Database": _actions(
+        "polardb", "CreateDatabase DeleteDatabase DescribeDatabases ModifyDBDescription"),
+    "alicloud:polardb/account:Account": _actions(
+        "polardb", "CreateAccount DeleteAccount DescribeAccounts ModifyAccountDescription ModifyAccountPassword "
+        "ModifyAccountLockState"),
+    "alicloud:polardb/accountPrivilege:AccountPrivilege": _actions(
+        "polardb", "GrantAccountPrivilege RevokeAccountPrivilege DescribeAccounts"),
+    "alicloud:polardb/clusterEndpoint:ClusterEndpoint": _actions(
+        "polardb", "DescribeDBClusterEndpoints DescribeDBClusterSSL ModifyDBClusterSSL ModifyDBClusterEndpoint "
+        "ModifyDBEndpointAddress"),
+    "alicloud:polardb/backupPolicy:BackupPolicy": _actions(
+        "polardb", "DescribeBackupPolicy DescribeLogBackupPolicy ModifyBackupPolicy ModifyLogBackupPolicy"),
     "alicloud:ram/policy:Policy": _actions("ram", "CreatePolicy DeletePolicy GetPolicy GetPolicyVersion "
                                           "CreatePolicyVersion DeletePolicyVersion ListPolicyVersions "
                                           "SetDefaultPolicyVersion UpdatePolicyDescription ListEntitiesForPolicy "
@@ -256,6 +320,9 @@ READ_PREFIXES = ("Describe", "List", "Get", "Query", "Search")
 # RAM actions beyond the types' own: passing the platform's roles to FC and ACK, and the service-linked roles
 # services create on first use.
 PASS_ROLE = "ram:PassRole"
+# Reading a secret's value is granted on the stack's own data secrets only (`<project>/<stack>/...`,
+# components/data/plan.secret_name), never on every secret (policy alicloud-ram-policy-restrict-secret-access).
+SECRET_VALUE = "kms:GetSecretValue"
 SERVICE_LINKED_ROLE = "ram:CreateServiceLinkedRole"
 
 
@@ -381,6 +448,15 @@ def _chunks(statements: list[dict[str, Any]], limit: int) -> list[list[dict[str,
     return docs
 
 
+def _secret_statements(by_service: Mapping[str, list[str]], services: Sequence[str], region: str, account_id: str,
+                       project: str, stack: str) -> list[dict[str, Any]]:
+    """`kms:GetSecretValue` (the provider reads a secret's value back) on this stack's secrets only."""
+    if "kms" not in services or SECRET_VALUE not in by_service.get("kms", []):
+        return []
+    return [{"Sid": "StackSecrets", "Effect": "Allow", "Action": [SECRET_VALUE],
+             "Resource": [f"acs:kms:{region}:{account_id}:secret/{project}/{stack}/*"]}]
+
+
 def deploy_policies(*, account_id: str, region: str, name_prefix: str, services: Sequence[str],
                     state_bucket: str, project: str, stack: str) -> dict[str, dict[str, Any]]:
     """The deploy role's policies by name suffix: everything `pulumi up` of one stack needs, action by action.
@@ -391,11 +467,12 @@ def deploy_policies(*, account_id: str, region: str, name_prefix: str, services:
     prefix = name_prefix.lower()
     by_service = actions_by_service()
     statements: list[dict[str, Any]] = [
-        {"Sid": f"Platform{svc.capitalize()}", "Effect": "Allow", "Action": by_service[svc],
+        {"Sid": f"Platform{svc.capitalize()}", "Effect": "Allow",
+         "Action": [a for a in by_service[svc] if a != SECRET_VALUE],
          "Resource": [_regional(svc, region, account_id)]}
         for svc in services if svc in by_service and svc not in NAMED
     ]
-    identity: list[dict[str, Any]] = []
+    identity: list[dict[str, Any]] = _secret_statements(by_service, services, region, account_id, project, stack)
     if "ram" in services:
         identity += [
             {"Sid": "PlatformIdentity", "Effect": "Allow", "Action": [*by_service["ram"], PASS_ROLE],
@@ -428,10 +505,12 @@ def read_policy(*, account_id: str, region: str, name_prefix: str, services: Seq
     prefix = name_prefix.lower()
     by_service = actions_by_service()
     statements: list[dict[str, Any]] = [
-        {"Sid": f"Read{svc.capitalize()}", "Effect": "Allow", "Action": read_only(by_service[svc]),
+        {"Sid": f"Read{svc.capitalize()}", "Effect": "Allow",
+         "Action": [a for a in read_only(by_service[svc]) if a != SECRET_VALUE],
          "Resource": [_regional(svc, region, account_id)]}
         for svc in services if svc in by_service and svc not in NAMED and read_only(by_service[svc])
     ]
+    statements += _secret_statements(by_service, services, region, account_id, project, stack)
     if "ram" in services:
         statements.append({"Sid": "ReadPlatformIdentity", "Effect": "Allow", "Action": read_only(by_service["ram"]),
                            "Resource": [f"acs:ram::{account_id}:role/{prefix}-*",
@@ -471,5 +550,5 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 # The RAM services the platform's stacks call (services_of the resource types of every stack's plan;
 # tests/delivery/test_permissions.py fails when a stack starts using a service missing here).
-PLATFORM_SERVICES = ("adcp", "alidns", "arms", "cdn", "cs", "ecs", "fc", "kms", "live", "log", "mns", "mse", "oss",
-                     "ram", "vpc", "yundun-cert", "yundun-waf")
+PLATFORM_SERVICES = ("adcp", "alidns", "arms", "cdn", "cs", "ecs", "fc", "kms", "kvstore", "live", "log", "mns", "mse",
+                     "oss", "polardb", "ram", "rocketmq", "vpc", "yundun-cert", "yundun-waf")

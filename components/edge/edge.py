@@ -112,7 +112,7 @@ class Edge(pulumi.ComponentResource):
                  "replay_cdn.host": "replay-cdn"}
         self.hosts = {roles[k]: v for k, v in owned_hosts(s).items()}
         self.cnames = {}
-        self.replay_base_url = f"https://{s.replay_cdn.host}" if s.replay_cdn is not None else None
+        self.replay_base_url = plan.replay_base_url(s.replay_cdn) if s.replay_cdn is not None else None
         self.waf_domain_id = None
         self.recording_bucket = None
         self.alert_targets = []

@@ -22,7 +22,7 @@ from components.edge.settings import (
     recording_key_prefix,
 )
 from components.media.policies import ServiceGrant
-from components.media.settings import MediaSettings, locations
+from components.media.settings import MediaSettings, PlaybackSettings, locations
 from components.naming import Naming
 
 #: SSL Certificates Service region of mainland-China accounts (`cert_region` of cdn.DomainNew: cn-hangzhou
@@ -148,6 +148,26 @@ def service_grants(edge: EdgeSettings | None, *, region: str, buckets: str, inpu
             bucket_role="shared" if buckets == "shared" else "output", sid="CdnReadsReplays",
             service_role=edge.replay_cdn.oss_role, key_prefix=output_prefix, actions=CDN_ORIGIN_ACTIONS))
     return tuple(grants)
+
+
+def replay_base_url(cdn: ReplayCdnSettings) -> str:
+    """The origin of the replay CDN domain: the transcoder's `PLAYBACK_BASE_URL`."""
+    return f"https://{cdn.host}"
+
+
+def with_edge_playback(media: MediaSettings, edge: EdgeSettings | None) -> MediaSettings:
+    """The media settings with the edge's replay CDN as the transcoder's playback domain: its origin
+    (`https://<replay_cdn.host>`), its URL-auth key (`replay_cdn.url_auth_key_secret`, stored in KMS for the function)
+    and validity (`auth_delta_seconds`, the domain's `ali_auth_delta`). `media.playback`'s own URL lifetime and KMS
+    instance stay; its `base_url` and key must be unset when the edge has a replay CDN (validated: `edge_problems`)."""
+    if edge is None or edge.replay_cdn is None:
+        return media
+    cdn, own = edge.replay_cdn, media.playback
+    playback = PlaybackSettings(
+        base_url=replay_base_url(cdn), url_auth_key_secret=cdn.url_auth_key_secret,
+        kms_instance_id=own.kms_instance_id if cdn.url_auth_key_secret else None,
+        url_ttl_seconds=own.url_ttl_seconds, auth_delta_seconds=cdn.auth_delta_seconds)
+    return media.model_copy(update={"playback": playback})
 
 
 # --------------------------------------------------------------------------------------------------

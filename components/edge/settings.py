@@ -508,8 +508,8 @@ def recording_cycle_seconds(r: RecordingSettings, max_replay_seconds: int) -> in
 
 
 def edge_problems(s: EdgeSettings | None, *, input_suffix: str, internet_slb: bool, max_replay_seconds: int,
-                  playback_base_url: str | None,
-                  playback_auth_secret: str | None) -> list[str]:
+                  playback_base_url: str | None, playback_auth_secret: str | None,
+                  playback_auth_delta_seconds: int | None = None) -> list[str]:
     """Cross-section rules between the edge and the media and governance sections (one line each, starting
     with the key to fix). What a tier demands of the edge is in stacks/tiers.py."""
     out: list[str] = []
@@ -532,4 +532,8 @@ def edge_problems(s: EdgeSettings | None, *, input_suffix: str, internet_slb: bo
     if s.replay_cdn is not None and playback_auth_secret is not None:
         out.append("media.playback.url_auth_key_secret: the edge's replay CDN sets it "
                    "(edge.replay_cdn.url_auth_key_secret); remove it")
+    if s.replay_cdn is not None and playback_auth_delta_seconds is not None and \
+            playback_auth_delta_seconds != s.replay_cdn.auth_delta_seconds:
+        out.append(f"media.playback.auth_delta_seconds: the edge's replay CDN sets it "
+                   f"(edge.replay_cdn.auth_delta_seconds: {s.replay_cdn.auth_delta_seconds}); remove it")
     return out

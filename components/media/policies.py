@@ -3,7 +3,8 @@
 Least privilege, spelled out: every statement names exact actions (never `*` or `<service>:*`) on
 exact resources (a bucket prefix, one logstore, one queue, one function).
 ARN formats: OSS `acs:oss:*:<account>:<bucket>/<key>`; SLS `acs:log:<region>:<account>:project/<p>/logstore/<s>`;
-MNS `acs:mns:<region>:<account>:/queues/<queue>/messages`; FC 3.0 `acs:fc:<region>:<account>:functions/<name>`.
+MNS `acs:mns:<region>:<account>:/queues/<queue>/messages` and `.../topics/<topic>/messages`; FC 3.0
+`acs:fc:<region>:<account>:functions/<name>`; KMS secrets `acs:kms:<region>:<account>:secret/<name>`.
 """
 
 from __future__ import annotations
@@ -62,10 +63,26 @@ def mns_queue_arn(region: str, account_id: str, queue: str) -> str:
     return f"acs:mns:{region}:{account_id}:/queues/{queue}/messages"
 
 
+def mns_topic_arn(region: str, account_id: str, topic: str) -> str:
+    """The topic's message ARN: the RAM resource of mns:PublishMessage and FC's destination form."""
+    return f"acs:mns:{region}:{account_id}:/topics/{topic}/messages"
+
+
+def fc_function_arn(region: str, account_id: str, function: str) -> str:
+    return f"acs:fc:{region}:{account_id}:functions/{function}"
+
+
 def execution_policy(*, account_id: str, region: str, input_bucket: str, input_prefix: str,
                      output_bucket: str, output_prefix: str, log_project: str, log_store: str,
-                     dead_letter_queue: str, kms_key_id: str | None = None) -> dict[str, Any]:
-    """What the transcoder's execution role may do, and nothing else."""
+                     dead_letter_queue: str, kms_key_id: str | None = None,
+                     invoke_functions: tuple[str, ...] = (), success_topic: str | None = None,
+                     auth_key_secret: str | None = None) -> dict[str, Any]:
+    """What the transcoder's (and its worker's) execution role may do, and nothing else.
+
+    ``invoke_functions``: the split pipeline's async invocations (the worker for each part, the
+    transcoder for the merge), on exactly those functions. ``success_topic``: FC publishes the async
+    ``on_success`` record with the function's role. ``auth_key_secret``: the KMS secret holding the CDN
+    URL-auth key, read at run time."""
     statements: list[dict[str, Any]] = [
         {"Sid": "ReadRawReplays", "Effect": "Allow", "Action": ["oss:GetObject"],
          "Resource": [oss_object_arn(account_id, input_bucket, input_prefix)]},
@@ -82,6 +99,15 @@ def execution_policy(*, account_id: str, region: str, input_bucket: str, input_p
         {"Sid": "DeadLetter", "Effect": "Allow", "Action": ["mns:SendMessage"],
          "Resource": [mns_queue_arn(region, account_id, dead_letter_queue)]},
     ]
+    if invoke_functions:
+        statements.append({"Sid": "FanOutParts", "Effect": "Allow", "Action": ["fc:InvokeFunction"],
+                           "Resource": [fc_function_arn(region, account_id, f) for f in invoke_functions]})
+    if success_topic:
+        statements.append({"Sid": "NotifySuccess", "Effect": "Allow", "Action": ["mns:PublishMessage"],
+                           "Resource": [mns_topic_arn(region, account_id, success_topic)]})
+    if auth_key_secret:
+        statements.append({"Sid": "ReadPlaybackAuthKey", "Effect": "Allow", "Action": ["kms:GetSecretValue"],
+                           "Resource": [f"acs:kms:{region}:{account_id}:secret/{auth_key_secret}"]})
     if kms_key_id:
         statements.append({"Sid": "BucketEncryptionKey", "Effect": "Allow",
                            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from components.naming import Naming, naming_for
+from components.secrets import SecretRef
 from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -195,8 +196,102 @@ class TranscodeSettings(_Model):
         return self
 
 
+class WorkerSettings(_Model):
+    """Size and limits of the worker function that transcodes one part of a split replay."""
+
+    memory_mib: int = Field(default=8192, ge=128, le=32768, multiple_of=64)
+    """Memory per instance in MiB: a multiple of 64, 128 to 32768."""
+    vcpu: float = Field(default=4.0, ge=0.05, le=16)
+    """vCPUs per instance: a multiple of 0.05; vCPU to memory GiB between 1:1 and 1:4."""
+    disk_mib: Literal[512, 10240] = 10240
+    """Local disk (/tmp) per instance in MiB: FC offers 512 or 10240 only."""
+    timeout_seconds: int = Field(default=900, ge=60, le=86400)
+    """Longest one part may run, in seconds."""
+    reserved_concurrency: int = Field(default=100, ge=1, le=1000)
+    """Instances reserved for (and capping) all parts of all replays at once."""
+
+    @field_validator("vcpu")
+    @classmethod
+    def _vcpu_step(cls, vcpu: float) -> float:
+        if abs(vcpu * 20 - round(vcpu * 20)) > 1e-6:
+            raise ValueError(f"{vcpu} is not a multiple of 0.05 vCPU")
+        return round(vcpu, 2)
+
+    @model_validator(mode="after")
+    def _ratio(self) -> WorkerSettings:
+        gib = self.memory_mib / 1024
+        if not self.vcpu <= gib <= 4 * self.vcpu:
+            raise ValueError(f"vcpu {self.vcpu} with memory_mib {self.memory_mib}: FC needs vCPU:GiB between 1:1 "
+                             f"and 1:4; use memory_mib between {self.vcpu * 1024:.0f} and {self.vcpu * 4096:.0f}")
+        return self
+
+
+# Measured decode-once cost of the default 1080p ladder on this repository's benchmark (docs/transcoder.md):
+# CPU seconds per second of source. A part must finish well inside the worker's timeout.
+CPU_SECONDS_PER_SOURCE_SECOND = 91 / 60
+PART_TIMEOUT_SAFETY = 3
+
+
+class FanOutSettings(_Model):
+    """Split, fan out, merge (docs/transcoder.md, docs/decisions/2026-12-01-transcode-fan-out.md): long
+    replays are cut at keyframes into parts, each transcoded by its own worker invocation."""
+
+    part_seconds: int = Field(default=60, ge=0, le=3600)
+    """Part length in seconds (`SPLIT_SEGMENT_SECONDS`); 0 transcodes every replay in one pass. Replays
+    longer than two parts are split. At least two HLS segments."""
+    parallel_parts_per_replay: int = Field(default=10, ge=1, le=1000)
+    """Parts of one replay in flight at once (`MAX_PARALLEL_PARTS`): one replay never takes every worker."""
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    """The worker function's size; its reserved concurrency bounds all replays together."""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> FanOutSettings:
+        if self.parallel_parts_per_replay > self.worker.reserved_concurrency:
+            raise ValueError(f"parallel_parts_per_replay {self.parallel_parts_per_replay} exceeds "
+                             f"worker.reserved_concurrency {self.worker.reserved_concurrency}; lower it or reserve "
+                             "more worker instances")
+        if self.part_seconds:
+            need = self.part_seconds * CPU_SECONDS_PER_SOURCE_SECOND / self.worker.vcpu * PART_TIMEOUT_SAFETY
+            if self.worker.timeout_seconds < need:
+                raise ValueError(f"worker.timeout_seconds {self.worker.timeout_seconds} is too short for "
+                                 f"{self.part_seconds} s parts on {self.worker.vcpu:g} vCPU (about "
+                                 f"{need / PART_TIMEOUT_SAFETY:.0f} s of 1080p work each); use at least "
+                                 f"{need:.0f}, or shorter parts")
+        return self
+
+
+class PlaybackSettings(_Model):
+    """Playback URLs in the manifest: the replay CDN domain, and its URL-auth (type A) key."""
+
+    base_url: str | None = None
+    """Origin of the replay CDN domain serving the output bucket, e.g. `https://replay.example.com`
+    (`PLAYBACK_BASE_URL`). Unset: no playback URLs."""
+    url_auth_key_secret: SecretRef | None = None
+    """Name of the secret config key holding the CDN URL-auth key (`pulumi config set --secret
+    livecommerce:<name> ...`). The stack stores it in KMS Secrets Manager; the function reads it there
+    with its role, so the key is never in the function's configuration. Unset: unsigned URLs."""
+    kms_instance_id: str | None = Field(default=None, pattern=r"^kst-[a-z0-9]+$")
+    """Dedicated KMS instance for the URL-auth secret (KMS 3.0 accounts need one; `kst-...`)."""
+    url_ttl_seconds: int = Field(default=86400, ge=120, le=31 * 86400)
+    """How long a signed playback URL works after signing."""
+    auth_delta_seconds: int = Field(default=1800, ge=1, le=31 * 86400)
+    """The CDN domain's type A validity (`ali_auth_delta`); must equal the domain's setting."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlaybackSettings:
+        try:
+            Settings.from_env({"PLAYBACK_BASE_URL": self.base_url or ""})
+        except SettingsError as exc:
+            raise ValueError(str(exc).replace("PLAYBACK_BASE_URL", "base_url")) from None
+        if self.url_auth_key_secret and not self.base_url:
+            raise ValueError("url_auth_key_secret: signs playback URLs, which need base_url; set base_url")
+        if self.kms_instance_id and not self.url_auth_key_secret:
+            raise ValueError("kms_instance_id: only used for url_auth_key_secret; remove it")
+        return self
+
+
 class AsyncInvokeSettings(_Model):
-    """What happens to OSS events (always asynchronous invocations) that fail."""
+    """What happens to OSS events (always asynchronous invocations) that fail, or succeed."""
 
     max_retries: int = Field(default=2, ge=0, le=8)
     """Retries of a failed invocation (each is billed); after the last one the event goes to the
@@ -208,6 +303,9 @@ class AsyncInvokeSettings(_Model):
     """FC asynchronous task mode: long transcodes are tracked, can be stopped, and keep state."""
     dead_letter_retention_seconds: int = Field(default=604800, ge=60, le=604800)
     """How long a failed event stays in the dead-letter queue (MNS maximum: 7 days)."""
+    notify_success: bool = True
+    """Send every successful invocation's result (manifest key, playback URLs) to an MNS topic
+    (`<prefix>-<env>-transcoder-done`) through FC's async `on_success` destination."""
 
 
 class MediaSettings(_Model):
@@ -253,7 +351,11 @@ class MediaSettings(_Model):
     transcode: TranscodeSettings = Field(default_factory=TranscodeSettings)
     """Transcoding parameters (the function's environment)."""
     async_invoke: AsyncInvokeSettings = Field(default_factory=AsyncInvokeSettings)
-    """Retries, event age and the dead-letter queue."""
+    """Retries, event age, the dead-letter queue and the success topic."""
+    fan_out: FanOutSettings = Field(default_factory=FanOutSettings)
+    """Split / fan-out / merge of long replays over the worker function."""
+    playback: PlaybackSettings = Field(default_factory=PlaybackSettings)
+    """Playback URLs (replay CDN domain, URL auth) written into the manifest."""
 
     @field_validator("bucket_prefix")
     @classmethod
@@ -288,6 +390,10 @@ class MediaSettings(_Model):
                             "only); or use encryption: AES256")
         if self.encryption != "KMS" and self.kms_key_id:
             problems.append("kms_key_id: only applies to encryption: KMS; remove it")
+        if self.fan_out.part_seconds and self.fan_out.part_seconds < 2 * self.transcode.segment_seconds:
+            problems.append(f"fan_out.part_seconds: {self.fan_out.part_seconds} holds fewer than two HLS segments "
+                            f"of transcode.segment_seconds {self.transcode.segment_seconds}; use 0 (one pass) or "
+                            f"at least {2 * self.transcode.segment_seconds}")
         disk_bytes = self.function.disk_mib * 1024 * 1024
         if self.transcode.max_source_bytes * DISK_BYTES_PER_SOURCE_BYTE > disk_bytes:
             problems.append(f"transcode.max_source_bytes: {self.transcode.max_source_bytes} bytes do not fit "
@@ -371,21 +477,60 @@ def locations(settings: MediaSettings, naming: Naming) -> FunctionLocation:
     )
 
 
+def function_names(naming: Naming) -> dict[str, str]:
+    """Physical names of the transcoder (OSS events, merges) and its worker (parts)."""
+    return {"transcoder": naming.physical("transcoder"), "worker": naming.physical("transcoder-worker")}
+
+
+def success_topic_name(naming: Naming) -> str:
+    """The MNS topic of the transcoder's async `on_success` destination."""
+    return naming.physical("transcoder-done")
+
+
+def stale_after_seconds(settings: MediaSettings) -> int:
+    """How long an attempt may stay silent before it is provably dead: the longest either function may
+    run, plus the longest an async event may wait (queued or retrying), plus ten minutes of clock skew."""
+    longest = max(settings.function.timeout_seconds, settings.fan_out.worker.timeout_seconds)
+    return longest + settings.async_invoke.max_event_age_seconds + 600
+
+
+def auth_key_secret_name(naming: Naming) -> str:
+    """The KMS Secrets Manager secret holding the CDN URL-auth key."""
+    return naming.physical("replay-url-auth")
+
+
 def function_environment(settings: MediaSettings, naming: Naming, code_sha256: str) -> dict[str, str]:
-    """The function's environment variables: its ENV_VARS contract plus `CODE_SHA256`.
+    """The functions' environment variables (the transcoder and its worker share them): the function's
+    ENV_VARS contract plus `CODE_SHA256`.
 
     `CODE_SHA256` is not read by the function; it is here because the provider applies a new `code`
     only together with another change (alicloud-api.md §5), so a code change must change the config.
     """
     loc = locations(settings, naming)
+    names = function_names(naming)
+    fan, play = settings.fan_out, settings.playback
     variables = {
         "INPUT_BUCKET": loc.input_bucket,
         "INPUT_PREFIX": loc.input_prefix,
         "OUTPUT_BUCKET": loc.output_bucket,
         "OUTPUT_PREFIX": loc.output_prefix,
         **settings.transcode.env_vars(),
+        "SPLIT_SEGMENT_SECONDS": str(fan.part_seconds),
+        "MAX_PARALLEL_PARTS": str(fan.parallel_parts_per_replay),
+        "WORKER_FUNCTION": names["worker"],
+        "MERGE_FUNCTION": names["transcoder"],
+        "STALE_AFTER_SECONDS": str(stale_after_seconds(settings)),
         "CODE_SHA256": code_sha256,
     }
+    if play.base_url:
+        variables.update({"PLAYBACK_BASE_URL": play.base_url, "PLAYBACK_URL_TTL_SECONDS": str(play.url_ttl_seconds),
+                          "PLAYBACK_AUTH_DELTA_SECONDS": str(play.auth_delta_seconds)})
+    if play.url_auth_key_secret:
+        variables["PLAYBACK_AUTH_SECRET_NAME"] = auth_key_secret_name(naming)
+    try:  # the function's own parser judges the whole environment, as it will at run time
+        Settings.from_env(variables)
+    except SettingsError as exc:
+        raise ValueError(f"media: the transcoder would refuse its environment: {exc}") from None
     check_fc_environment(variables)
     return variables
 

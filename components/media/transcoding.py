@@ -22,8 +22,17 @@ import pulumi_alicloud as alicloud
 
 from components.media import policies
 from components.naming import Naming
-from components.media.settings import MediaSettings, bucket_names, function_environment, layer_zip_path, locations
-from functions.transcoder.packaging import HANDLER, package_code
+from components.media.settings import (
+    MediaSettings,
+    auth_key_secret_name,
+    bucket_names,
+    function_environment,
+    function_names,
+    layer_zip_path,
+    locations,
+    success_topic_name,
+)
+from functions.transcoder.packaging import HANDLER, WORKER_HANDLER, package_code
 
 CODE_DIR = Path(__file__).resolve().parents[2] / "functions" / "transcoder"
 # oss.Bucket accepts at most 10 tags.
@@ -51,6 +60,9 @@ class MediaArgs:
     tags: Mapping[str, str]
     code_dir: Path = field(default=CODE_DIR)
     """The transcoder's source folder (tests point it at a fixture)."""
+    playback_auth_key: pulumi.Input[str] | None = None
+    """The CDN URL-auth key (a secret Output from the stack config named by
+    `settings.playback.url_auth_key_secret`); stored in KMS Secrets Manager for the function."""
     service_grants: tuple[policies.ServiceGrant, ...] = ()
     """Object access of cloud services' roles written into the buckets' policies (the edge block's recording
     writes and CDN origin reads)."""
@@ -102,6 +114,10 @@ class Media(pulumi.ComponentResource):
     """The transcoder function's ARN."""
     dead_letter_queue: pulumi.Output[str]
     """MNS queue holding events that failed all retries."""
+    worker_function_name: pulumi.Output[str]
+    """The worker function (one part of a split replay)."""
+    success_topic: pulumi.Output[str] | None
+    """MNS topic receiving every successful invocation's result, when `async_invoke.notify_success`."""
     execution_role_arn: pulumi.Output[str]
     """The function's execution role."""
     invocation_role_arn: pulumi.Output[str]
@@ -132,6 +148,9 @@ class Media(pulumi.ComponentResource):
 
         # ---- identity -----------------------------------------------------------------------
         queue_name = n.physical("transcoder-dlq")
+        topic_name = success_topic_name(n) if s.async_invoke.notify_success else None
+        fn_names = function_names(n)
+        auth_secret = auth_key_secret_name(n) if s.playback.url_auth_key_secret else None
         exec_role = alicloud.ram.Role(
             f"{name}-execution-role", role_name=n.physical("transcoder"),
             assume_role_policy_document=policies.dumps(policies.trust_policy("fc.aliyuncs.com")),
@@ -144,8 +163,11 @@ class Media(pulumi.ComponentResource):
                     account_id=v[0], region=region, input_bucket=loc.input_bucket,
                     input_prefix=loc.input_prefix, output_bucket=loc.output_bucket,
                     output_prefix=loc.output_prefix, log_project=v[1], log_store=v[2],
-                    dead_letter_queue=queue_name, kms_key_id=s.kms_key_id))),
-            description=f"{n.title}: read raw replays, publish media, write logs, dead-letter",
+                    dead_letter_queue=queue_name, kms_key_id=s.kms_key_id,
+                    # The split pipeline invokes the worker per part and the transcoder for the merge.
+                    invoke_functions=(fn_names["worker"], fn_names["transcoder"]), success_topic=topic_name,
+                    auth_key_secret=auth_secret))),
+            description=f"{n.title}: read raw replays, publish media, write logs, dead-letter, fan out",
             rotate_strategy="DeleteOldestNonDefaultVersionWhenLimitExceeded", tags=tags, opts=child)
         exec_attachment = alicloud.ram.RolePolicyAttachment(
             f"{name}-execution-policy-attachment", role_name=exec_role.role_name,
@@ -157,6 +179,28 @@ class Media(pulumi.ComponentResource):
             message_retention_period=s.async_invoke.dead_letter_retention_seconds,
             # A failed invocation record stays invisible for 5 minutes once a person or tool reads it.
             visibility_timeout=300, logging_enabled=True, tags=tags, opts=child)
+
+        # ---- success topic ---------------------------------------------------------------------
+        # FC's async on_success destination: every successful invocation's result (the manifest key and
+        # playback URLs of a finished replay; skips and dispatches too: subscribers read `status`).
+        topic = None
+        if topic_name:
+            topic = alicloud.message.ServiceTopic(
+                f"{name}-success-topic", topic_name=topic_name, max_message_size=65536, enable_logging=True,
+                tags=tags, opts=child)
+
+        # ---- URL-auth key for signed playback URLs ----------------------------------------------
+        if auth_secret:
+            if args.playback_auth_key is None:
+                raise ValueError("media: playback.url_auth_key_secret is set but no key value was passed")
+            # KMS Secrets Manager, read by the function at run time with its role (never an env var).
+            alicloud.kms.Secret(
+                f"{name}-playback-auth-key", secret_name=auth_secret,
+                secret_data=pulumi.Output.secret(args.playback_auth_key), version_id="v1",
+                dkms_instance_id=s.playback.kms_instance_id,
+                description=f"{n.title}: replay CDN URL-auth (type A) key for signed playback URLs",
+                # Protected like the buckets: without it every signed URL in the published manifests breaks.
+                tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=s.deletion_protection))
 
         # ---- FFmpeg layer --------------------------------------------------------------------
         if s.ffmpeg.layer == "own":
@@ -178,8 +222,9 @@ class Media(pulumi.ComponentResource):
         zip_bytes = package_code(args.code_dir)
         self.code_sha256 = hashlib.sha256(zip_bytes).hexdigest()
         fn_settings = s.function
+        environment = function_environment(s, n, self.code_sha256)
         function = alicloud.fc.V3Function(
-            f"{name}-transcoder", function_name=n.physical("transcoder"),
+            f"{name}-transcoder", function_name=fn_names["transcoder"],
             description=f"{n.title} replay transcoder; code sha256 {self.code_sha256}",
             runtime=fn_settings.runtime, handler=HANDLER,
             code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
@@ -188,11 +233,14 @@ class Media(pulumi.ComponentResource):
             # One transcode per instance: FFmpeg uses every vCPU, a second request would halve both.
             instance_concurrency=1,
             layers=[layer_arn], role=exec_role.arn,
-            # No internet: OSS is read and written over its in-region internal endpoint, which the FC
-            # function network reaches with internet access off (help.aliyun.com/document_detail/2513536.html);
-            # FC's default is on (rule alicloud-fc-v3function-restrict-internet-access).
-            internet_access=False,
-            environment_variables=function_environment(s, n, self.code_sha256),
+            # No internet: OSS is read and written over its in-region internal endpoint, and the parts are
+            # invoked over FC's (`<uid>.<region>-internal.fc.aliyuncs.com`), which the FC function network
+            # reaches with internet access off (help.aliyun.com/document_detail/2513536.html); FC's default
+            # is on (rule alicloud-fc-v3function-restrict-internet-access). Signed playback URLs are the
+            # exception: KMS Secrets Manager has no internal endpoint outside a VPC, so reading the URL-auth
+            # key needs internet access (list the function in the rule's allowInternetAccess).
+            internet_access=bool(auth_secret),
+            environment_variables=environment,
             log_config=alicloud.fc.V3FunctionLogConfigArgs(
                 project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
                 enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
@@ -210,8 +258,43 @@ class Media(pulumi.ComponentResource):
             max_async_event_age_in_seconds=s.async_invoke.max_event_age_seconds,
             async_task=s.async_invoke.task_mode,
             destination_config=alicloud.fc.V3AsyncInvokeConfigDestinationConfigArgs(
+                on_failure=alicloud.fc.V3AsyncInvokeConfigDestinationConfigOnFailureArgs(destination=dead_letter_arn),
+                on_success=alicloud.fc.V3AsyncInvokeConfigDestinationConfigOnSuccessArgs(
+                    destination=pulumi.Output.all(args.account_id, topic.topic_name).apply(
+                        lambda v: policies.mns_topic_arn(region, v[0], v[1]))) if topic else None),
+            # FC sends to the queue and the topic with the execution role, so its grant must exist first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
+
+        # ---- fan-out: the worker (one part of a split replay) ------------------------------------
+        # Same zip, another handler; invoked asynchronously by the transcoder per part (decision record
+        # docs/decisions/2026-12-01-transcode-fan-out.md). Its own reserved concurrency bounds all parts of
+        # all replays; failed parts go to the same dead-letter queue after their retries.
+        w = s.fan_out.worker
+        worker = alicloud.fc.V3Function(
+            f"{name}-transcoder-worker", function_name=fn_names["worker"],
+            description=f"{n.title} replay transcoder worker (one part); code sha256 {self.code_sha256}",
+            runtime=fn_settings.runtime, handler=WORKER_HANDLER,
+            code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
+            memory_size=w.memory_mib, cpu=w.vcpu, disk_size=w.disk_mib, timeout=w.timeout_seconds,
+            instance_concurrency=1, layers=[layer_arn], role=exec_role.arn, environment_variables=environment,
+            # Parts read and write OSS and invoke FC over internal endpoints only (see the transcoder above).
+            internet_access=False,
+            log_config=alicloud.fc.V3FunctionLogConfigArgs(
+                project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
+                enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
+            tags={**tags, "role": "transcoder-worker"},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
+        alicloud.fc.V3ConcurrencyConfig(
+            f"{name}-transcoder-worker-concurrency", function_name=worker.function_name,
+            reserved_concurrency=w.reserved_concurrency, opts=child)
+        alicloud.fc.V3AsyncInvokeConfig(
+            f"{name}-transcoder-worker-async", function_name=worker.function_name, qualifier=QUALIFIER,
+            max_async_retry_attempts=s.async_invoke.max_retries,
+            max_async_event_age_in_seconds=s.async_invoke.max_event_age_seconds,
+            # Task mode: the transcoder names each part's invocation (x-fc-async-task-id).
+            async_task=True,
+            destination_config=alicloud.fc.V3AsyncInvokeConfigDestinationConfigArgs(
                 on_failure=alicloud.fc.V3AsyncInvokeConfigDestinationConfigOnFailureArgs(destination=dead_letter_arn)),
-            # FC sends to the queue with the execution role, so its grant must exist first.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
 
         # ---- trigger -------------------------------------------------------------------------
@@ -246,6 +329,8 @@ class Media(pulumi.ComponentResource):
         self.function_name = function.function_name
         self.function_arn = function.function_arn
         self.dead_letter_queue = queue.queue_name
+        self.worker_function_name = worker.function_name
+        self.success_topic = topic.topic_name if topic else None
         self.execution_role_arn = exec_role.arn
         self.invocation_role_arn = invoke_role.arn
         self.trigger_id = trigger.trigger_id
@@ -253,6 +338,7 @@ class Media(pulumi.ComponentResource):
             "input_bucket": self.input_bucket, "output_bucket": self.output_bucket,
             "access_log_bucket": self.access_log_bucket, "function_name": self.function_name,
             "function_arn": self.function_arn, "dead_letter_queue": self.dead_letter_queue,
+            "worker_function_name": self.worker_function_name, "success_topic": self.success_topic,
             "execution_role_arn": self.execution_role_arn, "invocation_role_arn": self.invocation_role_arn,
             "code_sha256": self.code_sha256,
         })

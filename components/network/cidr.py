@@ -161,3 +161,42 @@ def validate_plan(plan: CidrPlan) -> None:
                 raise CidrPlanError(f"{z.zone} {role} vSwitch {net}: mask must be /16 to /29")
             named[f"{z.zone} {role} vSwitch"] = cidr
     check_no_overlap(named)
+
+
+class WhitelistError(ValueError):
+    """A whitelist that is open to the internet or leaves a workload range out; the message names which."""
+
+
+def client_cidrs(plan: CidrPlan) -> list[str]:
+    """The ranges platform workloads connect from: every zone's node vSwitch (nodes, host-network pods)
+    and pod vSwitch (Terway gives each pod an address of its zone's pod vSwitch, so a whitelist holding
+    only node ranges refuses every pod). Adjacent ranges are merged without widening the address set,
+    and the result is sorted, so a database whitelist is short and stable for a given plan."""
+    nets = [ipaddress.ip_network(c) for z in plan.zones for c in (z.node_cidr, z.pod_cidr)]
+    return [str(n) for n in ipaddress.collapse_addresses(nets)]
+
+
+def check_whitelist(entries: list[str], plan: CidrPlan) -> None:
+    """Raise WhitelistError unless `entries` stay inside the VPC (never 0.0.0.0/0 or a public range) and
+    together cover every node and pod vSwitch of the plan."""
+    vpc = ipaddress.ip_network(plan.vpc_cidr)
+    nets = []
+    for entry in entries:
+        try:
+            net = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise WhitelistError(f"whitelist entry {entry!r} is not an IPv4 address or CIDR block") from None
+        if net.version != 4 or not net.subnet_of(vpc):  # type: ignore[arg-type]
+            raise WhitelistError(f"whitelist entry {entry} is outside vpc_cidr {vpc}: only the platform's own "
+                                 "node and pod vSwitches may connect")
+        nets.append(net)
+    # Collapsed, the entries are the maximal aligned blocks of their union, so an aligned vSwitch range
+    # inside the union lies inside one of them, however the entries split it.
+    merged = list(ipaddress.collapse_addresses(nets))  # type: ignore[arg-type]
+    for z in plan.zones:
+        for role, cidr in (("node", z.node_cidr), ("pod", z.pod_cidr)):
+            need = ipaddress.ip_network(cidr)
+            if not any(need.subnet_of(n) for n in merged):  # type: ignore[arg-type]
+                raise WhitelistError(f"whitelist does not cover the {z.zone} {role} vSwitch {need}; "
+                                     "workloads there would be refused")
+

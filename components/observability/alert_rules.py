@@ -22,6 +22,11 @@ Metrics, as ARMS managed Prometheus exposes them on ACK (docs/observability.md h
 * MNS (Simple Message Queue) queues through the same integration, CloudMonitor namespace `acs_mns_new`:
   `aliyun_acs_mns_new_ActiveMessages` / `..._InactiveMessages` (or their newer names
   `..._NumberOfMessagesVisible` / `..._NumberOfMessagesInvisible`) labelled `queue`;
+* the data layer (docs/data.md "Watched"): RocketMQ 5 dashboard metrics ApsaraMQ writes into ARMS Prometheus
+  (`rocketmq_consumer_lag_latency`, `rocketmq_consumer_ready_messages`, `rocketmq_throttled_requests`,
+  `rocketmq_send_to_dlq_messages`, labelled `instance_id`, `consumer_group`), Tair and PolarDB through the
+  CloudMonitor integration (`aliyun_acs_kvstore_*` labelled `instanceId`, `aliyun_acs_polardb_*` labelled
+  `clusterId`). Names marked [UNCONFIRMED] in docs/data.md, with the check that confirms them;
 * CDN domains through the same integration, CloudMonitor namespace `acs_cdn` (dimension `instanceId` = the
   domain name): `aliyun_acs_cdn_code5xx` (5xx share, percent), `aliyun_acs_cdn_ori_code_ratio_5xx` (origin 5xx
   share), `aliyun_acs_cdn_hitRate` (byte hit rate), `aliyun_acs_cdn_QPS` (docs/edge.md "Watched"; the names
@@ -119,6 +124,40 @@ class QueueTarget:
 
 
 @dataclass(frozen=True)
+class MessageQueueTarget:
+    """A RocketMQ 5 instance (consumer lag and backlog, send throttling, dead letters)."""
+
+    key: str
+    """Stable short key (`rocketmq`) naming its rules' resources."""
+    name: str
+    """The instance name (`livecommerce-prod`): the `mq_instance` label, matched against `instanceName`."""
+    instance_id: str
+    """The instance id (`rmq-cn-...`): the metrics' `instance_id` label (an Output is accepted)."""
+
+
+@dataclass(frozen=True)
+class CacheTarget:
+    """A Tair (Redis) instance (memory, connections, hit rate, latency)."""
+
+    key: str
+    name: str
+    """The instance name (`livecommerce-prod-cache`): the `cache` label, matched against `tairInstanceName`."""
+    instance_id: str
+    """The instance id (`r-...`): CloudMonitor's `instanceId` dimension (an Output is accepted)."""
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """A PolarDB cluster (CPU, connections, slow queries, replication lag)."""
+
+    key: str
+    name: str
+    """The cluster description (`livecommerce-prod`): the `database` label, matched against `description`."""
+    cluster_id: str
+    """The cluster id (`pc-...`): CloudMonitor's `clusterId` dimension (an Output is accepted)."""
+
+
+@dataclass(frozen=True)
 class CdnTarget:
     """A CDN domain (the replay CDN): viewers' 5xx, the origin's errors and the cache hit rate."""
 
@@ -128,7 +167,8 @@ class CdnTarget:
     """The domain name: the `cdn_domain` label and CloudMonitor's `instanceId` dimension."""
 
 
-Target = ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget | QueueTarget | CdnTarget
+Target = (ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget | QueueTarget | MessageQueueTarget
+          | CacheTarget | DatabaseTarget | CdnTarget)
 
 
 @dataclass(frozen=True)
@@ -367,6 +407,102 @@ QUEUE_SIGNALS = (
 )
 
 
+# ---- data layer ------------------------------------------------------------------------------------
+#: RocketMQ 5.x dashboard metrics (ApsaraMQ writes them into ARMS Prometheus; labels `instance_id`, `topic`,
+#: `consumer_group`). Dead letters under both the ApsaraMQ name and Apache RocketMQ 5's `_total` counter.
+MQ_LAG = "rocketmq_consumer_lag_latency"
+MQ_READY = "rocketmq_consumer_ready_messages"
+MQ_THROTTLED = "rocketmq_throttled_requests"
+MQ_DLQ_METRICS = ("rocketmq_send_to_dlq_messages", "rocketmq_send_to_dlq_messages_total")
+#: Tair through CloudMonitor `acs_kvstore`: standard-architecture metrics, or their cluster (`Sharding`) twins.
+CACHE_METRICS = {
+    "memory": ("aliyun_acs_kvstore_StandardMemoryUsage", "aliyun_acs_kvstore_ShardingMemoryUsage"),
+    "connections": ("aliyun_acs_kvstore_StandardConnectionUsage", "aliyun_acs_kvstore_ShardingConnectionUsage"),
+    "hit-rate": ("aliyun_acs_kvstore_StandardHitRate", "aliyun_acs_kvstore_ShardingHitRate"),
+    "latency": ("aliyun_acs_kvstore_StandardAvgRt", "aliyun_acs_kvstore_ShardingAvgRt"),
+}
+#: PolarDB for MySQL through CloudMonitor `acs_polardb` (cluster-level metrics).
+DB_METRICS = {
+    "cpu": "aliyun_acs_polardb_cluster_cpu_utilization",
+    "connections": "aliyun_acs_polardb_cluster_connection_utilization",
+    "slow-queries": "aliyun_acs_polardb_cluster_slow_queries_ps",
+    "replica-lag": "aliyun_acs_polardb_cluster_replica_lag",
+}
+
+
+def _mq(t: MessageQueueTarget) -> str:
+    return f"instance_id={_q(t.instance_id)}"
+
+
+def _mq_lag(t: MessageQueueTarget, th: ThresholdSettings) -> str:
+    # Milliseconds; per group, so one stuck consumer fires even when the others keep up.
+    return f"max by (consumer_group) ({MQ_LAG}{{{_mq(t)}}}) > {th.mq_consumer_lag_seconds * 1000}"
+
+
+def _mq_backlog(t: MessageQueueTarget, th: ThresholdSettings) -> str:
+    return f"sum by (consumer_group) ({MQ_READY}{{{_mq(t)}}}) > {th.mq_backlog_messages}"
+
+
+def _mq_throttled(t: MessageQueueTarget, th: ThresholdSettings) -> str:
+    # Any throttled send during a live stream loses an order event or a comment.
+    return f"sum(increase({MQ_THROTTLED}{{{_mq(t)}}}[5m])) > 0"
+
+
+def _mq_dead_letters(t: MessageQueueTarget, th: ThresholdSettings) -> str:
+    # `or`, not `+`: whichever generation of the counter exists fires on its own.
+    return " or ".join(f"sum(increase({m}{{{_mq(t)}}}[10m])) > 0" for m in MQ_DLQ_METRICS)
+
+
+def _cache_expr(metric: str, op: str,
+                bound: Callable[[ThresholdSettings], str]) -> Callable[[CacheTarget, ThresholdSettings], str]:
+    def expr(t: CacheTarget, th: ThresholdSettings) -> str:
+        sel = f"instanceId={_q(t.instance_id)}"
+        # CloudMonitor reports every minute; max/min over 5 minutes smooths a missed sample.
+        fn = "min_over_time" if op == "<" else "max_over_time"
+        return " or ".join(f"max({fn}({m}{{{sel}}}[5m])) {op} {bound(th)}" for m in CACHE_METRICS[metric])
+    return expr
+
+
+def _db_expr(metric: str,
+             bound: Callable[[ThresholdSettings], str]) -> Callable[[DatabaseTarget, ThresholdSettings], str]:
+    def expr(t: DatabaseTarget, th: ThresholdSettings) -> str:
+        return f"max(max_over_time({DB_METRICS[metric]}{{clusterId={_q(t.cluster_id)}}}[5m])) > {bound(th)}"
+    return expr
+
+
+MESSAGE_QUEUE_SIGNALS = (
+    Signal("consumer-lag", "{target}: a consumer group lags behind its topic (events wait to be processed)",
+           _always("warning"), _mq_lag, lambda th: 5),
+    Signal("backlog", "{target}: a consumer group has a large backlog of ready messages", _always("warning"),
+           _mq_backlog, lambda th: 10),
+    Signal("send-throttled", "{target}: sends are throttled (the instance's TPS limit is reached)",
+           _backlog, _mq_throttled, lambda th: 1),
+    Signal("dead-letters", "{target}: messages failed every retry and went to a dead-letter topic",
+           _backlog, _mq_dead_letters, lambda th: 1),
+)
+CACHE_SIGNALS = (
+    Signal("memory", "{target} is close to its memory limit (keys will be evicted)", _always("warning"),
+           _cache_expr("memory", ">", lambda th: str(th.cache_memory_percent)), lambda th: 5),
+    Signal("connections", "{target} is close to its connection limit", _backlog,
+           _cache_expr("connections", ">", lambda th: str(th.cache_connection_percent)), lambda th: 5),
+    Signal("hit-rate", "{target} read hit rate is low (requests fall through to the database)", _always("warning"),
+           _cache_expr("hit-rate", "<", lambda th: str(th.cache_hit_rate_percent)), lambda th: 15),
+    # CloudMonitor reports the average response time in microseconds.
+    Signal("latency", "{target} commands are slow", _always("warning"),
+           _cache_expr("latency", ">", lambda th: f"{th.cache_latency_ms * 1000:g}"), lambda th: 5),
+)
+DATABASE_SIGNALS = (
+    Signal("cpu", "{target} CPU is high", _always("warning"), _db_expr("cpu", lambda th: str(th.db_cpu_percent)),
+           lambda th: 10),
+    Signal("connections", "{target} is close to its connection limit", _backlog,
+           _db_expr("connections", lambda th: str(th.db_connection_percent)), lambda th: 5),
+    Signal("slow-queries", "{target} runs many slow queries", _always("warning"),
+           _db_expr("slow-queries", lambda th: f"{th.db_slow_queries_per_second:g}"), lambda th: 10),
+    Signal("replica-lag", "{target} read-only nodes lag behind the primary", _backlog,
+           _db_expr("replica-lag", lambda th: str(th.db_replica_lag_seconds)), lambda th: 3),
+)
+
+
 # ---- per-CDN-domain signals ------------------------------------------------------------------------
 #: CloudMonitor `acs_cdn` metrics (5-minute granularity) through ARMS's Alibaba Cloud service integration.
 CDN_5XX = "aliyun_acs_cdn_code5xx"
@@ -414,6 +550,12 @@ TARGET_KINDS: dict[str, TargetKind] = {k.name: k for k in (
                plan_resource=("alicloud:fc/v3Function:V3Function", "functionName")),
     TargetKind("queue", QueueTarget, "queue", QUEUE_SIGNALS,
                plan_resource=("alicloud:message/serviceQueue:ServiceQueue", "queueName")),
+    TargetKind("message-queue", MessageQueueTarget, "mq_instance", MESSAGE_QUEUE_SIGNALS,
+               plan_resource=("alicloud:rocketmq/rocketMQInstance:RocketMQInstance", "instanceName")),
+    TargetKind("cache", CacheTarget, "cache", CACHE_SIGNALS,
+               plan_resource=("alicloud:redis/tairInstance:TairInstance", "tairInstanceName")),
+    TargetKind("database", DatabaseTarget, "database", DATABASE_SIGNALS,
+               plan_resource=("alicloud:polardb/cluster:Cluster", "description")),
     TargetKind("cdn", CdnTarget, "cdn_domain", CDN_SIGNALS,
                plan_resource=("alicloud:cdn/domainNew:DomainNew", "domainName")),
 )}

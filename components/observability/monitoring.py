@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -35,9 +36,13 @@ from components.observability.rum import RumApp, RumAppArgs, WebhookContact, Web
 from components.observability.settings import ObservabilitySettings, Severity
 
 A = alicloud.arms
-#: Stands in for a target name only known as an Output (a function's or queue's name) while rules are
-#: generated.
-_NAME_SLOT = "__livecommerce_target_name__"
+def _slot(field_name: str) -> str:
+    """Stands in for a target field only known as an Output (a function's or queue's name, an instance id)
+    while rules are generated."""
+    return f"__livecommerce_target_{field_name}__"
+
+
+_NAME_SLOT = _slot("name")
 #: ARMS synthetic task type and monitor category of an HTTP(S) API check (alicloud-api.md §4).
 HTTP_TASK_TYPE = 4
 NETWORK_CATEGORY = 1
@@ -172,24 +177,34 @@ class Monitoring(pulumi.ComponentResource):
                 opts=child)
 
         # ---- alert rules -----------------------------------------------------------------------
-        # A function's or queue's name comes from its component as an Output: rules are generated with a
-        # slot that the resolved name fills in (the set of rules and their resource names never depend on it).
-        late_names: dict[tuple[str, str], pulumi.Input[str]] = {}
+        # A function's or queue's name, or a data instance's id, comes from its component as an Output: rules
+        # are generated with a slot per such field that the resolved value fills in (the set of rules and
+        # their resource names never depend on it).
+        late_values: dict[tuple[str, str], dict[str, pulumi.Input[str]]] = {}
         targets: list[Target] = []
         for t in [args.cluster, *args.registered, *args.services, *args.functions, *args.targets]:
-            if isinstance(t.name, str):
+            late = {f.name: getattr(t, f.name) for f in dataclasses.fields(t)  # type: ignore[arg-type]
+                    if isinstance(getattr(t, f.name), pulumi.Output)}
+            if not late:
                 targets.append(t)
-            else:
-                late_names[(kind_of(t).name, t.key)] = t.name
-                targets.append(replace(t, name=_NAME_SLOT))  # type: ignore[type-var]
+                continue
+            late_values[(kind_of(t).name, t.key)] = {_slot(k): v for k, v in late.items()}
+            targets.append(replace(t, **{k: _slot(k) for k in late}))  # type: ignore[type-var]
         generated = all_rules(targets, s.thresholds, stack=stack, team=args.team,
                               runbook_base_url=s.runbook_base_url, backlog_severity=args.backlog_severity)
 
         def fill(rule_target: str, kind: str, text: str) -> pulumi.Input[str]:
-            late = late_names.get((kind, rule_target))
-            if late is None:
+            late = late_values.get((kind, rule_target))
+            if not late or not any(slot in text for slot in late):
                 return text
-            return pulumi.Output.from_input(late).apply(lambda n: text.replace(_NAME_SLOT, n))
+            slots = list(late)
+
+            def put(values: list[str]) -> str:
+                out = text
+                for slot, value in zip(slots, values, strict=True):
+                    out = out.replace(slot, value)
+                return out
+            return pulumi.Output.all(*(late[k] for k in slots)).apply(put)
         registered_ids = {t.name: t for t in args.registered}
         for rule in generated:
             ext = registered_ids.get(rule.target) if rule.kind == "registered-cluster" else None

@@ -180,6 +180,27 @@ class ThresholdSettings(_Model):
     """Throttled function invocations within 10 minutes above which it warns."""
     function_duration_percent_of_timeout: int = Field(default=80, ge=1, le=100)
     """Function max duration as a percent of its timeout above which it warns (transcodes near the kill)."""
+    mq_consumer_lag_seconds: int = Field(default=60, ge=1, le=86400)
+    """RocketMQ consumer lag (age of the oldest unconsumed message of a group) in seconds above which it warns:
+    order events that wait a minute mean orders stuck in a state."""
+    mq_backlog_messages: int = Field(default=10000, ge=1, le=100000000)
+    """Ready (unconsumed) messages of a consumer group above which it warns."""
+    cache_memory_percent: int = Field(default=85, ge=1, le=100)
+    """Tair memory use in percent above which it warns (evictions start at the limit)."""
+    cache_connection_percent: int = Field(default=80, ge=1, le=100)
+    """Tair connections as a percent of the instance's maximum above which it warns."""
+    cache_hit_rate_percent: int = Field(default=80, ge=1, le=100)
+    """Tair read hit rate in percent below which it warns (a cold or undersized cache loads the database)."""
+    cache_latency_ms: float = Field(default=2.0, gt=0, le=10000)
+    """Tair average command latency in ms above which it warns."""
+    db_cpu_percent: int = Field(default=80, ge=1, le=100)
+    """PolarDB CPU use in percent above which it warns."""
+    db_connection_percent: int = Field(default=80, ge=1, le=100)
+    """PolarDB connections as a percent of the maximum above which it warns."""
+    db_slow_queries_per_second: float = Field(default=5, gt=0, le=100000)
+    """PolarDB slow queries per second above which it warns."""
+    db_replica_lag_seconds: int = Field(default=10, ge=1, le=86400)
+    """PolarDB read-only node replication lag in seconds above which it pages in prod (readers see stale orders)."""
     cdn_5xx_percent: float = Field(default=1.0, gt=0, le=100)
     """Share of a CDN domain's responses that are 5xx (percent, 5-minute samples) above which it pages: viewers
     cannot play replays."""

@@ -15,8 +15,11 @@ from components.workloads.manifests import deployment_name
 from components.governance.labels import app_name
 from components.naming import Naming
 from components.observability.alert_rules import (
+    CacheTarget,
     ClusterTarget,
+    DatabaseTarget,
     FunctionTarget,
+    MessageQueueTarget,
     QueueTarget,
     RegisteredClusterTarget,
     ServiceTarget,
@@ -56,6 +59,21 @@ def function_target(key: str, name: str, timeout_seconds: int) -> FunctionTarget
 def queue_target(key: str, name: str) -> QueueTarget:
     """An MNS queue that must stay empty (a dead-letter queue)."""
     return QueueTarget(key=key, name=name)
+
+
+def message_queue_target(key: str, name: str, instance_id: str) -> MessageQueueTarget:
+    """A RocketMQ 5 instance by its console name (the label) and id (the metrics' `instance_id`)."""
+    return MessageQueueTarget(key=key, name=name, instance_id=instance_id)
+
+
+def cache_target(key: str, name: str, instance_id: str) -> CacheTarget:
+    """A Tair instance by its console name and id (CloudMonitor's `instanceId`)."""
+    return CacheTarget(key=key, name=name, instance_id=instance_id)
+
+
+def database_target(key: str, name: str, cluster_id: str) -> DatabaseTarget:
+    """A PolarDB cluster by its description and id (CloudMonitor's `clusterId`)."""
+    return DatabaseTarget(key=key, name=name, cluster_id=cluster_id)
 
 
 def gateway_endpoints(services: Sequence[ServiceSettings], s: SyntheticSettings) -> dict[str, str]:

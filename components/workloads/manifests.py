@@ -125,7 +125,18 @@ def _http_probe(path: str, port: int | str, period: int, timeout: int, failures:
             "timeoutSeconds": timeout, "failureThreshold": failures}
 
 
-def container(service: ServiceSettings, version: ServiceVersion) -> dict:
+@dataclass(frozen=True)
+class InjectedEnv:
+    """Environment a block outside the service model gives the container (the data block: endpoints from a
+    ConfigMap, credentials from a synced Secret)."""
+
+    env: Sequence[Mapping] = ()
+    """Extra `env` entries (secretKeyRef), after the service's own."""
+    env_from: Sequence[Mapping] = ()
+    """`envFrom` entries (configMapRef)."""
+
+
+def container(service: ServiceSettings, version: ServiceVersion, injected: InjectedEnv | None = None) -> dict:
     """The service's container: pinned image, ports, probes, resources, env, restricted security context."""
     p = service.probes
     probe_port: int | str = "http" if p.port in (None, service.port) else "health"
@@ -150,6 +161,8 @@ def container(service: ServiceSettings, version: ServiceVersion) -> dict:
         else:
             ref = {"name": env_secret_name(service), "key": item.name}
         env.append({"name": item.name, "valueFrom": {"secretKeyRef": ref}})
+    if injected is not None:
+        env += [dict(e) for e in injected.env]
     out = {
         "name": service.name,
         "image": version.image,
@@ -178,11 +191,14 @@ def container(service: ServiceSettings, version: ServiceVersion) -> dict:
     }
     if env:
         out["env"] = env
+    if injected is not None and injected.env_from:
+        out["envFrom"] = [dict(e) for e in injected.env_from]
     return out
 
 
 def deployment_manifest(service: ServiceSettings, version: ServiceVersion, *, naming: Naming, namespace: str,
-                        placement: scheduling.Placement, labels: Mapping[str, str]) -> dict:
+                        placement: scheduling.Placement, labels: Mapping[str, str],
+                        injected: InjectedEnv | None = None) -> dict:
     """The Deployment of one version (no `spec.replicas` for the HPA-managed base version)."""
     selector = version_selector(service, version)
     app = governance.app_name(naming, service.name, service.governance)
@@ -200,7 +216,7 @@ def deployment_manifest(service: ServiceSettings, version: ServiceVersion, *, na
             "fsGroup": service.run_as_user,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
-        "containers": [container(service, version)],
+        "containers": [container(service, version, injected)],
         "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": TMP_SIZE_LIMIT}}],
         **placement.pod_spec_fields(),
     }
@@ -342,6 +358,7 @@ class ServiceObjects:
 def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequence[LiveEvent], now: datetime,
                     node_pool_selector: Mapping[str, str] = {},  # noqa: B006 - read-only
                     labels: Mapping[str, str] | None = None,
+                    injected: InjectedEnv | None = None,
                     tls_hosts: frozenset[str] = frozenset()) -> ServiceObjects:
     """All manifests of `service` at instant `now` (the live-event calendar is read relative to it).
 
@@ -354,8 +371,8 @@ def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequenc
     place = placement_of(service, node_pool_selector)
     deployments, pdbs = {}, {}
     for version in service.versions:
-        deployments[version.slug] = deployment_manifest(service, version, naming=naming, namespace=ns, placement=place,
-                                                        labels=common)
+        deployments[version.slug] = deployment_manifest(service, version, naming=naming, namespace=ns,
+                                                        placement=place, labels=common, injected=injected)
         if is_multi_replica(service, version):
             pdbs[version.slug] = pdb_manifest(service, version, namespace=ns, labels=common)
     services = {"service": service_manifest(service.name, ns, {NAME_LABEL: service.name}, service.port, common)}

@@ -17,6 +17,7 @@ from components.workloads import scheduling
 from components.workloads.manifests import (
     MANAGED_BY_LABEL,
     PART_OF_LABEL,
+    InjectedEnv,
     env_secret_name,
     label_value,
     namespace_manifest,
@@ -52,6 +53,22 @@ class MicroserviceArgs:
     tls_hosts: frozenset[str] = frozenset()
     """Entry hosts served over HTTPS only (the edge block's API host): their Ingresses get `spec.tls` and the
     ssl-redirect annotation."""
+    config: ServiceConfig | None = None
+    """Configuration another block gives the service (the data block's endpoints and credentials)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceConfig:
+    """Objects and environment another block gives a service: registered in the service's namespace before its
+    pods, and wired into its container (the data block: a ConfigMap of endpoints, an ExternalSecret whose
+    synced Secret holds the credentials; docs/data.md)."""
+
+    objects: Mapping[str, Mapping] = field(default_factory=dict)
+    """Manifests by role (`data-config`, `data-secret`); values may be Outputs."""
+    injected: InjectedEnv = field(default_factory=InjectedEnv)
+    """What the container gets from them."""
+    depends_on: Sequence[pulumi.Resource] = ()
+    """What the objects wait for (e.g. the SecretStore the ExternalSecret names)."""
 
 
 class Microservice(pulumi.ComponentResource):
@@ -73,6 +90,7 @@ class Microservice(pulumi.ComponentResource):
         s = args.settings
         objects = service_objects(s, naming=args.naming, events=args.live_events, now=args.now,
                                   node_pool_selector=args.node_pool_selector, labels=args.labels,
+                                  injected=args.config.injected if args.config is not None else None,
                                   tls_hosts=args.tls_hosts)
         after_ns = [args.namespace] if args.namespace is not None else []
         child = pulumi.ResourceOptions(parent=self, depends_on=after_ns)
@@ -90,6 +108,11 @@ class Microservice(pulumi.ComponentResource):
                 f"{name}-env", metadata={"name": env_secret_name(s), "namespace": s.domain,
                                          "labels": objects.service_account["metadata"]["labels"]},
                 type="Opaque", string_data=string_data, opts=child))
+        if args.config is not None:
+            # Endpoints and credentials exist before the first pod reads them (envFrom / secretKeyRef).
+            configured = pulumi.ResourceOptions(parent=self, depends_on=[*after_ns, *args.config.depends_on])
+            for role, manifest in args.config.objects.items():
+                secrets.append(_register(f"{name}-{role}", dict(manifest), configured))
         placed_by: list[pulumi.Resource] = []
         if objects.resource_policy is not None:
             # The scheduler reads the policy when it places a pod: it must exist before the first pods.
@@ -138,6 +161,11 @@ def _register(name: str, manifest: dict, opts: pulumi.ResourceOptions) -> pulumi
                                           opts=opts)
     if (api, kind) == ("v1", "Service"):
         return k8s.core.v1.Service(name, metadata=meta, spec=manifest["spec"], opts=opts)
+    if (api, kind) == ("v1", "ConfigMap"):
+        return k8s.core.v1.ConfigMap(name, metadata=meta, data=manifest.get("data"), opts=opts)
+    if (api, kind) == ("alibabacloud.com/v1alpha1", "ExternalSecret"):
+        return k8s.apiextensions.CustomResource(name, api_version=api, kind=kind, metadata=meta,
+                                                spec=manifest["spec"], opts=opts)
     if (api, kind) == ("v1", "Namespace"):
         return k8s.core.v1.Namespace(name, metadata=meta, opts=opts)
     if (api, kind) == ("policy/v1", "PodDisruptionBudget"):
@@ -179,6 +207,8 @@ class WorkloadsArgs:
     """The IngressClass (`mse`) the services' entry Ingresses name; they are created after it."""
     tls_hosts: frozenset[str] = frozenset()
     """Entry hosts served over HTTPS only (the edge block's API host)."""
+    config: Mapping[str, ServiceConfig] = field(default_factory=dict)
+    """Per service name, what other blocks give it (the data block's bindings)."""
 
 
 class Workloads(pulumi.ComponentResource):
@@ -209,7 +239,7 @@ class Workloads(pulumi.ComponentResource):
                 node_pool_selector=args.node_pool_selector,
                 secret_values={k: v for k, v in args.secret_values.items() if k in wanted},
                 labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class,
-                tls_hosts=args.tls_hosts), opts=child)
+                config=args.config.get(s.name), tls_hosts=args.tls_hosts), opts=child)
         self.namespaces = sorted(namespaces)
         self.register_outputs({"namespaces": self.namespaces,
                                "services": {k: v.entry_path for k, v in self.services.items()}})

@@ -168,7 +168,7 @@ def kms_secret_value(env: Mapping[str, str], name: str, *, send: Any = _send, no
     query = {"SecretName": name}
     headers = base_headers(host, "GetSecretValue", KMS_VERSION, now or datetime.now(timezone.utc))
     signed = sign("POST", "/", query, headers, b"", credentials_from(env))
-    data = _send(f"https://{host}/?{canonical_query(query)}", "POST", signed, b"", f"KMS GetSecretValue {name}")
+    data = send(f"https://{host}/?{canonical_query(query)}", "POST", signed, b"", f"KMS GetSecretValue {name}")
     try:
         value = json.loads(data)["SecretData"]
     except (ValueError, KeyError, TypeError):

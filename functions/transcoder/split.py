@@ -165,7 +165,18 @@ def _resume(run: Any, job: Mapping[str, Any], base: Mapping[str, Any]) -> dict[s
 
 
 def parse_part_request(event: bytes | str) -> dict[str, Any]:
-    """The worker's payload: ``{"transcoderPart": {"bucket", "jobKey", "attempt", "part"}}``."""
+    """The worker's payload: ``{"transcoderPart": {"bucket", "jobKey", "attempt", "part"}}``; a bad one
+    raises ``InvalidEvent`` after its decision line."""
+    from .events import InvalidEvent
+
+    try:
+        return _part_request(event)
+    except InvalidEvent as exc:
+        _handler().log_decision(logging.ERROR, "error", reason="invalid-event", detail=str(exc))
+        raise
+
+
+def _part_request(event: bytes | str) -> dict[str, Any]:
     from .events import InvalidEvent
 
     try:
@@ -401,8 +412,15 @@ def _merge(run: Any, job: Mapping[str, Any], done: Mapping[int, Any], base: dict
                "merge_s": round(time.monotonic() - t0, 3)}  # fmt: skip
     src = h.Source(job["source"]["bucket"], job["source"]["key"], job["etag"], int(job["source"]["sizeBytes"]))
     base = {**base, "key": src.key}
-    return h.finish(run, src, _source_info_back(job), plan, out, bucket, renditions, poster, timings, base,
-                    parts=len(results), started=t0)  # fmt: skip
+    result = h.finish(run, src, _source_info_back(job), plan, out, bucket, renditions, poster, timings, base,
+                      parts=len(results), started=t0)  # fmt: skip
+    if result["status"] == "done":
+        # The job is over: its record goes too (a later event for this ETag starts a fresh job). Only our
+        # own record: a newer job may have replaced it meanwhile.
+        current = _load_job(storage, bucket, _job_key(job))
+        if current is not None and current.get("attempt") == job["attempt"]:
+            storage.delete(bucket, [_job_key(job)])
+    return result
 
 
 # -- helpers ----------------------------------------------------------------------------------------------

@@ -38,9 +38,17 @@ def clean_stale(root: Path, *, now: float | None = None) -> list[Path]:
     if not root.is_dir():
         return removed
     now = time.time() if now is None else now
-    for path in sorted(root.glob("run-*")):
+    for path in sorted([*root.glob("run-*"), *root.glob(".starting-*")]):
         if not path.is_dir() or path.is_symlink():
             continue
+        if path.name.startswith(".starting-"):
+            # A run sets up under this name for microseconds before it renames to `run-*`; only an old
+            # one is a run that died while starting.
+            try:
+                if now - path.stat().st_mtime < UNLOCKED_GRACE_SECONDS:
+                    continue
+            except FileNotFoundError:
+                continue
         lock = path / LOCK_NAME
         try:
             fd = os.open(lock, os.O_RDWR)
@@ -79,9 +87,14 @@ class WorkDir:
         removed = clean_stale(self.root)
         if removed:
             logger.info("%s", f'{{"decision": "note", "reason": "stale-work-dirs-removed", "count": {len(removed)}}}')
-        self.path = Path(tempfile.mkdtemp(prefix="run-", dir=self.root))
-        self._fd = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        # Set up under a name clean_stale ignores, lock, then rename into `run-*`: a directory is never
+        # visible as `run-*` without its lock held (else a concurrent run could take the lock first and
+        # delete it). A run that dies before the rename leaves a `.starting-*` that clean_stale removes.
+        starting = Path(tempfile.mkdtemp(prefix=".starting-", dir=self.root))
+        self._fd = os.open(starting / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self.path = self.root / ("run-" + starting.name[len(".starting-"):])
+        os.rename(starting, self.path)
         return self.path
 
     def __exit__(

@@ -131,6 +131,9 @@ def preview(
     cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None
     if cov is not None:
         coverage.render_text(cov, out)
+    from livecommerce import data_usage
+
+    data_usage.render_text(data_usage.usage(plan), out)
     if json_path is not None:
         # The observability coverage travels with the plan (an additive key of format v1).
         write_plan({**plan, "observability": cov} if cov is not None else plan, json_path)

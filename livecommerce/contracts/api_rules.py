@@ -288,4 +288,52 @@ def service_cidr(res: Mapping[str, Any], index: PlanIndex) -> list[Problem]:
     return []
 
 
+
+# --------------------------------------------------------------------------------------------------
+# The data layer (issue 13)
+
+CONSUMER_GROUP = "alicloud:rocketmq/consumerGroup:ConsumerGroup"
+TAIR = "alicloud:redis/tairInstance:TairInstance"
+POLARDB = "alicloud:polardb/cluster:Cluster"
+#: Retry policies CreateConsumerGroup accepts for each delivery order.
+RETRY_FOR_ORDER = {"Orderly": "FixedRetryPolicy", "Concurrently": "DefaultRetryPolicy"}
+
+
+@rule("rocketmq-retry-policy-delivery-order", CONSUMER_GROUP,
+      source="alibabacloud_rocketmq20220801 5.1.0 models/_create_consumer_group_request.py:122-128 "
+             "(FixedRetryPolicy only for ordered, DefaultRetryPolicy only for concurrent delivery)")
+def retry_policy_delivery_order(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
+    i = _inputs(res)
+    order = i.get("deliveryOrderType")
+    policy = (i.get("consumeRetryPolicy") or {}).get("retryPolicy") if isinstance(i.get("consumeRetryPolicy"),
+                                                                                   dict) else None
+    if not (isinstance(order, str) and isinstance(policy, str)) or not (_known(order) and _known(policy)) \
+            or order not in RETRY_FOR_ORDER:
+        return []
+    if policy != RETRY_FOR_ORDER[order]:
+        return [("consumeRetryPolicy.retryPolicy", f'"{policy}"',
+                 f"{RETRY_FOR_ORDER[order]} with deliveryOrderType {order}")]
+    return []
+
+
+@rule("tair-create-tags", TAIR,
+      source="alibabacloud_r_kvstore20150101 7.0.0 CreateTairInstanceRequest.Tag (\"up to 5 tag key-value pairs "
+             "at a time\")")
+def tair_create_tags(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
+    tags = _inputs(res).get("tags")
+    if isinstance(tags, dict) and len(tags) > 5:
+        return [("tags", f"{len(tags)} tags", "at most 5 tags when the instance is created")]
+    return []
+
+
+@rule("polardb-deletion-lock-prepaid", POLARDB,
+      source="TF website/docs/r/polardb_cluster.html.markdown:169 (deletion_lock cannot be modified when pay_type is "
+             "PrePaid)")
+def polardb_deletion_lock(res: Mapping[str, Any], _index: PlanIndex) -> list[Problem]:
+    i = _inputs(res)
+    if i.get("payType") == "PrePaid" and _known(i.get("deletionLock")) and i.get("deletionLock") is not None:
+        return [("deletionLock", str(i["deletionLock"]), "not set on a PrePaid cluster (only PostPaid clusters take "
+                 "the lock)")]
+    return []
+
 _BY_TYPE = _by_type()

@@ -68,10 +68,13 @@ TERRAFORM_TYPES: dict[str, str] = {
     "alicloud:redis/tairInstance:TairInstance": "alicloud_redis_tair_instance",
     "alicloud:kvstore/instance:Instance": "alicloud_kvstore_instance",
     "alicloud:kvstore/account:Account": "alicloud_kvstore_account",
+    "alicloud:kvstore/backupPolicy:BackupPolicy": "alicloud_kvstore_backup_policy",
     "alicloud:polardb/cluster:Cluster": "alicloud_polardb_cluster",
     "alicloud:polardb/database:Database": "alicloud_polardb_database",
     "alicloud:polardb/account:Account": "alicloud_polardb_account",
     "alicloud:polardb/accountPrivilege:AccountPrivilege": "alicloud_polardb_account_privilege",
+    "alicloud:polardb/clusterEndpoint:ClusterEndpoint": "alicloud_polardb_cluster_endpoint",
+    "alicloud:polardb/backupPolicy:BackupPolicy": "alicloud_polardb_backup_policy",
     "alicloud:rds/instance:Instance": "alicloud_db_instance",
     "alicloud:rds/database:Database": "alicloud_db_database",
     "alicloud:rds/rdsAccount:RdsAccount": "alicloud_rds_account",
@@ -113,4 +116,7 @@ CUSTOM_RESOURCES: tuple[str, ...] = (
     "kubernetes:scheduling.alibabacloud.com/v1alpha1:ResourcePolicy",
     "kubernetes:autoscaling.alibabacloud.com/v1beta1:CronHorizontalPodAutoscaler",
     "kubernetes:mse.alibabacloud.com/v1alpha1:MseIngressConfig",
+    # ack-secret-manager (the data block).
+    "kubernetes:alibabacloud.com/v1alpha1:ExternalSecret",
+    "kubernetes:alibabacloud.com/v1alpha1:SecretStore",
 )

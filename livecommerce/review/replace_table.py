@@ -282,6 +282,19 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
     "alicloud:message/serviceQueue:ServiceQueue": {
         "queueName": "the queue name is its identity",
     },
+    # ForceNew per resource_alicloud_message_service_topic.go (topic_name, topic_type).
+    "alicloud:message/serviceTopic:ServiceTopic": {
+        "topicName": "the topic name is its identity",
+        "topicType": "normal and FIFO topics are different kinds",
+    },
+    # ForceNew per resource_alicloud_kms_secret.go.
+    "alicloud:kms/secret:Secret": {
+        "secretName": "the secret name is its identity",
+        "secretType": "the secret type is fixed at creation",
+        "encryptionKeyId": "the encryption key is fixed at creation",
+        "dkmsInstanceId": "the KMS instance is fixed at creation",
+        "extendedConfig": "the extended config is fixed at creation",
+    },
     "alicloud:fc/v3FunctionVersion:V3FunctionVersion": {
         "functionName": "a version belongs to one function",
         "description": "published versions are immutable",
@@ -329,6 +342,101 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "keySpec": "a key's spec is fixed at creation",
         "keyUsage": "a key's usage is fixed at creation",
         "protectionLevel": "software vs HSM is chosen at creation",
+    },
+    # --- data layer (ForceNew in terraform-provider-alicloud resource_alicloud_{rocketmq_*,redis_tair_instance,
+    #     kvstore_*,polardb_*,kms_secret}.go)
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": {
+        "seriesCode": "ForceNew: the edition is chosen at creation",
+        "subSeriesCode": "ForceNew: cluster_ha / single_node is chosen at creation",
+        "serviceCode": "ForceNew",
+        "paymentType": "ForceNew: PayAsYouGo vs Subscription is fixed",
+        "commodityCode": "ForceNew",
+        "networkInfo.vpcInfo": "ForceNew: the VPC and vSwitches cannot change (CreateInstance docs)",
+        "networkInfo.internetInfo": "ForceNew: the public endpoint is decided at creation",
+        "productInfo.msgProcessSpec": "ForceNew: the spec is chosen at creation",
+        "productInfo.storageEncryption": "ForceNew",
+        "productInfo.storageSecretKey": "ForceNew",
+    },
+    "alicloud:rocketmq/rocketMQTopic:RocketMQTopic": {
+        "instanceId": "ForceNew: a topic belongs to one instance",
+        "topicName": "ForceNew: the name is the topic's identity",
+        "messageType": "ForceNew: a topic carries one message type for life",
+    },
+    "alicloud:rocketmq/consumerGroup:ConsumerGroup": {
+        "instanceId": "ForceNew: a group belongs to one instance",
+        "consumerGroupId": "ForceNew: a new group id starts with no consumption progress",
+    },
+    "alicloud:rocketmq/account:Account": {
+        "instanceId": "ForceNew",
+        "username": "ForceNew: the username is the account's identity",
+    },
+    "alicloud:rocketmq/acl:Acl": {
+        "instanceId": "ForceNew",
+        "username": "ForceNew",
+        "resourceName": "ForceNew",
+        "resourceType": "ForceNew",
+    },
+    "alicloud:redis/tairInstance:TairInstance": {
+        "instanceType": "ForceNew: memory vs persistent-memory vs disk is fixed",
+        "vpcId": "ForceNew",
+        "vswitchId": "ForceNew",
+        "zoneId": "ForceNew: the primary zone is fixed",
+        "secondaryZoneId": "ForceNew: the replica's zone is fixed",
+        "port": "ForceNew",
+        "storagePerformanceLevel": "ForceNew",
+        "storageSizeGb": "ForceNew",
+    },
+    "alicloud:kvstore/account:Account": {
+        "instanceId": "ForceNew",
+        "accountName": "ForceNew",
+        "accountType": "ForceNew",
+    },
+    "alicloud:kvstore/backupPolicy:BackupPolicy": {
+        "instanceId": "ForceNew",
+    },
+    "alicloud:polardb/cluster:Cluster": {
+        "dbType": "ForceNew",
+        "dbVersion": "ForceNew: a major-version upgrade is a new cluster",
+        "dbMinorVersion": "ForceNew",
+        "zoneId": "ForceNew: the primary zone is fixed",
+        "vpcId": "ForceNew",
+        "vswitchId": "ForceNew",
+        "creationCategory": "ForceNew: the edition is fixed",
+        "hotStandbyCluster": "ForceNew: the hot standby is decided at creation",
+        "strictConsistency": "ForceNew",
+        "storagePayType": "ForceNew",
+        "lowerCaseTableNames": "ForceNew",
+    },
+    "alicloud:polardb/database:Database": {
+        "dbClusterId": "ForceNew",
+        "dbName": "ForceNew: a renamed database is a new, empty one",
+        "characterSetName": "ForceNew",
+    },
+    "alicloud:polardb/account:Account": {
+        "dbClusterId": "ForceNew",
+        "accountName": "ForceNew",
+        "accountType": "ForceNew",
+    },
+    "alicloud:polardb/accountPrivilege:AccountPrivilege": {
+        "dbClusterId": "ForceNew",
+        "accountName": "ForceNew",
+        "accountPrivilege": "ForceNew: a privilege change revokes and grants again",
+    },
+    "alicloud:polardb/clusterEndpoint:ClusterEndpoint": {
+        "dbClusterId": "ForceNew",
+    },
+    "alicloud:polardb/backupPolicy:BackupPolicy": {
+        "dbClusterId": "ForceNew",
+    },
+    "random:index/randomPassword:RandomPassword": {
+        "length": "every input of a random password regenerates it",
+        "keepers": "changing a keeper regenerates the password (data.secrets.password_version rotates)",
+        "special": "every input of a random password regenerates it",
+        "overrideSpecial": "every input of a random password regenerates it",
+        "minUpper": "every input of a random password regenerates it",
+        "minLower": "every input of a random password regenerates it",
+        "minNumeric": "every input of a random password regenerates it",
+        "minSpecial": "every input of a random password regenerates it",
     },
     # --- Kubernetes (immutable fields of the API; pulumi-kubernetes replaces the object)
     "kubernetes:apps/v1:Deployment": {
@@ -403,6 +511,20 @@ DANGER: Mapping[str, str] = {
     "alicloud:vpc/natGateway:NatGateway": "disruptive: all egress of nodes, pods and functions stops",
     "alicloud:ecs/eipAddress:EipAddress": "disruptive: the egress IP changes; allow-lists elsewhere break",
     "alicloud:message/serviceQueue:ServiceQueue": "stateful: messages still waiting in the queue are lost",
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": "stateful: every topic, group and unconsumed message "
+                                                            "goes with it; clients get a new endpoint",
+    "alicloud:rocketmq/rocketMQTopic:RocketMQTopic": "stateful: messages in the topic are lost",
+    "alicloud:rocketmq/consumerGroup:ConsumerGroup": "stateful: the group's consumption progress is lost "
+                                                     "(messages are redelivered or skipped)",
+    "alicloud:redis/tairInstance:TairInstance": "stateful: the cache is emptied; the database takes the full "
+                                                "load until it warms up",
+    "alicloud:polardb/cluster:Cluster": "stateful: every database and its data go with it (orders!)",
+    "alicloud:polardb/database:Database": "stateful: the database's tables and rows go with it",
+    "alicloud:kms/secret:Secret": "stateful: the credential goes with it; synced Kubernetes Secrets stop updating",
+    "random:index/randomPassword:RandomPassword": "disruptive: a new password; pods fail to authenticate until "
+                                                  "ack-secret-manager syncs it",
+    "alicloud:message/serviceTopic:ServiceTopic": "disruptive: its subscriptions go with it; replay-done "
+                                                  "notifications stop until subscribers subscribe again",
     "alicloud:ims/oidcProvider:OidcProvider": "disruptive: every CI role trusts it by ARN; no deploy, preview "
                                               "or drift job can sign in until the roles are updated",
     "alicloud:ecs/instance:Instance": "disruptive: a CI runner host; its registration is lost (a new token is "

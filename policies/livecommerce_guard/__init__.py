@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pulumi_policy import EnforcementLevel
 
-from . import ack, arms, calendar, fc, k8s, k8s_access, k8s_stack, kms, mse, network, oss, ram, sls
+from . import ack, arms, calendar, data, fc, k8s, k8s_access, k8s_stack, kms, mse, network, oss, ram, sls
 
 PACK_NAME = "livecommerce-guard"
 PACK_VERSION = "0.1.0"
@@ -26,6 +26,7 @@ POLICIES = [
     *sls.POLICIES,
     *kms.POLICIES,
     *network.POLICIES,
+    *data.POLICIES,
     *k8s.RESOURCE_RULES,
     *k8s_stack.STACK_RULES,
     *k8s_access.POLICIES,

@@ -38,6 +38,11 @@ TAGGABLE = (
     "alicloud:ram/policy:Policy",
     "alicloud:log/project:Project",
     "alicloud:kms/key:Key",
+    # The data layer (policies/livecommerce_guard/data.py).
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance",
+    "alicloud:redis/tairInstance:TairInstance",
+    "alicloud:polardb/cluster:Cluster",
+    "alicloud:kms/secret:Secret",
 )
 
 

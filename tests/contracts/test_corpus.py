@@ -154,6 +154,29 @@ CASES = {
          "required when dailyNoc is true [alibabacloud_arms20190808 10.1.0 "
          "models/_create_or_update_imrobot_request.py:22-29; "
          "TF alicloud/resource_alicloud_arms_alert_robot.go:58-64]"]),
+    "api:rocketmq-retry-policy-delivery-order": (
+        plan(res("alicloud:rocketmq/consumerGroup:ConsumerGroup", "t-group",
+                 {"instanceId": "rmq-cn-1", "consumerGroupId": "g", "deliveryOrderType": "Orderly",
+                  "consumeRetryPolicy": {"retryPolicy": "DefaultRetryPolicy", "maxRetryTimes": 16}})),
+        ['t-group (alicloud:rocketmq/consumerGroup:ConsumerGroup) consumeRetryPolicy.retryPolicy = '
+         '"DefaultRetryPolicy": FixedRetryPolicy with deliveryOrderType Orderly [alibabacloud_rocketmq20220801 '
+         "5.1.0 models/_create_consumer_group_request.py:122-128 (FixedRetryPolicy only for ordered, "
+         "DefaultRetryPolicy only for concurrent delivery)]"]),
+    "api:tair-create-tags": (
+        plan(res("alicloud:redis/tairInstance:TairInstance", "t-cache",
+                 {"instanceType": "tair_rdb", "instanceClass": "tair.rdb.1g", "vpcId": "vpc-1",
+                  "vswitchId": "vsw-1", "zoneId": "cn-hangzhou-h",
+                  "tags": {k: "x" for k in ("a", "b", "c", "d", "e", "f")}})),
+        ["t-cache (alicloud:redis/tairInstance:TairInstance) tags = 6 tags: at most 5 tags when the instance is "
+         'created [alibabacloud_r_kvstore20150101 7.0.0 CreateTairInstanceRequest.Tag ("up to 5 tag key-value pairs '
+         'at a time")]']),
+    "api:polardb-deletion-lock-prepaid": (
+        plan(res("alicloud:polardb/cluster:Cluster", "t-db",
+                 {"dbType": "MySQL", "dbVersion": "8.0", "dbNodeClass": "polar.mysql.x4.large", "payType": "PrePaid",
+                  "deletionLock": 1})),
+        ["t-db (alicloud:polardb/cluster:Cluster) deletionLock = 1: not set on a PrePaid cluster (only PostPaid "
+         "clusters take the lock) [TF website/docs/r/polardb_cluster.html.markdown:169 (deletion_lock cannot be "
+         "modified when pay_type is PrePaid)]"]),
     "api:vpc-cidr-block": (
         plan(res("alicloud:vpc/network:Network", "t-vpc", {"vpcName": "v", "cidrBlock": "10.0.0.1/16"})),
         ['t-vpc (alicloud:vpc/network:Network) cidrBlock = "10.0.0.1/16": a CIDR block written as its network '

@@ -166,7 +166,8 @@ def test_every_refusable_input_of_every_prod_resource_type_is_named_when_refused
 def test_every_prod_kubernetes_kind_is_held_against_its_schema(prod):
     kinds: dict[str, dict] = {}
     for r in prod:
-        if r["type"].startswith("kubernetes:"):
+        # A Helm release (the data block's ack-secret-manager chart) is no API object: no metadata.
+        if r["type"].startswith("kubernetes:") and not r["type"].startswith("kubernetes:helm.sh/"):
             kinds.setdefault(r["type"], r)
     assert len(kinds) >= 10  # built-in kinds and the three custom resources
     for token, resource in kinds.items():

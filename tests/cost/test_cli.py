@@ -114,11 +114,11 @@ def test_missing_plan_file(capsys, tmp_path):
 
 def test_an_unpriced_type_in_a_plan_is_exit_2_naming_it(capsys, tmp_path):
     path = tmp_path / "t.json"
-    write_plan(plan(node_pool(), {"urn": "urn:x", "type": "alicloud:polardb/cluster:Cluster", "name": "t-db",
+    write_plan(plan(node_pool(), {"urn": "urn:x", "type": "alicloud:hologram/instance:Instance", "name": "t-db",
                                   "custom": True, "inputs": {}}), path)
     assert main(["cost", "--plan", str(path), "--month", "2027-11"]) == 2
     line = _one_error(capsys)
-    assert "`alicloud:polardb/cluster:Cluster`" in line and "cn-hangzhou.yaml" in line
+    assert "`alicloud:hologram/instance:Instance`" in line and "cn-hangzhou.yaml" in line
 
 
 def test_a_bad_cost_section_names_the_file_and_key(capsys, stacks_copy):

@@ -127,7 +127,7 @@ def test_the_longest_matching_pattern_wins(hangzhou):
     assert t.charge_of("alicloud:oss/bucket:Bucket").charge == "priced"
     assert t.charge_of("kubernetes:apps/v1:Deployment").charge == "priced"
     assert t.charge_of("kubernetes:core/v1:Service").charge == "none"
-    assert t.charge_of("alicloud:polardb/cluster:Cluster") is None
+    assert t.charge_of("alicloud:hologram/instance:Instance") is None
 
 
 def _raw() -> dict:

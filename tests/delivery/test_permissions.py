@@ -66,6 +66,9 @@ def test_deploy_policy_scopes_services_to_region_and_account_and_identity_to_the
     assert by_sid["PlatformIdentity"]["Resource"] == [f"acs:ram::{ACCOUNT}:role/livecommerce-prod-*",
                                                       f"acs:ram::{ACCOUNT}:policy/livecommerce-prod-*"]
     assert by_sid["PlatformBuckets"]["Resource"] == [f"acs:oss:*:{ACCOUNT}:livecommerce-prod-*"]
+    # Secret values only of the stack's own data secrets (components/data/plan.secret_name).
+    assert by_sid["StackSecrets"] == {"Sid": "StackSecrets", "Effect": "Allow", "Action": ["kms:GetSecretValue"],
+                                      "Resource": [f"acs:kms:cn-hangzhou:{ACCOUNT}:secret/livecommerce/prod/*"]}
     assert set(by_sid["StackState"]["Action"]) == {"oss:GetObject", "oss:PutObject", "oss:DeleteObject"}
     assert f"acs:oss:*:{ACCOUNT}:lc-state/.pulumi/stacks/livecommerce/prod.json*" in by_sid["StackState"]["Resource"]
     assert f"acs:oss:*:{ACCOUNT}:lc-state/.pulumi/locks/organization/livecommerce/prod/*" in \

@@ -94,3 +94,25 @@ def test_secret_refs_are_never_echoed():
     assert not [line for line in lines if "my real key" in line]
     assert any("edge.replay_cdn.url_auth_key_secret: expected the name of a secret config key" in line
                for line in lines)
+
+
+def test_the_replay_cdn_is_the_transcoders_playback_domain_and_not_configured_twice():
+    from components.edge.plan import with_edge_playback
+
+    cfg = check_stack_config(as_config(stack_document("prod")), "prod", "prod")
+    media = with_edge_playback(cfg.media, cfg.edge)
+    assert (media.playback.base_url, media.playback.url_auth_key_secret, media.playback.auth_delta_seconds) == (
+        "https://replay.live.example.com", "replay-url-auth-key", 1800)
+    assert media.playback.url_ttl_seconds == cfg.media.playback.url_ttl_seconds  # the transcoder's own choice
+    assert with_edge_playback(cfg.media, None) is cfg.media
+    doc = stack_document("prod")
+    doc["config"][CONFIG_KEY]["media"]["playback"] = {"base_url": "https://cdn.example.org",
+                                                     "url_auth_key_secret": "other-key", "auth_delta_seconds": 600}
+    lines = [line.split(": ", 1)[1] for line in lines_of(doc, "prod")]
+    assert [line.split(": ")[0] for line in lines] == [
+        "livecommerce:platform.media.playback.base_url", "livecommerce:platform.media.playback.url_auth_key_secret",
+        "livecommerce:platform.media.playback.auth_delta_seconds"]
+    assert "livecommerce:platform.media.playback.base_url: the edge's replay CDN sets it " \
+        "(https://replay.live.example.com); remove it" in lines
+    assert "livecommerce:platform.media.playback.auth_delta_seconds: the edge's replay CDN sets it " \
+        "(edge.replay_cdn.auth_delta_seconds: 1800); remove it" in lines

@@ -91,7 +91,7 @@ def test_prod_records_mp4_in_the_live_center_and_replicates_into_the_transcoders
     assert inputs["format"] == "mp4" and inputs["domain_name"] == "play.live.example.com"
     assert inputs["object_prefix"] == "replays/{AppName}/{StreamName}/{EscapedStartTime}_{EscapedEndTime}"
     # the whole show up to the longest replay the transcoder takes (media.transcode.max_duration_seconds)
-    [fn] = by_type(plan, "alicloud:fc/v3Function:V3Function")
+    [fn] = [f for f in by_type(plan, "alicloud:fc/v3Function:V3Function") if f["name"] == "prod-media-transcoder"]
     assert inputs["cycle_duration_seconds"] == int(fn["inputs"]["environmentVariables"]["MAX_DURATION_SECONDS"])
     # cn-hangzhou is no live center: Live writes to the recording bucket of cn-shanghai
     assert (inputs["region"], inputs["oss_endpoint"], inputs["oss_bucket"]) == (

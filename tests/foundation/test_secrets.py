@@ -56,11 +56,14 @@ def test_the_shipped_stacks_secrets_are_their_secret_refs_and_not_kubernetes_sec
                                   "live-example-cert", "live-example-key", "live-ingest-auth-key",
                                   "live-playback-auth-key", "oncall-primary-phone", "oncall-secondary-phone",
                                   "replay-url-auth-key"]
-    # `order-db` is an existing Kubernetes Secret the order service reads (env_secrets[].kubernetes_secret).
+    # Kubernetes Secret names (env_secrets[].kubernetes_secret) are never Pulumi secrets; order's database
+    # password now comes from the data block's synced `order-data` Secret (docs/data.md), not `order-db`.
     for name in ("dev", "staging", "prod"):
         cfg = check_stack_config(config_of(name), name, name)
         assert "order-db" not in cfg.secret_keys()
-        assert any(e.kubernetes_secret == "order-db" for s in cfg.services for e in s.env_secrets)
+        k8s_names = {e.kubernetes_secret for s in cfg.services for e in s.env_secrets if e.kubernetes_secret}
+        assert not k8s_names & set(cfg.secret_keys())
+        assert "database" in cfg.data.services_used()["order"]
 
 
 @pytest.mark.parametrize(("where", "value"), [

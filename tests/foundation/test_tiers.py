@@ -151,6 +151,11 @@ def test_tier_problems_name_each_key_once():
         "two locations",
         "observability.routing.routes.critical.hours: tier prod pages critical alerts at any hour; set it to "
         "always",
+        # dev's data layer is single-node and one-zone (docs/data.md)
+        "data.queue.high_availability: tier prod needs the cluster_ha edition; set it to true",
+        "data.cache.high_availability: tier prod needs a replica; set it to true",
+        "data.cache.multi_zone: tier prod survives a zone outage; set it to true",
+        "data.database.multi_zone: tier prod survives a zone outage; set it to true",
         "edge.api: tier prod serves viewers and declares its public API host (behind WAF 3.0); add it (docs/edge.md)",
         "edge.live: tier prod serves viewers and declares its live ingest and playback domains; add it "
         "(docs/edge.md)",

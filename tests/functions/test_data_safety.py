@@ -16,6 +16,7 @@ from functions.transcoder.handler import SourceRejected, handler
 from functions.transcoder.storage import LocalStorage
 
 from .conftest import BUCKET, make_event, object_keys, put_source
+from datetime import UTC
 
 KEY = "replays/show.mp4"
 NS = "transcoded/show.mp4~/"
@@ -238,3 +239,28 @@ def test_commit_failure_that_reached_storage_is_not_undone(clip_factory, storage
     assert_published_and_whole(storage)
     assert publish.points_at(storage, BUCKET, m.Layout(NS, NS + m.MANIFEST_NAME, current(storage)["output"]["prefix"],
                                                        "", ""))  # fmt: skip
+
+
+def test_playback_urls_are_written_and_signed_at_the_injected_time(clip_factory, storage, small, transcoder_env,
+                                                                   monkeypatch):
+    from datetime import datetime
+
+    from functions.transcoder import playback
+
+    transcoder_env(PLAYBACK_BASE_URL="https://replay.example.com", PLAYBACK_URL_TTL_SECONDS="3600")
+    monkeypatch.setenv("PLAYBACK_AUTH_KEY", "local-cdn-key")
+    signed_at = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
+    put_source(storage, KEY, clip_factory(320, 180, 2.0))
+    json.loads(handler(make_event(KEY), CONTEXT, storage=storage, now=lambda: signed_at))
+    doc = assert_published_and_whole(storage)
+    links = doc["playback"]
+    assert links["signed"] and links["expiresAt"] == "2030-01-01T09:00:00+00:00"
+    assert doc["transcodedAt"] == "2030-01-01T08:00:00+00:00"
+    path = playback.url_path(doc["output"]["master"])
+    url, query = links["master"].split("?auth_key=")
+    timestamp, rand, uid, _ = query.split("-")
+    assert url == "https://replay.example.com" + path
+    assert query == playback.sign_type_a(path, "local-cdn-key", timestamp=int(timestamp), rand=rand, uid=uid)
+    assert int(timestamp) == int(signed_at.timestamp()) + 3600 - 1800
+    assert links["mp4"].startswith("https://replay.example.com/transcoded/show.mp4~/") and links["poster"]
+    assert "local-cdn-key" not in json.dumps(doc)

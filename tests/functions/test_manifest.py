@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from functions.transcoder import manifest as m
+from datetime import UTC
 
 
 ATTEMPT = "20261201T101530Z-1a2b3c4d"
@@ -63,16 +64,16 @@ def test_attempt_ids_record_their_start_in_utc():
 
 
 def test_attempt_activity_reads_start_and_work_file_stamps_from_key_names():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     ns = "out/a.mp4~/"
     keys = [f"{ns}manifest.json", f"{ns}v-{ATTEMPT}-E1/hls/master.m3u8",
             f"{ns}jobs/{ATTEMPT}-E1/parts/p00000.20261201T120000Z.json", f"{ns}jobs/E1.json",
             f"{ns}v-20261130T000000Z-00000000-E0/poster.jpg", f"{ns}unrelated.txt"]  # fmt: skip
     activity = m.attempt_activity(ns, keys)
-    assert activity[ATTEMPT] == (datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc),
+    assert activity[ATTEMPT] == (datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
                                  [f"{ns}jobs/{ATTEMPT}-E1/", f"{ns}v-{ATTEMPT}-E1/"])  # fmt: skip
-    assert activity["20261130T000000Z-00000000"][0] == datetime(2026, 11, 30, tzinfo=timezone.utc)
+    assert activity["20261130T000000Z-00000000"][0] == datetime(2026, 11, 30, tzinfo=UTC)
     assert set(activity) == {ATTEMPT, "20261130T000000Z-00000000"}
 
 

@@ -4,7 +4,7 @@ on: atomic last-writer-wins PUTs, strong consistency, and x-oss-forbid-overwrite
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -13,7 +13,7 @@ from functions.transcoder import publish
 from functions.transcoder.storage import AlreadyExists, LocalStorage
 
 B = "media"
-NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 STALE = 3600.0
 
 

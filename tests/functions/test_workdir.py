@@ -107,3 +107,33 @@ def test_workdir_removes_itself(tmp_path):
     with WorkDir(tmp_path) as path:
         (path / "f").write_text("x")
     assert not path.exists()
+
+
+def test_a_directory_is_never_visible_unlocked(tmp_path, monkeypatch):
+    """Between creating the lock file and taking the lock, a concurrent clean_stale must not find it."""
+    import fcntl as real_fcntl
+
+    from functions.transcoder import workdir
+
+    seen = []
+    real = real_fcntl.flock
+
+    def flock_and_look(fd, op):
+        if op == real_fcntl.LOCK_EX:  # the holder is about to lock: what would a concurrent run see now?
+            seen.append(sorted(p.name for p in tmp_path.glob("run-*")))
+            assert clean_stale(tmp_path) == []
+        return real(fd, op)
+
+    monkeypatch.setattr(workdir.fcntl, "flock", flock_and_look)
+    with WorkDir(tmp_path) as path:
+        assert path.name.startswith("run-") and (path / LOCK_NAME).is_file()
+    assert seen == [[]]
+
+
+def test_a_run_that_died_while_starting_is_cleaned(tmp_path):
+    starting = tmp_path / ".starting-abc"
+    starting.mkdir()
+    (starting / LOCK_NAME).write_text("")
+    assert clean_stale(tmp_path) == []  # it may be a run starting right now
+    os.utime(starting, (time.time() - UNLOCKED_GRACE_SECONDS - 5,) * 2)
+    assert clean_stale(tmp_path) == [starting]

@@ -63,6 +63,10 @@ def test_children(prod):
         "prod-media-invocation-policy": "alicloud:ram/policy:Policy",
         "prod-media-execution-policy-attachment": "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
         "prod-media-invocation-policy-attachment": "alicloud:ram/rolePolicyAttachment:RolePolicyAttachment",
+        "prod-media-success-topic": "alicloud:message/serviceTopic:ServiceTopic",
+        "prod-media-transcoder-worker": "alicloud:fc/v3Function:V3Function",
+        "prod-media-transcoder-worker-async": "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig",
+        "prod-media-transcoder-worker-concurrency": "alicloud:fc/v3ConcurrencyConfig:V3ConcurrencyConfig",
     }
     for role in ("input", "output", "access-logs"):
         expected |= {
@@ -151,9 +155,13 @@ def test_async_config_sends_failures_to_the_dead_letter_queue(prod):
     assert cfg["inputs"] == {
         "functionName": "livecommerce-prod-transcoder", "qualifier": "LATEST", "maxAsyncRetryAttempts": 2,
         "maxAsyncEventAgeInSeconds": 18000, "asyncTask": True,
-        "destinationConfig": {"onFailure": {
-            "destination": f"acs:mns:cn-hangzhou:{ACCOUNT}:/queues/livecommerce-prod-transcoder-dlq/messages"}}}
+        "destinationConfig": {
+            "onFailure": {
+                "destination": f"acs:mns:cn-hangzhou:{ACCOUNT}:/queues/livecommerce-prod-transcoder-dlq/messages"},
+            "onSuccess": {
+                "destination": f"acs:mns:cn-hangzhou:{ACCOUNT}:/topics/livecommerce-prod-transcoder-done/messages"}}}
     assert depends_on(cfg, res["prod-media-dead-letter-queue"])
+    assert depends_on(cfg, res["prod-media-success-topic"])
     assert depends_on(cfg, res["prod-media-execution-policy-attachment"])
     queue = res["prod-media-dead-letter-queue"]["inputs"]
     assert queue["queueName"] == "livecommerce-prod-transcoder-dlq" and queue["messageRetentionPeriod"] == 604800
@@ -189,7 +197,8 @@ def test_roles_and_policies(prod):
     execution = json.loads(res["prod-media-execution-policy"]["inputs"]["policyDocument"])
     actions = {a for st in execution["Statement"] for a in st["Action"]}
     assert actions == {"oss:GetObject", "oss:PutObject", "oss:AbortMultipartUpload", "oss:ListParts",
-                       "oss:DeleteObject", "oss:ListObjects", "log:PostLogStoreLogs", "mns:SendMessage"}
+                       "oss:DeleteObject", "oss:ListObjects", "log:PostLogStoreLogs", "mns:SendMessage",
+                       "mns:PublishMessage", "fc:InvokeFunction"}
     for att, role, policy in (("execution", "livecommerce-prod-transcoder", "livecommerce-prod-transcoder-exec"),
                               ("invocation", "livecommerce-prod-transcoder-oss-invoke",
                                "livecommerce-prod-transcoder-invoke")):
@@ -287,3 +296,71 @@ def test_too_many_tags_for_a_bucket_is_a_clear_error():
                      log_store="s", tags=tags)
     with pytest.raises(ValueError, match="buckets accept at most 10 tags"):
         record(lambda: Media("prod-media", args), stack="prod")
+
+
+def test_fan_out_worker_shares_the_zip_and_is_bounded(prod):
+    res = by_name(prod)
+    fn, worker = res["prod-media-transcoder"]["inputs"], res["prod-media-transcoder-worker"]["inputs"]
+    assert (worker["functionName"], worker["handler"]) == ("livecommerce-prod-transcoder-worker", "index.worker")
+    assert worker["code"] == fn["code"] and worker["environmentVariables"] == fn["environmentVariables"]
+    assert worker["role"] == fn["role"] and worker["layers"] == fn["layers"]
+    assert worker["internetAccess"] is False and fn["internetAccess"] is False
+    assert (worker["memorySize"], worker["cpu"], worker["diskSize"], worker["timeout"], worker["instanceConcurrency"]) \
+        == (8192, 4, 10240, 900, 1)
+    env = fn["environmentVariables"]
+    assert (env["WORKER_FUNCTION"], env["MERGE_FUNCTION"]) == ("livecommerce-prod-transcoder-worker",
+                                                               "livecommerce-prod-transcoder")
+    assert (env["SPLIT_SEGMENT_SECONDS"], env["MAX_PARALLEL_PARTS"]) == ("60", "10")
+    assert env["STALE_AFTER_SECONDS"] == str(3600 + 18000 + 600)
+    assert res["prod-media-transcoder-worker-concurrency"]["inputs"] == {
+        "functionName": "livecommerce-prod-transcoder-worker", "reservedConcurrency": 100}
+    wasync = res["prod-media-transcoder-worker-async"]["inputs"]
+    assert wasync["asyncTask"] is True and wasync["maxAsyncRetryAttempts"] == 2
+    assert wasync["destinationConfig"] == {"onFailure": {
+        "destination": f"acs:mns:cn-hangzhou:{ACCOUNT}:/queues/livecommerce-prod-transcoder-dlq/messages"}}
+    assert depends_on(res["prod-media-transcoder-worker"], res["prod-media-execution-policy-attachment"])
+    doc = json.loads(res["prod-media-execution-policy"]["inputs"]["policyDocument"])
+    fan = next(st for st in doc["Statement"] if st["Sid"] == "FanOutParts")
+    assert fan["Action"] == ["fc:InvokeFunction"] and fan["Resource"] == [
+        f"acs:fc:cn-hangzhou:{ACCOUNT}:functions/livecommerce-prod-transcoder-worker",
+        f"acs:fc:cn-hangzhou:{ACCOUNT}:functions/livecommerce-prod-transcoder"]
+
+
+def test_success_notification_goes_to_a_topic(prod):
+    res = by_name(prod)
+    topic = res["prod-media-success-topic"]["inputs"]
+    assert (topic["topicName"], topic["maxMessageSize"], topic["enableLogging"]) == (
+        "livecommerce-prod-transcoder-done", 65536, True)
+    destinations = res["prod-media-transcoder-async"]["inputs"]["destinationConfig"]
+    assert destinations["onSuccess"] == {
+        "destination": f"acs:mns:cn-hangzhou:{ACCOUNT}:/topics/livecommerce-prod-transcoder-done/messages"}
+    doc = json.loads(res["prod-media-execution-policy"]["inputs"]["policyDocument"])
+    notify = next(st for st in doc["Statement"] if st["Sid"] == "NotifySuccess")
+    assert notify["Resource"] == [f"acs:mns:cn-hangzhou:{ACCOUNT}:/topics/livecommerce-prod-transcoder-done/messages"]
+    quiet = by_name(build({"async_invoke": {"notify_success": False}}, env="dev"))
+    assert "dev-media-success-topic" not in quiet
+    assert "onSuccess" not in quiet["dev-media-transcoder-async"]["inputs"]["destinationConfig"]
+
+
+def test_playback_settings_reach_the_function_and_the_key_goes_to_kms():
+    s = MediaSettings.model_validate({"playback": {"base_url": "https://replay.example.com",
+                                                   "url_auth_key_secret": "replay-cdn-auth-key",
+                                                   "url_ttl_seconds": 7200}}, context={"env": "prod"})
+    args = MediaArgs(naming=naming_for("prod", "cn-hangzhou"), account_id=ACCOUNT, settings=s, log_project="p",
+                     log_store="fc-transcoder", tags=TAGS, playback_auth_key="the-cdn-key")  # fmt: skip
+    plan = record(lambda: Media("prod-media", args), stack="prod")
+    res = by_name(plan)
+    env = res["prod-media-transcoder"]["inputs"]["environmentVariables"]
+    assert env["PLAYBACK_BASE_URL"] == "https://replay.example.com" and env["PLAYBACK_URL_TTL_SECONDS"] == "7200"
+    assert env["PLAYBACK_AUTH_SECRET_NAME"] == "livecommerce-prod-replay-url-auth"
+    # KMS Secrets Manager has no internal endpoint outside a VPC: the signing function needs the internet.
+    assert res["prod-media-transcoder"]["inputs"]["internetAccess"] is True
+    assert res["prod-media-transcoder-worker"]["inputs"]["internetAccess"] is False
+    assert "the-cdn-key" not in json.dumps(env)
+    secret = res["prod-media-playback-auth-key"]
+    assert secret["type"] == "alicloud:kms/secret:Secret"
+    assert secret["inputs"]["secretName"] == "livecommerce-prod-replay-url-auth"
+    doc = json.loads(res["prod-media-execution-policy"]["inputs"]["policyDocument"])
+    read = next(st for st in doc["Statement"] if st["Sid"] == "ReadPlaybackAuthKey")
+    assert read["Action"] == ["kms:GetSecretValue"]
+    assert read["Resource"] == [f"acs:kms:cn-hangzhou:{ACCOUNT}:secret/livecommerce-prod-replay-url-auth"]

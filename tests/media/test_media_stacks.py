@@ -25,8 +25,17 @@ def media(plan: dict, type_: str) -> list[dict]:
 
 
 def test_prod_plan_has_the_pipeline(prod_plan):
-    (fn,) = media(prod_plan, "alicloud:fc/v3Function:V3Function")
+    fn, worker = media(prod_plan, "alicloud:fc/v3Function:V3Function")
     assert fn["inputs"]["functionName"] == "livecommerce-prod-transcoder"
+    # The fan-out (issue 15): the worker, its bound, its own async config, and the invoke grant.
+    assert (worker["inputs"]["functionName"], worker["inputs"]["handler"]) == (
+        "livecommerce-prod-transcoder-worker", "index.worker")
+    assert fn["inputs"]["environmentVariables"]["WORKER_FUNCTION"] == "livecommerce-prod-transcoder-worker"
+    bounds = {r["inputs"]["functionName"]: r["inputs"]["reservedConcurrency"]
+              for r in media(prod_plan, "alicloud:fc/v3ConcurrencyConfig:V3ConcurrencyConfig")}  # fmt: skip
+    assert bounds == {"livecommerce-prod-transcoder": 50, "livecommerce-prod-transcoder-worker": 100}
+    (topic,) = media(prod_plan, "alicloud:message/serviceTopic:ServiceTopic")
+    assert topic["inputs"]["topicName"] == "livecommerce-prod-transcoder-done"
     (trigger,) = media(prod_plan, "alicloud:fc/v3Trigger:V3Trigger")
     assert trigger["inputs"]["triggerType"] == "oss"
     config = json.loads(trigger["inputs"]["triggerConfig"])
@@ -34,8 +43,11 @@ def test_prod_plan_has_the_pipeline(prod_plan):
     assert config["events"] == ["oss:ObjectCreated:PutObject", "oss:ObjectCreated:PostObject",
                                 "oss:ObjectCreated:CompleteMultipartUpload", "oss:ObjectReplication:ObjectCreated"]
     assert config["filter"]["key"]["prefix"] == "replays/"
-    (async_cfg,) = media(prod_plan, "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig")
-    assert async_cfg["inputs"]["destinationConfig"]["onFailure"]["destination"].startswith("acs:mns:cn-hangzhou:")
+    async_cfgs = media(prod_plan, "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig")
+    assert len(async_cfgs) == 2
+    for cfg in async_cfgs:  # the dead-letter queue covers the workers too
+        assert cfg["inputs"]["destinationConfig"]["onFailure"]["destination"].endswith(
+            ":/queues/livecommerce-prod-transcoder-dlq/messages")
     roles = {r["inputs"]["roleName"] for r in media(prod_plan, "alicloud:ram/role:Role")}
     assert roles == {"livecommerce-prod-transcoder", "livecommerce-prod-transcoder-oss-invoke"}
 
@@ -63,8 +75,9 @@ def test_prod_exports(prod_plan):
 
 def test_dev_is_smaller_and_unprotected():
     plan = run_preview("dev").plan
-    (fn,) = media(plan, "alicloud:fc/v3Function:V3Function")
+    fn, worker = media(plan, "alicloud:fc/v3Function:V3Function")
     assert (fn["inputs"]["memorySize"], fn["inputs"]["diskSize"]) == (2048, 512)
+    assert (worker["inputs"]["memorySize"], worker["inputs"]["diskSize"]) == (2048, 512)
     buckets = media(plan, "alicloud:oss/bucket:Bucket")
     assert len(buckets) == 2 and not any(b["protect"] for b in buckets)
     assert not media(plan, "alicloud:oss/bucketVersioning:BucketVersioning")

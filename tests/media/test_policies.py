@@ -140,3 +140,18 @@ def test_loop_notion_matches_the_policy_pack():
     from components.media.settings import trigger_loop_problem
     for a, b in [("replays/", "transcoded/"), ("media/", "media/hls/"), ("a/", "a/")]:
         assert (trigger_loop_problem(a, "", b) is not None) == prefixes_overlap(a, b)
+
+
+def test_fan_out_notification_and_auth_key_statements_are_scoped():
+    doc = exec_doc(invoke_functions=("lc-prod-transcoder-worker", "lc-prod-transcoder"),
+                   success_topic="lc-prod-transcoder-done", auth_key_secret="lc-prod-replay-url-auth")
+    s = by_sid(doc)
+    assert s["FanOutParts"] == {"Sid": "FanOutParts", "Effect": "Allow", "Action": ["fc:InvokeFunction"], "Resource": [
+        f"acs:fc:cn-hangzhou:{ACCOUNT}:functions/lc-prod-transcoder-worker",
+        f"acs:fc:cn-hangzhou:{ACCOUNT}:functions/lc-prod-transcoder"]}  # fmt: skip
+    assert s["NotifySuccess"]["Resource"] == [f"acs:mns:cn-hangzhou:{ACCOUNT}:/topics/lc-prod-transcoder-done/messages"]
+    assert s["NotifySuccess"]["Action"] == ["mns:PublishMessage"]
+    assert s["ReadPlaybackAuthKey"]["Resource"] == [f"acs:kms:cn-hangzhou:{ACCOUNT}:secret/lc-prod-replay-url-auth"]
+    assert check_wildcard_policy(subject("alicloud:ram/policy:Policy", {"policyDocument": json.dumps(doc)}), {}) == []
+    assert set(by_sid(exec_doc())) == {"ReadRawReplays", "PublishMedia", "ListPublishedMedia", "WriteFunctionLogs",
+                                       "DeadLetter"}  # fmt: skip

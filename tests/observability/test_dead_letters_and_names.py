@@ -132,11 +132,11 @@ def test_removing_the_queue_rule_is_a_gap():
 def test_rule_labels_carry_the_names_the_resources_were_given():
     plan = stack_plan("prod")
     cluster = one(plan, "alicloud:cs/managedKubernetes:ManagedKubernetes")["inputs"]["name"]
-    function = one(plan, "alicloud:fc/v3Function:V3Function")["inputs"]["functionName"]
+    functions = {r["inputs"]["functionName"] for r in of(plan, "alicloud:fc/v3Function:V3Function")}
     queue = one(plan, QUEUE)["inputs"]["queueName"]
     rules = [labels(r) for r in of(plan, ALERT_RULE)]
     assert {lab["cluster"] for lab in rules if lab.get("cluster") and "cluster_id" not in lab} == {cluster}
-    assert {lab["function"] for lab in rules if "function" in lab} == {function}
+    assert {lab["function"] for lab in rules if "function" in lab} == functions  # the transcoder and its worker
     assert {lab["queue"] for lab in rules if "queue" in lab} == {queue}
 
 

@@ -735,6 +735,87 @@ CASES.update(
 
 ARMS_ADDON = res(T["addon"], "arms-addon", {"clusterId": "c-1", "name": "arms-prometheus"}, deps={"clusterId": [ACK]})
 
+# ---- data layer (RocketMQ 5, Tair, PolarDB) ---------------------------------------------------------
+PRIVATE = ["10.0.0.0/19", "10.0.32.0/20", "10.0.48.0/25", "10.0.48.128/26"]
+MQ = res(
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance",
+    "mq",
+    {
+        "instanceName": "livecommerce-prod",
+        "seriesCode": "professional",
+        "subSeriesCode": "cluster_ha",
+        "serviceCode": "rmq",
+        "paymentType": "PayAsYouGo",
+        "ipWhitelists": PRIVATE,
+        "aclInfo": {"aclTypes": ["apache_acl"], "defaultVpcAuthFree": False},
+        "networkInfo": {
+            "vpcInfo": {"vpcId": "vpc-1", "vswitches": [{"vswitchId": "vsw-a"}]},
+            "internetInfo": {"internetSpec": "disable", "flowOutType": "uninvolved"},
+        },
+        "tags": TAGS,
+    },
+    protect=True,
+)
+TAIR = res(
+    "alicloud:redis/tairInstance:TairInstance",
+    "cache",
+    {"instanceType": "tair_rdb", "instanceClass": "tair.rdb.4g", "securityIps": ",".join(PRIVATE),
+     "sslEnabled": "Enable", "tdeStatus": "enabled", "vpcAuthMode": "Open", "tags": TAGS},
+    protect=True,
+)
+TAIR_BACKUP = res("alicloud:kvstore/backupPolicy:BackupPolicy", "cache-backup",
+                  {"instanceId": "r-1", "backupPeriods": ["Monday"], "backupTime": "18:00Z-19:00Z"},
+                  deps={"instanceId": [TAIR]})
+POLAR = res(
+    "alicloud:polardb/cluster:Cluster",
+    "orders-db",
+    {"dbType": "MySQL", "dbVersion": "8.0", "dbNodeClass": "polar.mysql.x4.large", "payType": "PostPaid",
+     "deletionLock": 1, "tdeStatus": "Enabled",
+     "dbClusterIpArrays": [{"dbClusterIpArrayName": "default", "securityIps": PRIVATE}], "tags": TAGS},
+    protect=True,
+)
+POLAR_ENDPOINT = res("alicloud:polardb/clusterEndpoint:ClusterEndpoint", "orders-db-endpoint",
+                     {"dbClusterId": "pc-1", "sslEnabled": "Enable", "sslAutoRotate": "Enable"},
+                     deps={"dbClusterId": [POLAR]})
+POLAR_BACKUP = res("alicloud:polardb/backupPolicy:BackupPolicy", "orders-db-backup",
+                   {"dbClusterId": "pc-1", "dataLevel1BackupRetentionPeriod": 7,
+                    "backupRetentionPolicyOnClusterDeletion": "ALL"}, deps={"dbClusterId": [POLAR]})
+DATA_OK = [MQ, TAIR, TAIR_BACKUP, POLAR, POLAR_ENDPOINT, POLAR_BACKUP]
+
+
+def without(resources, victim):
+    return [r for r in resources if r["name"] != victim]
+
+
+CASES.update(
+    {
+        "alicloud-data-whitelist-disallow-open": (
+            DATA_OK,
+            [*without(DATA_OK, "cache"), mutate(TAIR, setv(("securityIps",), "10.0.0.0/19,0.0.0.0/0"))],
+            "cache",
+        ),
+        "alicloud-rocketmq-rocketmqinstance-disallow-public-endpoint": (
+            [MQ],
+            [mutate(MQ, lambda i: i["networkInfo"].update(
+                internetInfo={"internetSpec": "enable", "flowOutType": "payByBandwidth", "flowOutBandwidth": 5}))],
+            "mq",
+        ),
+        "alicloud-data-connection-require-tls": (DATA_OK, without(DATA_OK, "orders-db-endpoint"), "orders-db"),
+        "alicloud-data-storage-require-tde": (DATA_OK, [mutate(TAIR, drop("tdeStatus"))], "cache"),
+        "alicloud-data-instance-require-backups": (
+            DATA_OK,
+            [*without(DATA_OK, "orders-db-backup"),
+             mutate(POLAR_BACKUP, setv(("backupRetentionPolicyOnClusterDeletion",), "NONE"))],
+            "orders-db",
+        ),
+        "alicloud-data-instance-enable-deletion-protection": (
+            [MQ, TAIR, POLAR],
+            [MQ, TAIR, mutate(POLAR, setv(("deletionLock",), 0))],
+            "orders-db",
+        ),
+    }
+)
+
 
 # ---- issue 18 items 16-17: grants that escape exact lists, and the gaps prod let through -------------
 def ram_doc(*statements: dict[str, Any]) -> str:

@@ -123,6 +123,7 @@ def test_value_secret_keys_are_found_by_the_config_secret_walk() -> None:
     # The dev stack's own settings, so the test keeps up with the other sections' rules.
     raw = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"][CONFIG_KEY]
     raw["services"] = [service_dict(env_secrets=[{"name": "DB_PASSWORD", "value_secret": "shop-db-password"}])]
+    raw.pop("data", None)  # it names the stack's other services
     cfg = parse_platform(raw, stack="dev", region="cn-hangzhou")
     assert "shop-db-password" in cfg.secret_keys()
 
