@@ -25,6 +25,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -440,6 +441,25 @@ def with_secret_placeholders(stack_file: StackFile, keys: list[str]) -> StackFil
                      placeholders=placeholders)
 
 
+def _with_run_context(program: Callable[[], None], now: datetime | None, stack_file: str) -> Callable[[], None]:
+    """`program`, run with what `pulumi up` cannot tell it (stacks/run_context.py): the moment to read dates
+    against (None: the program asks `stacks.clock.now()`) and the stack file's real path for its messages.
+    Set on the run's own thread, so concurrent runs never see each other's."""
+    def run() -> None:
+        from stacks import run_context
+
+        tokens = [run_context.STACK_FILE.set(stack_file)]
+        if now is not None:
+            tokens.append(run_context.NOW.set(now))
+        try:
+            program()
+        finally:
+            for var, token in zip((run_context.STACK_FILE, run_context.NOW), tokens, strict=False):
+                var.reset(token)
+
+    return run
+
+
 async def _drain() -> None:
     """Wait for every outstanding RPC and Output task.
 
@@ -505,12 +525,14 @@ def _run_program(env: str, stack_file: StackFile, program: Callable[[], None],
 def run_preview(env: str, stacks_dir: Path | None = None, *,
                 program: Callable[[], None] | None = None,
                 on_register: Callable[[Registration], None] | None = None,
-                project_dir: Path | None = None) -> PreviewResult:
+                project_dir: Path | None = None,
+                now: datetime | None = None) -> PreviewResult:
     """Run the program for `env` offline and return its plan (format v1) and engine warnings.
 
     `project_dir` names the Pulumi project (its Pulumi.yaml gives the project name, the program and the
     stack files' folder; default: the platform at the repository root). Config problems surface as
-    UserError (exit 2) before anything runs.
+    UserError (exit 2) before anything runs. `now` (aware) is the moment the program reads dates against;
+    None lets it ask `stacks.clock.now()`. Tests pass it: no test may depend on today's date.
     """
     project = load_project(project_dir)
     stack_file = read_stack_file(env, stacks_dir or project.stacks_dir)
@@ -520,7 +542,7 @@ def run_preview(env: str, stacks_dir: Path | None = None, *,
         if cfg is not None:
             stack_file = with_secret_placeholders(stack_file, cfg.secret_keys())
             tier = _tier_of(project.name, env, cfg)
-        program = project.run_program
+        program = _with_run_context(project.run_program, now, _display(stack_file.path))
 
     monitor, warnings = _on_fresh_thread(env, stack_file, program, on_register, project.name)
     return PreviewResult(plan=_plan(env, monitor, project.name, tier), warnings=warnings, stack_file=stack_file)
@@ -571,9 +593,11 @@ def _plan(env: str, monitor: RecordingMonitor, project: str = PROJECT, tier: str
     return plan
 
 
-def preview_stack(env: str, stacks_dir: Path | None = None, project_dir: Path | None = None) -> dict[str, Any]:
-    """The plan (format v1) for `env` of the project in `project_dir` (default: the platform), built offline."""
-    return run_preview(env, stacks_dir, project_dir=project_dir).plan
+def preview_stack(env: str, stacks_dir: Path | None = None, project_dir: Path | None = None, *,
+                  now: datetime | None = None) -> dict[str, Any]:
+    """The plan (format v1) for `env` of the project in `project_dir` (default: the platform), built offline
+    (dates read against `now`, see `run_preview`)."""
+    return run_preview(env, stacks_dir, project_dir=project_dir, now=now).plan
 
 
 def record(program: Callable[[], None], *, stack: str = "test", config: dict[str, Any] | None = None,

@@ -215,21 +215,26 @@ class _Checker:
     def scalar(self, node: ScalarNode, path: list[str]) -> None:
         tag, text = node.tag, node.value
         plain = node.style is None  # unquoted; quoted scalars are always strings
+        from stacks.messages import may_echo
+
+        # A key that may hold a secret: never quote what was pasted there.
+        shown, quoted = (text, f': "{text}"') if may_echo(path) else ("the value", "")
         if tag == _TAG + "timestamp":
             if self.dates:
                 return
-            raise self.fail(node, path, f"{text} is an unquoted date/time, which YAML readers disagree on "
-                                        f"(a date object, or a string); put it in quotes: \"{text}\"")
+            raise self.fail(node, path, f"{shown} is an unquoted date/time, which YAML readers disagree on "
+                                        f"(a date object, or a string); put it in quotes{quoted}")
         self.tag(node, path)
         if not plain:
             return
         if tag in (_TAG + "int", _TAG + "float") and _SEXAGESIMAL.match(text):
             number = self.loader.construct_object(node)
-            raise self.fail(node, path, f"{text} unquoted is the base-60 number {number} in YAML 1.1 (a time of "
-                                        f"day or a ratio?); put it in quotes: \"{text}\"")
+            what = f"the base-60 number {number}" if quoted else "a base-60 number"
+            raise self.fail(node, path, f"{shown} unquoted is {what} in YAML 1.1 (a time of day or a ratio?); "
+                                        f"put it in quotes{quoted}")
         if tag == _TAG + "bool" and text.lower() in _YAML11_BOOLS:
-            raise self.fail(node, path, f"unquoted {text} is a boolean in YAML 1.1 but a string in YAML 1.2; "
-                                        f"write true or false, or \"{text}\" in quotes for the word")
+            raise self.fail(node, path, f"unquoted {shown} is a boolean in YAML 1.1 but a string in YAML 1.2; "
+                                        "write true or false, or put the word in quotes")
         if tag == _TAG + "int" and ("_" in text or re.match(r"^[-+]?0[0-9]", text)):
             # Not echoed: a number with a leading zero may be a PIN or an account number.
             raise self.fail(node, path, "a number with a leading zero or `_` means octal or digit grouping "
@@ -238,4 +243,4 @@ class _Checker:
         if tag == _TAG + "float":
             value = self.loader.construct_object(node)
             if math.isinf(value) or math.isnan(value):
-                raise self.fail(node, path, f"{text} is not a number JSON can carry; write a finite number")
+                raise self.fail(node, path, f"{shown} is not a number JSON can carry; write a finite number")

@@ -39,7 +39,13 @@ def parse_now(text: str) -> datetime:
 
 
 def now(environ: Mapping[str, str] | None = None) -> datetime:
-    """The current moment (aware): `LIVECOMMERCE_NOW` when set, else the system clock in UTC."""
+    """The current moment (aware): the engine's injected moment for this run (stacks/run_context.py), else
+    `LIVECOMMERCE_NOW` when set, else the system clock in UTC."""
+    from stacks.run_context import NOW
+
+    injected = NOW.get()
+    if injected is not None and environ is None:
+        return injected
     env = os.environ if environ is None else environ
     text = env.get(ENV_VAR, "")
     return parse_now(text) if text.strip() else datetime.now(UTC)

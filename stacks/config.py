@@ -35,6 +35,7 @@ from components.container_platform.cluster_settings import (
     NodePoolSettings,
     check_pool_capacity,
 )
+from components.workloads.manifests import label_value
 from components.workloads.service_settings import (
     LiveEventSettings,
     ServiceSettings,
@@ -46,26 +47,20 @@ from components.edge.settings import EdgeSettings, edge_problems, host_problems,
 from components.governance.settings import GovernanceSettings, governance_problems
 from components.media.settings import MediaSettings, oss_bucket_name_problem
 from components.network.cidr import CidrPlanError, plan_cidrs
+from components.network.regions import region_problem, zone_problem
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.naming import naming_for, stack_name_problem
 from components.observability.targets import gateway_endpoints
 from stacks.cost_settings import CostSettings
 from components.secrets import SECRET_REF_ERROR, SecretRef
+from stacks.messages import may_echo, pattern_words
 from stacks.tiers import TierError, TierName, resolve_tier, tier_problems
 
 CONFIG_KEY = "livecommerce:platform"
 REGION_KEY = "alicloud:region"
 
 _TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,127}$")
-
-
-def zone_of_region(zone: str, region: str) -> bool:
-    """Whether `zone` is a zone id of `region`: `cn-hangzhou-h` in cn-hangzhou, but `ap-southeast-1a` in
-    ap-southeast-1 (regions whose id ends in a number append the letter without a hyphen; Alibaba Cloud
-    "Regions and zones", https://www.alibabacloud.com/help/en/ecs/user-guide/regions-and-zones)."""
-    separator = "" if region[-1:].isdigit() else "-"
-    return re.fullmatch(re.escape(region) + separator + "[a-z]", zone) is not None
 
 
 class PlatformConfig(BaseModel):
@@ -79,7 +74,8 @@ class PlatformConfig(BaseModel):
     the stack's name when it is one of those; any other stack (e.g. `prod-sg`, a second prod region) must set it.
     Names still come from the stack, so two stacks of one tier never collide."""
     owner: str = Field(min_length=1, max_length=64)
-    """The team that owns this environment; becomes the `owner` tag on every resource."""
+    """The team that owns this environment; becomes the `owner` tag on every resource and the `owner` label on
+    every Kubernetes object, so ASCII only (e.g. `live-platform`; a display name can go in `tags`)."""
     cost_center: str = Field(min_length=1, max_length=64)
     """The cost center billed for this environment; becomes the `cost-center` tag."""
     tags: dict[str, str] = Field(default_factory=dict)
@@ -101,8 +97,9 @@ class PlatformConfig(BaseModel):
     """The live-commerce back-end microservices (live-interaction, shop, product, order, ...), each with its
     versions, size, probes, env, placement, autoscaling, governance labels and gateway routing."""
     live_events: list[LiveEventSettings] = Field(default_factory=list)
-    """The live-event calendar: live-facing services scale up ahead of each stream (CronHPA). Events must
-    end in the future and start less than a year ahead (a CronHPA schedule has no year)."""
+    """The live-event calendar: live-facing services scale up ahead of each stream (CronHPA). Write `MM-DDTHH:MM`
+    for an event every year (the 6.18 and 11.11 festivals) or `YYYY-MM-DDTHH:MM` for a one-off; a one-off event
+    that is over is skipped with a warning (and a policy advisory to remove it), never an error."""
     media: MediaSettings = Field(default_factory=MediaSettings)
     """Replay buckets on OSS and the event-driven FC 3.0 transcoder (trigger, roles, dead-letter queue)."""
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
@@ -123,6 +120,16 @@ class PlatformConfig(BaseModel):
     cost: CostSettings = Field(default_factory=CostSettings)
     """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
     `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
+
+    @field_validator("owner")
+    @classmethod
+    def _owner_is_a_label(cls, owner: str) -> str:
+        # A Unicode owner became an empty `owner` label on every Kubernetes object (label values are ASCII).
+        if not owner.isascii() or not label_value(owner):
+            raise ValueError(f"{owner!r} is also the `owner` Kubernetes label, which holds only ASCII letters, digits, "
+                             "`-`, `_` and `.`; use a team id such as live-platform, and put a display name in "
+                             "tags (e.g. tags: {team-name: ...})")
+        return owner
 
     @field_validator("tags")
     @classmethod
@@ -149,11 +156,12 @@ class PlatformConfig(BaseModel):
                 errors.extend(tier_problems(self, resolve_tier(stack, self.tier), region))
             except TierError as exc:
                 errors.append(str(exc))
-        if region:
+        if region and region_problem(region) is None:
+            # The committed table (components/network/regions.py): a typo fails here, not at `pulumi up`.
             for i, zone in enumerate(self.network.zones):
-                if not zone_of_region(zone, region):
-                    errors.append(f"network.zones[{i}]: {zone} is not a zone of region {region} "
-                                  f"(expected {region}{'' if region[-1:].isdigit() else '-'}<letter>)")
+                problem = zone_problem(region, zone)
+                if problem:
+                    errors.append(f"network.zones[{i}]: {problem}")
         n = self.network
         try:
             plan_cidrs(n.vpc_cidr, list(n.zones), max_nodes=n.max_nodes, max_pods_per_node=n.max_pods_per_node,
@@ -354,11 +362,24 @@ def format_errors(exc: ValidationError) -> list[str]:
                     lines.append(f"{CONFIG_KEY}.{part}")
                 else:
                     lines.append(f"{_loc(loc)}: {part}")
+        elif kind == "string_pattern_mismatch":
+            # The rule in words, never the raw regex (stacks/messages.py).
+            lines.append(f"{_loc(loc)}: must be {pattern_words(err['ctx']['pattern'])}{_got(loc, err, ' (got {})')}")
         elif kind.endswith("_type") or kind.endswith("_parsing"):
-            lines.append(f"{_loc(loc)}: {err['msg'].lower()}, got {_describe(err.get('input'))}")
+            lines.append(f"{_loc(loc)}: {err['msg'].lower()}{_got(loc, err, ', got {}')}")
         else:
-            lines.append(f"{_loc(loc)}: {err['msg']} (got {_describe(err.get('input'))})")
+            lines.append(f"{_loc(loc)}: {err['msg']}{_got(loc, err, ' (got {})')}")
     return lines
+
+
+def _got(loc: tuple[Any, ...], err: Any, template: str) -> str:
+    """The input, quoted, unless the key may hold a secret pasted by mistake: then only its kind."""
+    value = err.get("input")
+    if may_echo(loc):
+        return template.format(_describe(value))
+    kind = "a number" if isinstance(value, (int, float)) and not isinstance(value, bool) else \
+        "a string" if isinstance(value, str) else type(value).__name__
+    return template.format(f"{kind}, not shown: the key may hold a secret")
 
 
 def parse_platform(raw: Any, *, stack: str, region: str | None = None) -> PlatformConfig:
@@ -387,7 +408,6 @@ class ConfigError(Exception):
         super().__init__("\n".join(lines))
 
 
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+(-\d+)?$")
 
 
 def check_stack_config(config: dict[str, str], stack: str, source: str) -> PlatformConfig:
@@ -403,8 +423,8 @@ def check_stack_config(config: dict[str, str], stack: str, source: str) -> Platf
     region = config.get(REGION_KEY)
     if not region:
         lines.append(f"{REGION_KEY}: required; set the stack's region, e.g. `alicloud:region: cn-hangzhou`")
-    elif not _REGION_RE.match(region):
-        lines.append(f"{REGION_KEY}: {region!r} is not a region id; e.g. cn-hangzhou, cn-shanghai, ap-southeast-1")
+    elif region_problem(region):
+        lines.append(f"{REGION_KEY}: {region_problem(region)}")
     if CONFIG_KEY not in config:
         lines.append(f"{CONFIG_KEY}: required; it holds every platform setting (see stacks/platform.schema.json)")
         raise ConfigError([f"{source}: {line}" for line in lines])

@@ -25,7 +25,7 @@ from components.container_platform.node_pools import NodePools, NodePoolsArgs
 from components.data.bindings import bindings
 from components.data.block import Data, DataArgs
 from components.data.sync import SecretSync, SecretSyncArgs
-from components.workloads.scheduling import ScheduleError
+from components.workloads.scheduling import ScheduleError, calendar_notes
 from components.workloads.service_settings import ServiceSettings, with_mse_namespace
 from components.workloads.manifests import MANAGED_BY_LABEL, PART_OF_LABEL, InjectedEnv, label_value
 from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
@@ -54,6 +54,7 @@ from components.observability.targets import (
     service_targets,
 )
 from components.naming import Naming
+from stacks import clock, run_context
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform, secret_refs
 from stacks.tiers import Tier, resolve_tier
 
@@ -74,13 +75,22 @@ class StackContext:
     naming: Naming
     config: PlatformConfig
     tags: dict[str, str]
+    source: str = ""
+    """The stack file, as errors and warnings name it."""
+    now: datetime | None = None
+    """The moment the live-event calendar is read against (aware)."""
 
 
-def load_context() -> StackContext:
+def load_context(stack_file: str | None = None, now: datetime | None = None) -> StackContext:
     """Read and validate this stack's config (the only config read in the program)."""
     stack = pulumi.get_stack()
     region = pulumi.Config("alicloud").get("region")
-    source = f"stacks/Pulumi.{stack}.yaml"
+    source = stack_file or run_context.STACK_FILE.get() or f"stacks/Pulumi.{stack}.yaml"
+    if now is None:
+        try:
+            now = clock.now()
+        except clock.ClockError as exc:
+            raise pulumi.RunError(str(exc)) from None
     if not region:
         raise pulumi.RunError(f"{source}: {REGION_KEY}: required; run `pulumi config set alicloud:region cn-hangzhou`")
     raw = pulumi.Config("livecommerce").get("platform")
@@ -93,7 +103,7 @@ def load_context() -> StackContext:
         raise pulumi.RunError("\n".join(f"{source}: {line}" for line in exc.lines)) from None
     naming = Naming(project=pulumi.get_project(), stack=stack, region=region)
     return StackContext(stack=stack, region=region, tier=resolve_tier(stack, cfg.tier), naming=naming, config=cfg,
-                        tags=cfg.common_tags(stack))
+                        tags=cfg.common_tags(stack), source=source, now=now)
 
 
 def secret(key: str) -> pulumi.Output[str]:
@@ -105,9 +115,14 @@ def secret(key: str) -> pulumi.Output[str]:
     return pulumi.Output.secret(value)
 
 
-def program() -> None:
-    """Build the whole platform for the current stack."""
-    ctx = load_context()
+def program(*, now: datetime | None = None, stack_file: str | None = None) -> None:
+    """Build the whole platform for the current stack.
+
+    `now` is the moment dates are read against (default `stacks.clock.now()`: the engine's injected moment,
+    `LIVECOMMERCE_NOW`, or the system clock); `stack_file` is how messages name the stack file (default the
+    engine's real path, else `stacks/Pulumi.<stack>.yaml`, where `pulumi up` reads it).
+    """
+    ctx = load_context(stack_file, now)
     cfg = ctx.config
     # One explicit provider per stack: the region is visible in every preview, and credentials come
     # from the standard ALIBABA_CLOUD_* environment variables, never from config or code.
@@ -382,12 +397,17 @@ def _edge(ctx: StackContext, media: Media, gateway: Gateway, logs: LogProject, a
 def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
                node_pool_selector: dict[str, str], ingress_class: pulumi.Resource,
                config: dict[str, ServiceConfig]) -> Workloads:
-    """The Workloads component; the live-event calendar is read against the current time."""
+    """The Workloads component; the live-event calendar is read against `ctx.now`. Dates never fail the
+    program: past one-off events and events a year or more ahead are warnings (and the past ones a
+    policy advisory), naming the stack file."""
     cfg = ctx.config
+    now = ctx.now or datetime.now(UTC)
+    for line in calendar_notes(cfg.live_events, now=now):
+        pulumi.log.warn(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}")
     keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
     try:
         return Workloads(f"{ctx.stack}-workloads", WorkloadsArgs(
-            naming=ctx.naming, services=services, live_events=cfg.live_events, now=datetime.now(UTC),
+            naming=ctx.naming, services=services, live_events=cfg.live_events, now=now,
             node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
             labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
             ingress_class=ingress_class, config=config,
@@ -396,6 +416,6 @@ def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provi
             else frozenset()),
             opts=pulumi.ResourceOptions(providers=[k8s_provider]))
     except ScheduleError as exc:
-        # Past or too-distant events depend on today's date, so they are reported here, not by the model.
-        raise pulumi.RunError("\n".join(f"stacks/Pulumi.{ctx.stack}.yaml: {CONFIG_KEY}.live_events: {line}"
+        # What no date fixes (a peak outside the HPA's bounds, a name used twice), naming the real file.
+        raise pulumi.RunError("\n".join(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}"
                                          for line in exc.lines)) from None

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from components.naming import Naming, naming_for
+from components.naming import Naming, naming_for, stack_name_problem
 from components.secrets import SecretRef
 from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError
 
@@ -377,10 +377,14 @@ class MediaSettings(_Model):
     def _rules(self, info: ValidationInfo) -> MediaSettings:
         stack = (info.context or {}).get("stack") or _STAND_IN_STACK
         problems: list[str] = []
-        for role, name in bucket_names(self.bucket_prefix, naming_for(stack), self.buckets).items():
+        # A stack name that cannot name buckets is reported once, as the stack's own problem (stacks/config.py);
+        # blaming bucket_prefix for it ("use a shorter prefix" for `QA_Test`) sent users to the wrong key.
+        names = {} if stack_name_problem(stack) else bucket_names(self.bucket_prefix, naming_for(stack), self.buckets)
+        for role, name in names.items():
             problem = oss_bucket_name_problem(name)
             if problem:
-                problems.append(f"bucket_prefix: the {role} bucket name {name!r} {problem}; use a shorter prefix")
+                fix = "use a shorter bucket_prefix (or stack name)" if len(name) > 63 else "change bucket_prefix"
+                problems.append(f"bucket_prefix: the {role} bucket name {name!r} {problem}; {fix}")
         if self.buckets == "shared":
             loop = trigger_loop_problem(self.input_prefix, self.input_suffix, self.output_prefix)
             if loop:

@@ -17,8 +17,10 @@ def _month(text: str | None):
     from livecommerce.cost import Month, default_month
 
     if text is None:
-        # The only clock read: the current month in UTC (docs/cost.md, "Which month").
-        return default_month(dt.datetime.now(dt.UTC).date())
+        # The current month in UTC (docs/cost.md, "Which month"), on the CLI's clock (LIVECOMMERCE_NOW moves it).
+        from livecommerce.commands.clock import cli_now
+
+        return default_month(cli_now().astimezone(dt.UTC).date())
     try:
         return Month.parse(text)
     except ValueError as exc:

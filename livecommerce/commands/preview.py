@@ -70,7 +70,7 @@ def summary_table(plan: dict[str, Any]) -> Table:
 
 
 def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None,
-                       project_dir: Path | None = None) -> Any:
+                       project_dir: Path | None = None, now: Any = None) -> Any:
     count = 0
     with console.status(f"previewing {env} on the mock runtime ...", spinner="dots") as status:
         def tick(reg: Any) -> None:
@@ -79,7 +79,7 @@ def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = Non
             if count % 10 == 0:
                 status.update(f"previewing {env}: {count} resources registered ...")
 
-        return run_preview(env, stacks_dir, on_register=tick, project_dir=project_dir)
+        return run_preview(env, stacks_dir, on_register=tick, project_dir=project_dir, now=now)
 
 
 def preview(
@@ -100,7 +100,7 @@ def preview(
     moment = cli_now()
     out = make_console()
     err = make_console(stderr=True)
-    result = _run_with_progress(env, err, stacks_dir, project_dir)
+    result = _run_with_progress(env, err, stacks_dir, project_dir, moment)
     plan = result.plan
     if not quiet:
         out.print(build_tree(plan))
@@ -126,6 +126,7 @@ def preview(
     contracts = check_plan(plan)
     render_contracts(contracts, out)
     if policies:
+        # The stack's tier picks the levels (a `qa` stack of tier dev has no policies/config/qa.json).
         checking.render_text(checking.evaluate(plan, plan.get("tier") or "prod", today=moment.date()), out)
     # Observability coverage is about the platform's workloads; other projects (bootstrap) have none.
     cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None

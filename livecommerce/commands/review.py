@@ -69,7 +69,8 @@ def policy_result(plan: dict[str, Any], env: str) -> report_mod.PolicyResult:
     if checking is None or not hasattr(checking, "evaluate"):
         return report_mod.PolicyResult(False, (), "livecommerce.checking is not available in this checkout")
     try:
-        result = checking.evaluate(plan, env, today=cli_now().date())
+        tier = plan.get("tier")  # the stack's tier picks the levels (a `qa` stack of tier dev has no qa.json)
+        result = checking.evaluate(plan, tier if isinstance(tier, str) else env, today=cli_now().date())
     except UserError as err:  # e.g. no policy configuration for this environment
         return report_mod.PolicyResult(False, (), "; ".join(err.lines))
     return report_mod.adapt_policy_report(result)

@@ -1,8 +1,8 @@
 """Shared fixtures of the cost tests: the shipped stacks' plans with the clock fixed, small synthetic plans.
 
-The program reads the live-event calendar against `datetime.now(UTC)` (stacks/platform.py), so a preview
-made here pins that clock to NOW: the tests give the same plans on any date, and every pricing call passes
-its month explicitly.
+The program reads the live-event calendar against `stacks.clock.now()` unless given `now`, so a preview made
+here passes NOW (and the CLI tests pin `stacks.clock.now` to it): the tests give the same plans on any date,
+and every pricing call passes its month explicitly.
 """
 
 from __future__ import annotations
@@ -20,30 +20,24 @@ NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 """'Today' for every preview in these tests (prod's galas, 2027-06 and 2027-11, are within a year)."""
 
 
-class _FixedDatetime(datetime):
-    @classmethod
-    def now(cls, tz=None):  # noqa: D102 - the one method the program calls
-        return NOW if tz is None else NOW.astimezone(tz)
-
-
 @contextlib.contextmanager
 def fixed_clock():
-    """Pin the composition root's clock to NOW (module global, so the engine's program thread sees it)."""
-    import stacks.platform as platform
+    """Pin the program's clock (`stacks.clock.now`, which the composition root and the CLI ask; a module
+    global, so the engine's program thread sees it) to NOW."""
+    import stacks.clock as clock
 
-    saved = platform.datetime
-    platform.datetime = _FixedDatetime
+    saved = clock.now
+    clock.now = lambda environ=None: NOW
     try:
         yield
     finally:
-        platform.datetime = saved
+        clock.now = saved
 
 
 def preview(env: str, stacks_dir: Path | None = None) -> dict[str, Any]:
     from livecommerce.engine import run_preview
 
-    with fixed_clock():
-        return run_preview(env, stacks_dir).plan
+    return run_preview(env, stacks_dir, now=NOW).plan
 
 
 @pytest.fixture(scope="session")

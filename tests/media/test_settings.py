@@ -78,7 +78,8 @@ def test_too_long_bucket_prefix_names_the_bucket():
     prefix = "a" * 47  # + "-prod-replays-raw" = 64 characters; the other names fit
     lines = errors_for("prod", bucket_prefix=prefix)
     assert lines == [f"{SOURCE}: livecommerce:platform.media: bucket_prefix: the input bucket name "
-                     f"'{prefix}-prod-replays-raw' is 64 characters long (OSS allows 3 to 63); use a shorter prefix"]
+                     f"'{prefix}-prod-replays-raw' is 64 characters long (OSS allows 3 to 63); "
+                     "use a shorter bucket_prefix (or stack name)"]
 
 
 def test_shared_bucket_rejects_overlapping_prefixes():

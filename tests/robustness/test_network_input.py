@@ -114,3 +114,17 @@ def test_every_eci_zone_is_a_zone_of_a_provider_region():
 def test_an_unknown_region_suggests_the_nearest():
     assert "did you mean cn-hangzhou?" in region_problem("cn-hangzou")
     assert region_problem("cn-hangzhou") is None
+
+
+@pytest.mark.parametrize(("old", "new", "key", "words"), [
+    ("alicloud:region: cn-hangzhou", "alicloud:region: cn-hangzou", "alicloud:region", "did you mean cn-hangzhou?"),
+    ("alicloud:region: cn-hangzhou", "alicloud:region: mars-north-1", "alicloud:region",
+     "not a region the alicloud provider accepts"),
+    ("zones: [cn-hangzhou-h]", "zones: [cn-hangzhou-z]", "livecommerce:platform.network.zones[0]",
+     "cn-hangzhou-z is not an ECI zone of cn-hangzhou"),
+])
+def test_unknown_regions_and_zones_fail_validate_naming_the_key(stacks, old, new, key, words):
+    path = edit(stacks, old, new)
+    code, _, err = run(["validate", "dev", "--stacks-dir", str(stacks)])
+    line = one_error(code, err, path)
+    assert line.startswith(f"error: {path}: {key}: ") and words in line, line

@@ -269,3 +269,11 @@ def test_a_waivers_file_that_does_not_exist_is_an_error_not_ignored(tmp_path, ca
     assert main(["check", "--plan", str(plan), "--waivers", str(missing)]) == 2
     err = capsys.readouterr().err
     assert err.strip() == f"error: {missing}: no such waivers file; check the path"
+
+
+def test_a_reader_dependent_scalar_under_a_secret_looking_key_is_not_quoted():
+    with pytest.raises(UserError) as info:
+        load_yaml("contacts: [{phone_secret: 138:00:13}]\n", "s.yaml")
+    (line,) = info.value.lines
+    assert line.startswith("s.yaml: contacts[0].phone_secret (line 1): the value unquoted is a base-60 number")
+    assert "138" not in line.split("(line 1)")[1]
