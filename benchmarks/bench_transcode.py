@@ -13,7 +13,8 @@ with SPLIT_SEGMENT_SECONDS=0 and once split into 15 s parts over 2 local workers
 time per worker, so each part's time is what one FC instance would take. Reported: total work (sum
 of the parts' transcode times) over the one-pass time, and the critical path with one instance per
 part (split + slowest part + merge) against the one-pass time; then the modelled latency of a 3 h
-1080p replay with the given part length, parallelism and vCPU.
+1080p replay with prod's part length, parallelism and worker vCPU (or the given ones): split, waves of
+parts (encode + the part's range read from OSS), merge (remux + the MP4 rung over the network twice).
 
 Run: `.venv/bin/python benchmarks/bench_transcode.py [--seconds 30] [--preset veryfast] [--split-long 0]`
 (10-20 minutes on 2 vCPUs with the 10 min clip). Settings variables (LADDER, PRESET, ...) are honoured.
@@ -27,6 +28,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,15 +161,54 @@ def split_bench(tools, work: Path, *, seconds: float, size: str, part_seconds: i
     return row
 
 
-def modelled_latency(*, hours: float, part_seconds: int, parallel: int, cpu_s_per_min: float, vcpu: float,
-                     split_s_per_min: float, merge_s_per_min: float) -> float:  # fmt: skip
-    """Modelled latency of a replay: split + ceil(parts / parallel) waves of one part + merge."""
+#: The gala replay of the model: 3 h of 1080p at the upper end of 6-12 GB per 4 h (issue 15), i.e. ~6.7 Mbit/s.
+MODEL_SOURCE_BYTES_PER_SECOND = 12e9 / (4 * 3600)
+
+
+@dataclass(frozen=True)
+class LatencyModel:
+    """The modelled stages of one replay (seconds); the sum is its latency."""
+
+    split: float
+    """The coordinator: the probe and the MP4 index, read through the URL (no download, no cut)."""
+    waves: int
+    part: float
+    """One part: its encode on the worker's vCPU plus reading its byte range and the index from OSS."""
+    merge: float
+    """The merge: the measured remux and uploads, plus moving the MP4 rung's bytes over the network twice
+    (its segments in, the MP4 out)."""
+
+    @property
+    def total(self) -> float:
+        return self.split + self.waves * self.part + self.merge
+
+
+def modelled_latency(*, seconds: float, part_seconds: int, parallel: int, cpu_s_per_min: float, vcpu: float,
+                     split_s_per_min: float, merge_s_per_min: float, source_bytes_per_second: float,
+                     mp4_bytes_per_second: float, read_bytes_per_second: float) -> LatencyModel:  # fmt: skip
+    """Latency of a replay: split + ceil(parts / parallel) waves of one part + merge. The measured split and
+    merge rates are scaled linearly with the length (the split's index reads grow with it, far slower in
+    truth: conservative); network reads and writes at ``read_bytes_per_second`` (capacity.py's assumption)."""
     import math
 
-    minutes = hours * 60
-    parts = math.ceil(minutes * 60 / part_seconds)
-    part_wall = (part_seconds / 60) * cpu_s_per_min / vcpu
-    return minutes * split_s_per_min + math.ceil(parts / parallel) * part_wall + minutes * merge_s_per_min
+    minutes = seconds / 60
+    parts = math.ceil(seconds / part_seconds)
+    index_bytes = seconds * 1000  # moov tables: ~20 B per video frame at 30 fps + ~8 B per AAC frame, rounded up
+    part_read = (part_seconds * source_bytes_per_second + index_bytes) / read_bytes_per_second
+    part = (part_seconds / 60) * cpu_s_per_min / vcpu + part_read
+    merge = minutes * merge_s_per_min + 2 * seconds * mp4_bytes_per_second / read_bytes_per_second
+    return LatencyModel(split=minutes * split_s_per_min, waves=math.ceil(parts / parallel), part=part, merge=merge)
+
+
+def prod_media():
+    """prod's media settings, as the stack file configures them (the model's defaults)."""
+    import yaml
+
+    from components.media.settings import MediaSettings
+
+    raw = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())["config"]["livecommerce:platform"]
+    platform = raw if isinstance(raw, dict) else __import__("json").loads(raw)
+    return MediaSettings.model_validate(platform.get("media") or {}, context={"stack": "prod"})
 
 
 def main() -> int:
@@ -178,9 +219,13 @@ def main() -> int:
     parser.add_argument("--split-long", type=float, default=600.0, help="long split clip, 720p (default 600; 0 skips)")
     parser.add_argument("--part-seconds", type=int, default=15, help="SPLIT_SEGMENT_SECONDS (default 15)")
     parser.add_argument("--workers", type=int, default=2, help="local workers for the split runs (default 2)")
-    parser.add_argument("--model-part-seconds", type=int, default=60, help="part length of the 3 h model")
-    parser.add_argument("--model-parallel", type=int, default=50, help="parts in flight in the 3 h model")
-    parser.add_argument("--model-vcpu", type=float, default=4.0, help="worker vCPU in the 3 h model")
+    media = prod_media()
+    parser.add_argument("--model-part-seconds", type=int, default=media.fan_out.part_seconds,
+                        help="part length of the 3 h model (default: prod's fan_out.part_seconds)")
+    parser.add_argument("--model-parallel", type=int, default=media.fan_out.parallel_parts_per_replay,
+                        help="parts in flight in the 3 h model (default: prod's fan_out.parallel_parts_per_replay)")
+    parser.add_argument("--model-vcpu", type=float, default=media.fan_out.worker.vcpu,
+                        help="worker vCPU in the 3 h model (default: prod's fan_out.worker.vcpu)")
     parser.add_argument("--only-split", action="store_true", help="skip the decode-once comparison")
     args, _ = parser.parse_known_args()  # benchmarks/run.py passes every bench the same arguments
 
@@ -205,19 +250,32 @@ def main() -> int:
     base = rows[-1]
     split_per_min = base["timings"]["split_s"] / (base["seconds"] / 60)
     merge_per_min = base["timings"]["merge_s"] / (base["seconds"] / 60)
-    latency = modelled_latency(hours=3, part_seconds=args.model_part_seconds, parallel=args.model_parallel,
-                               cpu_s_per_min=cpu_per_min, vcpu=args.model_vcpu, split_s_per_min=split_per_min,
-                               merge_s_per_min=merge_per_min)  # fmt: skip
+    from components.media import capacity as cap
+    from components.media.settings import transcode_capacity
+
+    model = modelled_latency(seconds=3 * 3600, part_seconds=args.model_part_seconds, parallel=args.model_parallel,
+                             cpu_s_per_min=cpu_per_min, vcpu=args.model_vcpu, split_s_per_min=split_per_min,
+                             merge_s_per_min=merge_per_min, source_bytes_per_second=MODEL_SOURCE_BYTES_PER_SECOND,
+                             mp4_bytes_per_second=transcode_capacity(media).mp4_bytes_per_second,
+                             read_bytes_per_second=cap.READ_BYTES_PER_SECOND)  # fmt: skip
     single = 180 * cpu_per_min / args.model_vcpu
+    fn = media.function
+    longest = cap.longest_replay_seconds(transcode_capacity(media), part_seconds=media.fan_out.part_seconds,
+                                         transcoder=cap.FunctionSize(fn.disk_mib, fn.timeout_seconds, fn.vcpu))
     print()
     for row in rows:
         verdict_work = "ok" if row["work_ratio"] <= (1.25 if row["seconds"] <= 120 else 1.15) else "OVER GOAL"
         verdict_cp = "ok" if row["critical_speedup"] >= (3 if row["seconds"] <= 120 else 5) else "UNDER GOAL"
         print(f"  {row['seconds']:g} s clip: work {row['work_ratio']:.2f}x ({verdict_work}), critical path "
               f"{row['critical_speedup']:.1f}x shorter ({verdict_cp})")  # fmt: skip
-    print(f"  modelled 3 h 1080p replay: {args.model_part_seconds} s parts, {args.model_parallel} in flight, "
-          f"{args.model_vcpu:g} vCPU, {cpu_per_min:.0f} CPU-s per minute of 1080p, split {split_per_min:.2f} s and "
-          f"merge {merge_per_min:.2f} s per minute: {latency / 60:.1f} min (one pass: {single / 60:.0f} min)")
+    print(f"  modelled 3 h 1080p replay (~{MODEL_SOURCE_BYTES_PER_SECOND * 3 * 3600 / 1e9:.0f} GB): "
+          f"{args.model_part_seconds} s parts, {args.model_parallel} in flight, {args.model_vcpu:g} vCPU, "
+          f"{cpu_per_min:.0f} CPU-s per minute of 1080p, OSS at {cap.READ_BYTES_PER_SECOND / 1e6:g} MB/s: split "
+          f"{model.split / 60:.1f} min + {model.waves} waves of {model.part:.0f} s + merge {model.merge / 60:.1f} min "
+          f"= {model.total / 60:.1f} min (one pass: {single / 60:.0f} min)")
+    print(f"  prod accepts replays up to {media.transcode.max_duration_seconds / 3600:g} h and "
+          f"{media.transcode.max_source_bytes / 2**30:g} GiB; its functions' disks and timeouts would allow "
+          f"{longest / 3600:.1f} h (components/media/capacity.py)")
     return 0
 
 

@@ -239,7 +239,7 @@ class Edge(pulumi.ComponentResource):
             # The private output bucket over HTTPS: its DenyInsecureTransport policy refuses port 80.
             sources=[alicloud.cdn.DomainNewSourceArgs(type="oss", content=origin, port=443, priority=20, weight=10)],
             certificate_config=alicloud.cdn.DomainNewCertificateConfigArgs(
-                cert_type="cas", cert_id=self._cert_ids[cdn.certificate], cert_region=plan.CAS_REGION,
+                cert_type="cas", cert_id=self._cert_ids[cdn.certificate], cert_region=a.settings.cas_region,
                 server_certificate_status="on"),
             tags=dict(a.tags),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[a.buckets_ready] if a.buckets_ready else None))
@@ -276,7 +276,8 @@ class Edge(pulumi.ComponentResource):
         assert api is not None
         if a.gateway_id is None or a.gateway_internet_ip is None:
             raise ValueError("edge: api needs the gateway id and its internet address")
-        identifier = pulumi.Output.from_input(self._cert_ids[api.certificate]).apply(plan.cas_identifier)
+        identifier = pulumi.Output.from_input(self._cert_ids[api.certificate]).apply(
+            lambda cert_id: plan.cas_identifier(cert_id, a.settings.cas_region))
         # The gateway serves the host itself over HTTPS (WAF forwards over HTTPS, SNI = the host).
         GatewayDomain(f"{name}-api-gateway-domain", GatewayDomainArgs(
             region=a.naming.region, gateway_id=a.gateway_id, domain=api.host, cert_identifier=identifier,

@@ -25,8 +25,9 @@ from components.media.policies import ServiceGrant
 from components.media.settings import MediaSettings, PlaybackSettings, locations
 from components.naming import Naming
 
-#: SSL Certificates Service region of mainland-China accounts (`cert_region` of cdn.DomainNew: cn-hangzhou
-#: domestic, ap-southeast-1 international; TF website/docs/r/cdn_domain_new.html.markdown:75).
+#: SSL Certificates Service region of China-site accounts, the default of `edge.cas_region` (`cert_region` of
+#: cdn.DomainNew: cn-hangzhou domestic, ap-southeast-1 international;
+#: TF website/docs/r/cdn_domain_new.html.markdown:75).
 CAS_REGION = "cn-hangzhou"
 #: Replay segments, MP4 renditions and posters the transcoder publishes: immutable once written.
 SEGMENT_FILE_TYPES = ("ts", "m4s", "mp4", "jpg")

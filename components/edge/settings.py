@@ -339,6 +339,11 @@ class EdgeSettings(_Model):
 
     certificates: dict[str, CertificateSettings] = Field(default_factory=dict)
     """Certificates by key (referred to by `live.certificate`, `replay_cdn.certificate`, `api.certificate`)."""
+    cas_region: Literal["cn-hangzhou", "ap-southeast-1"] = "cn-hangzhou"
+    """Where SSL Certificates Service keeps the account's certificates: `cn-hangzhou` for a China-site account,
+    `ap-southeast-1` for an international-site one. It follows the account's site, not the stack's region (a
+    China-site stack in ap-southeast-1 still says cn-hangzhou): the CDN's `cert_region` and the `<id>-<region>`
+    certificate identifiers of WAF 3.0 and MSE."""
     live: LiveSettings | None = None
     """ApsaraVideo Live domains, URL auth, HTTPS playback and recording; unset: no live service."""
     replay_cdn: ReplayCdnSettings | None = None

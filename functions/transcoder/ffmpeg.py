@@ -9,6 +9,7 @@ equivalent, kept for the benchmark that measures what decode-once saves.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -44,6 +45,11 @@ class SourceInfo:
     """Display rotation in degrees (phones record portrait as rotated landscape)."""
     sample_aspect: tuple[int, int] = (1, 1)
     """Pixel (sample) aspect ratio: anamorphic sources (DV, broadcast 1440x1080) have non-square pixels."""
+    start_time: float = 0.0
+    """The container's start (ffprobe ``format.start_time``): FFmpeg's ``-ss`` and output timestamps count
+    from it, so keyframe times are made relative to it."""
+    video_start_time: float | None = None
+    """The video stream's own start (ffprobe ``start_time``): the check of an MP4 index read by mp4index.py."""
 
     @property
     def display_size(self) -> tuple[int, int]:
@@ -97,9 +103,9 @@ class Plan:
     has_audio: bool
 
 
-def probe_command(ffprobe: str, source: str) -> list[str]:
-    """ffprobe invocation whose JSON ``parse_probe`` understands."""
-    return [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", source]
+def probe_command(ffprobe: str, source: str, input_options: Sequence[str] = ()) -> list[str]:
+    """ffprobe invocation whose JSON ``parse_probe`` understands (``input_options``: remote.py's, for a URL)."""
+    return [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", *input_options, source]
 
 
 def parse_probe(data: Mapping[str, Any]) -> SourceInfo:
@@ -126,6 +132,8 @@ def parse_probe(data: Mapping[str, Any]) -> SourceInfo:
         video_codec=str(video.get("codec_name") or "unknown"),
         rotation=_rotation(video),
         sample_aspect=_sample_aspect(video.get("sample_aspect_ratio")),
+        start_time=_float((data.get("format") or {}).get("start_time")) or 0.0,
+        video_start_time=_float(video.get("start_time")),
     )
 
 
@@ -190,15 +198,17 @@ def expected_outputs(plan: Plan) -> list[str]:
     return [r.playlist for r in plan.renditions] + [plan.mp4.mp4, POSTER]
 
 
-def transcode_command(ffmpeg: str, source: str, out_dir: str, plan: Plan) -> list[str]:
-    """One FFmpeg run that decodes once and writes every HLS rung, the MP4 fallback and the poster."""
+def transcode_command(ffmpeg: str, source: str, out_dir: str, plan: Plan, input_options: Sequence[str] = ()
+                      ) -> list[str]:  # fmt: skip
+    """One FFmpeg run that decodes once and writes every HLS rung, the MP4 fallback and the poster
+    (``source`` a file or, with remote.py's ``input_options``, a presigned URL)."""
     _check_path(out_dir)
     n = len(plan.renditions)
     branches = "".join(f"[v{i}]" for i in range(n))
     graph = [f"[0:v]split={n + 1}{branches}[vposter]"]
     graph += [f"[v{i}]{_scale(r)}[o{i}]" for i, r in enumerate(plan.renditions)]
     graph.append(f"[vposter]{_poster_filter(plan)}[poster]")
-    cmd = [ffmpeg, *_GLOBAL, "-i", source, "-filter_complex", ";".join(graph)]
+    cmd = [ffmpeg, *_GLOBAL, *input_options, "-i", source, "-filter_complex", ";".join(graph)]
     for i, r in enumerate(plan.renditions):
         cmd += ["-map", f"[o{i}]"] + (["-map", "0:a:0"] if plan.has_audio else [])
         cmd += _video_codec(r, plan) + _audio_codec(plan)
@@ -365,10 +375,12 @@ def _rotation(video: Mapping[str, Any]) -> int:
 MIN_PART_SECONDS = 0.1
 
 
-def keyframes_command(ffprobe: str, source: str) -> list[str]:
-    """ffprobe listing of the first video stream's packets (pts and flags) without decoding."""
+def keyframes_command(ffprobe: str, source: str, input_options: Sequence[str] = ()) -> list[str]:
+    """ffprobe listing of the first video stream's packets (pts and flags) without decoding. It reads every
+    packet, so over a URL it streams the whole source once: the fallback for containers without an index
+    that mp4index.py reads."""
     return [ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags",
-            "-of", "csv=p=0", source]  # fmt: skip
+            "-of", "csv=p=0", *input_options, source]  # fmt: skip
 
 
 def parse_keyframes(csv_text: str) -> list[float]:
@@ -384,45 +396,38 @@ def parse_keyframes(csv_text: str) -> list[float]:
     return sorted(times)
 
 
+#: Longest part as a multiple of the part length: a cut waits for a keyframe at most this long, then is
+#: made off-keyframe (exact all the same: see ``part_command``), so a part's disk, memory and time are
+#: bounded whatever the source's keyframe spacing (components/media/capacity.py relies on it).
+MAX_PART_FACTOR = 1.5
+
+
 def plan_split(keyframes: Sequence[float], duration: float, part_seconds: float) -> list[float]:
-    """Cut times for parts of about ``part_seconds``: for each multiple of ``part_seconds``, the first
-    keyframe at or after it. Sparse keyframes make longer parts (never shorter ones); a keyframe less
-    than ``MIN_PART_SECONDS`` before the end is not used. Returns the cut times (parts = cuts + 1)."""
+    """Cut times (seconds on the source's timeline, which starts at 0) for parts of about ``part_seconds``:
+    for each multiple of ``part_seconds``, the first keyframe at or after it, so sparse keyframes make
+    longer parts and a worker's seek lands on the cut. No part is longer than ``MAX_PART_FACTOR`` parts:
+    when no keyframe comes in time, the cut is the multiple itself, off-keyframe (that part's worker
+    decodes from the keyframe before it and drops the frames before the cut). A keyframe less than
+    ``MIN_PART_SECONDS`` before the end is not used. Returns the cut times (parts = cuts + 1)."""
     if part_seconds <= 0:
         raise ValueError("part_seconds must be positive")
-    first = keyframes[0] if keyframes else 0.0
+    longest = part_seconds * MAX_PART_FACTOR
+    keys = sorted({k for k in keyframes if 1e-6 < k < duration - MIN_PART_SECONDS})
     cuts: list[float] = []
-    target = first + part_seconds
-    for t in keyframes:
-        if t >= duration - MIN_PART_SECONDS:
+    start, target = 0.0, float(part_seconds)
+    while True:
+        i = bisect.bisect_left(keys, target - 1e-6)
+        if i < len(keys) and keys[i] - start <= longest + 1e-9:
+            cut = keys[i]
+        elif duration - start > longest:
+            cut = target
+        else:
             break
-        if t >= target - 1e-6 and (not cuts or t > cuts[-1]):
-            cuts.append(t)
-            while target <= t + 1e-6:
-                target += part_seconds
+        cuts.append(round(cut, 6))
+        start = cut
+        while target <= cut + 1e-6:
+            target += part_seconds
     return cuts
-
-
-def split_command(ffmpeg: str, source: str, out_pattern: str, cuts: Sequence[float], list_path: str,
-                  has_audio: bool) -> list[str]:  # fmt: skip
-    """Cut the source at ``cuts`` (keyframes) without re-encoding into Matroska parts whose timestamps
-    start near zero; the CSV list gives each part's start and end on the source timeline."""
-    _check_path(out_pattern)
-    cmd = [ffmpeg, *_GLOBAL, "-i", source, "-map", "0:v:0"] + (["-map", "0:a:0"] if has_audio else [])
-    cmd += ["-c", "copy", "-f", "segment", "-segment_times", ",".join(f"{c:.6f}" for c in cuts),
-            "-segment_format", "matroska", "-reset_timestamps", "1", "-segment_list", list_path,
-            "-segment_list_type", "csv", out_pattern]  # fmt: skip
-    return cmd
-
-
-def parse_split_list(csv_text: str) -> list[tuple[str, float, float]]:
-    """``(file name, start, end)`` per part from the segment muxer's CSV list."""
-    parts = []
-    for line in csv_text.splitlines():
-        fields = line.strip().split(",")
-        if len(fields) >= 3:
-            parts.append((fields[0], float(fields[1]), float(fields[2])))
-    return parts
 
 
 def part_segment_pattern(rendition: Rendition, part: int) -> str:
@@ -436,12 +441,17 @@ def part_playlist(rendition: Rendition) -> str:
 
 
 def part_command(ffmpeg: str, source: str, out_dir: str, plan: Plan, *, part: int, start: float, duration: float,
-                 poster_local_seconds: float | None) -> list[str]:  # fmt: skip
-    """Transcode one part into every rung. Timestamps land on the source timeline (``-output_ts_offset``),
-    so the parts' segments play back to back; keyframes (and so segment cuts) are forced every
-    ``segment_seconds`` from the part's start in every rung alike. ``-t`` trims the audio encoder's
-    flush at the part's end so parts do not overlap by a frame. The poster comes from the part that
-    contains it."""
+                 poster_local_seconds: float | None, seek: bool = True, input_options: Sequence[str] = ()
+                 ) -> list[str]:  # fmt: skip
+    """Transcode one part into every rung. With ``seek`` the part is read from the whole source (a file or,
+    with remote.py's ``input_options``, a presigned URL): ``-ss <start>`` before the input seeks by the
+    container's index to the last keyframe at or before ``start`` (for a URL: a range request from there)
+    and, FFmpeg's default accurate seek, drops every decoded frame and audio sample before ``start``;
+    ``-t <duration>`` stops at the next part's start. So adjacent parts share no frame and miss none,
+    whether or not a cut is on a keyframe. Without ``seek`` (split jobs of JOB_VERSION 1) the input is the
+    part alone. Timestamps land on the source timeline (``-output_ts_offset``), so the parts' segments
+    play back to back; keyframes (and so segment cuts) are forced every ``segment_seconds`` from the
+    part's start in every rung alike. The poster comes from the part that contains it."""
     _check_path(out_dir)
     n = len(plan.renditions)
     with_poster = poster_local_seconds is not None
@@ -452,7 +462,8 @@ def part_command(ffmpeg: str, source: str, out_dir: str, plan: Plan, *, part: in
         top = plan.renditions[0]
         graph.append(f"[vposter]trim=start={poster_local_seconds:.3f},setpts=PTS-STARTPTS,"
                      f"scale={top.width}:{top.height}:flags=bicubic,setsar=1,format=yuvj420p[poster]")  # fmt: skip
-    cmd = [ffmpeg, *_GLOBAL, "-i", source, "-filter_complex", ";".join(graph)]
+    cmd = [ffmpeg, *_GLOBAL, *(["-ss", f"{start:.6f}"] if seek and start > 0 else []), *input_options,
+           "-i", source, "-filter_complex", ";".join(graph)]  # fmt: skip
     for i, r in enumerate(plan.renditions):
         cmd += ["-map", f"[o{i}]"] + (["-map", "0:a:0"] if plan.has_audio else [])
         cmd += _video_codec(r, plan) + _audio_codec(plan)
@@ -490,9 +501,11 @@ def media_playlist(segments: Sequence[tuple[float, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def remux_mp4_command(ffmpeg: str, joined_ts: str, out: str) -> list[str]:
-    """The MP4 fallback of a split job: the fallback rung's segments, joined, remuxed (no re-encode)."""
-    return [ffmpeg, *_GLOBAL, "-i", joined_ts, "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
+def remux_mp4_command(ffmpeg: str, out: str, source: str = "pipe:0") -> list[str]:
+    """The MP4 fallback of a split job: the fallback rung's MPEG-TS segments, in order, on standard input
+    (MPEG-TS concatenates), remuxed without re-encoding. ``+faststart`` moves the index to the front by
+    shifting the file in place (no second copy on disk)."""
+    return [ffmpeg, *_GLOBAL, "-f", "mpegts", "-i", source, "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
             "-movflags", "+faststart", out]  # fmt: skip
 
 

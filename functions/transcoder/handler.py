@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import binaries, manifest, publish
+from . import binaries, manifest, publish, remote
 from .events import InvalidEvent, ObjectEvent, parse_records
 from .ffmpeg import (
     MASTER_PLAYLIST,
@@ -44,7 +44,7 @@ from .ffmpeg import (
     transcode_command,
 )
 from .settings import Settings, SettingsError
-from .storage import OssStorage, SourceChanged, Storage, normalize_etag
+from .storage import OssStorage, Storage, normalize_etag
 from .workdir import WorkDir
 
 logger = logging.getLogger("transcoder")
@@ -285,31 +285,30 @@ def _process(record: ObjectEvent, run: Run, base: dict[str, Any]) -> dict[str, A
         raise SourceRejected(f"source is {src.size} bytes, over MAX_SOURCE_BYTES={limit}", "too-large")
 
     tools = binaries.locate(os.environ | {"FFMPEG_PATH": settings.ffmpeg_path, "FFPROBE_PATH": settings.ffprobe_path})
-    with WorkDir(run.work_root) as work_dir:
-        work = str(work_dir)
-        source_path = os.path.join(work, "source" + _safe_suffix(src.key))
-        started = time.monotonic()
-        try:
-            storage.download(src.bucket, src.key, source_path, if_match=src.etag)
-        except SourceChanged as exc:
-            raise TranscodeFailed(f"source changed while downloading, will retry: {exc}", "source-changed") from None
-        source = probe_source(tools.ffprobe, source_path)
-        if source.duration_seconds > settings.max_duration_seconds:
-            limit = settings.max_duration_seconds
-            raise SourceRejected(
-                f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={limit:g}", "too-long"
-            )
-        plan = make_plan(source, settings)
-        attempt = manifest.new_attempt(run.now())
-        out = manifest.layout(settings.input_prefix, settings.output_prefix, src.key, src.etag, attempt)
-        from . import split
+    started = time.monotonic()
+    # The source is never downloaded: ffprobe and FFmpeg read it through a presigned URL, ETag-pinned
+    # (remote.py), so a replay of any length needs no disk for itself.
+    signed = open_source(storage, src, settings, tools)
+    source = probe_remote(tools, signed, storage, src)
+    if source.duration_seconds > settings.max_duration_seconds:
+        limit = settings.max_duration_seconds
+        raise SourceRejected(
+            f"source is {source.duration_seconds:.1f} s long, over MAX_DURATION_SECONDS={limit:g}", "too-long"
+        )
+    plan = make_plan(source, settings)
+    attempt = manifest.new_attempt(run.now())
+    out = manifest.layout(settings.input_prefix, settings.output_prefix, src.key, src.etag, attempt)
+    from . import split
 
-        if split.should_split(settings, source, run.invoker):
-            return split.start_job(run, src, source, plan, out, output_bucket, source_path, tools, base,
-                                   download_seconds=time.monotonic() - started)  # fmt: skip
-        out_dir = os.path.join(work, "out")
+    if split.should_split(settings, source, run.invoker):
+        return split.start_job(run, src, source, plan, out, output_bucket, signed, tools, base, started=started)
+    with WorkDir(run.work_root) as work_dir:
+        out_dir = os.path.join(str(work_dir), "out")
         t0 = time.monotonic()
-        _transcode(tools, source_path, out_dir, plan)
+        try:
+            _transcode(tools, signed.url, out_dir, plan, remote.ffmpeg_input_options(signed))
+        except TranscodeFailed as exc:
+            raise read_failure(exc, storage, src) or exc from None
         transcode_s = time.monotonic() - t0
         t1 = time.monotonic()
         renditions, poster = verify_and_describe(tools.ffprobe, out_dir, plan, source, out)
@@ -317,6 +316,42 @@ def _process(record: ObjectEvent, run: Run, base: dict[str, Any]) -> dict[str, A
         timings = {"split_s": 0.0, "segments_s": [round(transcode_s, 3)], "merge_s": round(time.monotonic() - t1, 3)}
         return finish(run, src, source, plan, out, output_bucket, renditions, poster, timings, base, parts=1,
                       started=started)  # fmt: skip
+
+
+def open_source(storage: Any, src: Source, settings: Settings, tools: binaries.Tools) -> remote.SignedSource:
+    """A presigned, ETag-pinned URL of the source that FFmpeg and ffprobe can read."""
+    url = storage.presign_get(src.bucket, src.key, expires_seconds=settings.source_url_ttl_seconds)
+    binaries.require_protocol(tools, url)
+    return remote.SignedSource(url, src.etag, src.size)
+
+
+def probe_remote(tools: binaries.Tools, signed: remote.SignedSource, storage: Any, src: Source) -> SourceInfo:
+    """ffprobe the source over its URL (a few MB: the header, or for a non-faststart MP4 the index at the
+    end by range requests); a read failure is retried, anything else is not media."""
+    try:
+        data = binaries.probe_json(tools.ffprobe, signed.url, input_options=remote.ffmpeg_input_options(signed),
+                                   label="source")  # fmt: skip
+    except binaries.ToolError as exc:
+        raise read_failure(exc, storage, src) or SourceRejected(f"not a readable media file ({exc})",
+                                                                "not-media") from None  # fmt: skip
+    try:
+        return parse_probe(data)
+    except ProbeError as exc:
+        raise SourceRejected(f"not a usable video: {exc}", "no-usable-video") from None
+
+
+def read_failure(exc: Exception, storage: Any, src: Source) -> TranscoderError | None:
+    """The retryable error behind a failed read of the source through its URL, or None when the source was
+    read and FFmpeg failed on what it read. A changed or deleted source is ``source-changed`` (If-Match
+    answered 412; the retry works on the new version, or skips it); a refused URL, 5xx or a network error
+    is ``source-read-failed``."""
+    info = storage.head(src.bucket, src.key)
+    if info is None or normalize_etag(info.etag) != src.etag:
+        return TranscodeFailed(f"source changed while it was read, will retry: {exc}", "source-changed")
+    kind = remote.read_failure_kind(getattr(exc, "stderr", "") or str(exc))
+    if kind:
+        return TranscodeFailed(f"reading the source failed ({kind}), will retry: {exc}", "source-read-failed")
+    return None
 
 
 def source_fields(src: Source, source: SourceInfo) -> dict[str, Any]:
@@ -416,25 +451,16 @@ def _delete_own(storage: Any, bucket: str, out: manifest.Layout, base: Mapping[s
         log_decision(logging.ERROR, "error", reason="cleanup-failed", detail=str(exc), **base)
 
 
-def probe_source(ffprobe: str, path: str) -> SourceInfo:
-    try:
-        data = binaries.probe_json(ffprobe, path)
-    except binaries.ToolError as exc:
-        raise SourceRejected(f"not a readable media file ({exc})", "not-media") from None
-    try:
-        return parse_probe(data)
-    except ProbeError as exc:
-        raise SourceRejected(f"not a usable video: {exc}", "no-usable-video") from None
-
-
-def _transcode(tools: binaries.Tools, source: str, out_dir: str, plan: Plan) -> None:
+def _transcode(tools: binaries.Tools, source: str, out_dir: str, plan: Plan, input_options: list[str]) -> None:
     for r in plan.renditions:
         os.makedirs(os.path.join(out_dir, "hls", r.name), exist_ok=True)
     os.makedirs(os.path.join(out_dir, "mp4"), exist_ok=True)
     try:
-        binaries.run(transcode_command(tools.ffmpeg, source, out_dir, plan), what="ffmpeg")
+        binaries.run(transcode_command(tools.ffmpeg, source, out_dir, plan, input_options), what="ffmpeg")
     except binaries.ToolError as exc:
-        raise TranscodeFailed(str(exc), "ffmpeg-failed") from None
+        failed = TranscodeFailed(str(exc), "ffmpeg-failed")
+        failed.stderr = exc.stderr  # type: ignore[attr-defined]
+        raise failed from None
     # The poster is checked after the durations: a truncated source loses it too, and "truncated"
     # is the clearer message.
     missing = [p for p in expected_outputs(plan) if p != POSTER and not os.path.isfile(os.path.join(out_dir, p))]
@@ -531,11 +557,6 @@ def _entry(out_dir: str, rel: str, out: manifest.Layout) -> manifest.FileEntry:
     return manifest.FileEntry(
         key=out.key(Path(rel).as_posix()), size=os.path.getsize(path), sha256=manifest.file_sha256(path)
     )
-
-
-def _safe_suffix(key: str) -> str:
-    suffix = Path(key).suffix.lower()
-    return suffix if suffix[1:].isalnum() and len(suffix) <= 8 else ""
 
 
 def _number(value: Any) -> float | None:

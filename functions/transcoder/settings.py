@@ -36,8 +36,8 @@ ENV_VARS: dict[str, str] = {
     "LADDER": "1080p:5000k,720p:2800k,480p:1200k",
     "MP4_RUNG": "720p",
     "SEGMENT_SECONDS": "6",
-    "MAX_SOURCE_BYTES": str(4 * 1024**3),
-    "MAX_DURATION_SECONDS": "7200",
+    "MAX_SOURCE_BYTES": str(32 * 1024**3),
+    "MAX_DURATION_SECONDS": "14400",
     "PRESET": "veryfast",
     "AUDIO_BITRATE": "128k",
     "POSTER_AT_SECONDS": "3",
@@ -50,6 +50,7 @@ ENV_VARS: dict[str, str] = {
     "MERGE_FUNCTION": "",
     "INVOKE_ENDPOINT": "",
     "STALE_AFTER_SECONDS": "90000",
+    "SOURCE_URL_TTL_SECONDS": "4200",
     "PLAYBACK_BASE_URL": "",
     "PLAYBACK_AUTH_SECRET_NAME": "",
     "PLAYBACK_URL_TTL_SECONDS": "86400",
@@ -94,9 +95,11 @@ class Settings:
     segment_seconds: int
     """HLS segment length; keyframes are forced on this grid so every rung switches cleanly."""
     max_source_bytes: int
-    """Sources larger than this are rejected before download (FC disk is 10 GiB at most)."""
+    """Sources larger than this are rejected before they are read. No invocation stores the source (it is
+    read through a presigned URL), so this bounds reading time, not disk (components/media/capacity.py)."""
     max_duration_seconds: float
-    """Sources longer than this are rejected after probing (the function timeout must cover them)."""
+    """Sources longer than this are rejected after probing (the merge's MP4 and the timeouts must cover
+    them: components/media/capacity.py)."""
     preset: str
     """x264 preset, speed against size."""
     audio_bitrate_bps: int
@@ -125,6 +128,9 @@ class Settings:
     stale_after_seconds: float = 90000.0
     """An attempt with no activity for this long is dead (function timeout + longest async event age):
     only then may other attempts delete its files."""
+    source_url_ttl_seconds: int = 4200
+    """Lifetime of the presigned GET URL through which an invocation reads the source: at least the
+    longest an invocation runs (the component sets the longer function timeout plus ten minutes)."""
     playback_base_url: str = ""
     """Origin of playback URLs written into the manifest, e.g. ``https://replay.example.com`` (the replay
     CDN domain). Empty: no playback URLs."""
@@ -187,6 +193,9 @@ class Settings:
             merge_function=get("MERGE_FUNCTION"),
             invoke_endpoint=get("INVOKE_ENDPOINT"),
             stale_after_seconds=_number("STALE_AFTER_SECONDS", get("STALE_AFTER_SECONDS"), 60, 30 * 86400),
+            # At most 36 h: the FC role's STS token in the URL expires then anyway (platform-facts 1.5).
+            source_url_ttl_seconds=int(_number(
+                "SOURCE_URL_TTL_SECONDS", get("SOURCE_URL_TTL_SECONDS"), 60, 36 * 3600, integer=True)),
             playback_base_url=_base_url(get("PLAYBACK_BASE_URL")),
             playback_auth_secret_name=get("PLAYBACK_AUTH_SECRET_NAME"),
             playback_url_ttl_seconds=int(_number(

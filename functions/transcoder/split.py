@@ -1,16 +1,18 @@
 """Split, fan out, merge: a replay's latency bounded by one part, not by the show (issue 15).
 
 For a source longer than twice ``SPLIT_SEGMENT_SECONDS`` the coordinating invocation (the OSS event's)
-cuts the source at keyframes into parts of about that length without re-encoding, uploads them into
-its job's work directory, writes the **job record** and invokes the worker function asynchronously for
-the first ``MAX_PARALLEL_PARTS`` parts. Each worker invocation transcodes one part into the same
-ladder (timestamps on the source timeline, segment cuts forced in every rung alike), uploads its
-segments into the job's version directory, writes its **part result**, invokes the next part (so at
-most ``MAX_PARALLEL_PARTS`` of one replay run at once), and, when every part has a result, invokes
-the merge. The merge (this function again, ``{"transcoderMerge": ...}``) concatenates the parts'
-segment lists into one media playlist per rung (media sequence from 0, no gaps, no duplicates), writes
-the master playlist, remuxes the fallback rung's segments into the MP4, and commits the manifest
-through publish.py like a single pass.
+plans parts of about that length at keyframes, which it reads from the source's MP4 index through a
+presigned URL (a few range requests; mp4index.py, remote.py): it downloads and cuts nothing. It writes
+the **job record** and invokes the worker function asynchronously for the first ``MAX_PARALLEL_PARTS``
+parts. Each worker invocation has FFmpeg read only its part's range of the source through its own
+presigned, ETag-pinned URL and transcode it into the same ladder (timestamps on the source timeline,
+segment cuts forced in every rung alike), uploads its segments into the job's version directory,
+writes its **part result**, invokes the next part (so at most ``MAX_PARALLEL_PARTS`` of one replay run
+at once), and, when every part has a result, invokes the merge. The merge (this function again,
+``{"transcoderMerge": ...}``) concatenates the parts' segment lists into one media playlist per rung
+(media sequence from 0, no gaps, no duplicates), writes the master playlist, streams the fallback
+rung's segments into FFmpeg to remux the MP4, and commits the manifest through publish.py like a single
+pass. No invocation holds the source on its disk: a worker holds one part's outputs, the merge the MP4.
 
 Exactly once:
 - one job per source ETag (``<ns>jobs/<ETAG>.json``); a retried or duplicated coordinator finds it and
@@ -21,20 +23,25 @@ Exactly once:
   written after its files; a part with a result is not transcoded again;
 - a failed part fails the replay cleanly: no merge without every part result, so no manifest, and the
   job's files are referenced by nothing (FC retries the part, then sends it to the dead-letter queue);
+- the source cannot change under a part: every read is pinned to the job's ETag (``If-Match``); a worker
+  that finds the source overwritten or deleted skips (``superseded`` / ``source-gone``), and the merge's
+  commit refuses a superseded source as a single pass does;
 - a crash anywhere resumes from what is complete: part results survive, the chain and the merge are
   re-invoked by whoever finishes or resumes next.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from . import binaries, manifest, publish
+from . import binaries, manifest, mp4index, publish, remote
 from .ffmpeg import (
     MASTER_PLAYLIST,
     POSTER,
@@ -47,7 +54,6 @@ from .ffmpeg import (
     media_playlist,
     parse_keyframes,
     parse_media_playlist,
-    parse_split_list,
     part_command,
     part_playlist,
     peak_bandwidth,
@@ -55,12 +61,14 @@ from .ffmpeg import (
     plan_split,
     plan_to_dict,
     remux_mp4_command,
-    split_command,
 )
-from .storage import AlreadyExists, normalize_etag
+from .storage import AlreadyExists, SourceChanged
 from .workdir import WorkDir
 
-JOB_VERSION = 1
+JOB_VERSION = 2
+#: Job records this code runs. Version 1 jobs (written before 2026-12-01) cut the source into part files the
+#: workers downloaded; their workers still finish them after a deploy.
+JOB_VERSIONS = (1, 2)
 logger = logging.getLogger("transcoder")
 
 
@@ -81,47 +89,30 @@ def _handler():
 
 
 def start_job(
-    run: Any, src: Any, source: SourceInfo, plan: Plan, out: manifest.Layout, output_bucket: str, source_path: str,
-    tools: binaries.Tools, base: dict[str, Any], *, download_seconds: float,
+    run: Any, src: Any, source: SourceInfo, plan: Plan, out: manifest.Layout, output_bucket: str,
+    signed: remote.SignedSource, tools: binaries.Tools, base: dict[str, Any], *, started: float,
 ) -> dict[str, Any]:
-    """Split the downloaded source, write the job, invoke the first parts (or resume the existing job)."""
+    """Plan the parts from the source's keyframes (read through its URL: nothing is downloaded or cut
+    here), write the job, invoke the first parts (or resume the existing job)."""
     h = _handler()
     storage, settings = run.storage, run.settings
     existing = _load_job(storage, output_bucket, out.job_key)
     if existing is not None and existing.get("etag") == out.etag and _job_alive(storage, output_bucket, existing, run):
         return _resume(run, existing, base)
 
-    t0 = time.monotonic()
-    work = os.path.dirname(source_path)
-    listing = binaries.run(keyframes_command(tools.ffprobe, source_path), what="ffprobe keyframes", timeout=900)
-    cuts = plan_split(parse_keyframes(listing.stdout), source.duration_seconds, settings.split_segment_seconds)
-    parts_dir = os.path.join(work, "parts")
-    os.makedirs(parts_dir)
-    list_path = os.path.join(work, "parts.csv")
-    try:
-        binaries.run(split_command(tools.ffmpeg, source_path, os.path.join(parts_dir, "part_%05d.mkv"), cuts,
-                                   list_path, plan.has_audio), what="ffmpeg split")  # fmt: skip
-    except binaries.ToolError as exc:
-        raise h.TranscodeFailed(str(exc), "split-failed") from None
-    with open(list_path) as handle:
-        pieces = parse_split_list(handle.read())
-    parts = []
-    for index, (name, start, end) in enumerate(pieces):
-        key = f"{out.work_prefix}src/part_{index:05d}.mkv"
-        parts.append({"index": index, "start": round(start, 6), "duration": round(end - start, 6), "key": key})
-        try:
-            storage.put_file(output_bucket, key, os.path.join(parts_dir, name), manifest.content_type(key))
-        except Exception as exc:
-            publish.delete_prefix(storage, output_bucket, out.work_prefix)
-            raise h.TranscodeFailed(f"upload of part {index} failed: {exc}", "upload-failed") from exc
-    split_s = round(time.monotonic() - t0 + download_seconds, 3)
+    keyframes, keyframe_source = source_keyframes(tools, signed, source, storage, src)
+    cuts = plan_split(keyframes, source.duration_seconds, settings.split_segment_seconds)
+    bounds = [0.0, *cuts, source.duration_seconds]
+    parts = [{"index": i, "start": round(a, 6), "duration": round(b - a, 6)}
+             for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]  # fmt: skip
+    split_s = round(time.monotonic() - started, 3)
     job = {
         "jobVersion": JOB_VERSION, "attempt": out.attempt, "etag": out.etag, "outputBucket": output_bucket,
         "namespace": out.namespace, "versionPrefix": out.version_prefix, "workPrefix": out.work_prefix,
         "source": h.source_fields(src, source), "sourceInfo": _source_info(source), "plan": plan_to_dict(plan),
         "parts": parts, "splitSeconds": split_s, "partSeconds": settings.split_segment_seconds,
-        "maxParallel": settings.max_parallel_parts, "createdAt": run.now().isoformat(timespec="seconds"),
-        "requestId": run.request_id,
+        "keyframeSource": keyframe_source, "maxParallel": settings.max_parallel_parts,
+        "createdAt": run.now().isoformat(timespec="seconds"), "requestId": run.request_id,
     }  # fmt: skip
     body = (json.dumps(job, indent=2, sort_keys=True) + "\n").encode()
     try:
@@ -130,7 +121,6 @@ def start_job(
         # its own directories, and publish.commit keeps exactly one result.
         storage.put_bytes(output_bucket, out.job_key, body, "application/json", forbid_overwrite=existing is None)
     except AlreadyExists:
-        publish.delete_prefix(storage, output_bucket, out.work_prefix)
         theirs = _load_job(storage, output_bucket, out.job_key)
         if theirs is None:
             raise h.TranscodeFailed("a concurrent job record vanished; retry", "job-conflict") from None
@@ -139,8 +129,39 @@ def start_job(
     for index in range(first):
         _invoke_part(run.invoker, job, index)
     h.log_decision(logging.INFO, "dispatched", etag=out.etag, job=out.job_key, parts=len(parts),
-                   inFlight=first, splitSeconds=split_s, **base)  # fmt: skip
+                   inFlight=first, splitSeconds=split_s, keyframeSource=keyframe_source, **base)  # fmt: skip
     return {"status": "dispatched", "job": out.job_key, "parts": len(parts), "timings": {"split_s": split_s}}
+
+
+def source_keyframes(tools: binaries.Tools, signed: remote.SignedSource, source: SourceInfo, storage: Any,
+                     src: Any) -> tuple[list[float], str]:  # fmt: skip
+    """Keyframe times on the source's timeline (0 = the container's start) and where they came from:
+    ``mp4-index`` (the MP4/MOV index, a few range reads: mp4index.py) when it agrees with ffprobe, else
+    ``packet-listing`` (ffprobe reads every packet through the URL: the whole source streamed once, never
+    stored)."""
+    h = _handler()
+    try:
+        index = mp4index.read_video_index(lambda offset, length: remote.read_range(signed, offset, length),
+                                          signed.size)  # fmt: skip
+    except SourceChanged as exc:
+        raise h.TranscodeFailed(f"source changed while its index was read, will retry: {exc}",
+                                "source-changed") from None  # fmt: skip
+    except remote.SourceUnavailable as exc:
+        raise h.TranscodeFailed(str(exc), "source-read-failed") from None
+    if index is not None and mp4index.matches_probe(index, source.video_start_time):
+        return [k - source.start_time for k in index.keyframes], "mp4-index"
+    if index is not None:
+        h.log_decision(logging.WARNING, "note", reason="mp4-index-mismatch", indexStart=index.first_pts,
+                       probeStart=source.video_start_time, key=src.key)  # fmt: skip
+    # Streamed at network speed; bounded so a stalled read cannot outlive a local run (FC's timeout bounds it
+    # there). components/media/capacity.py sizes MAX_SOURCE_BYTES so that this read fits the timeout.
+    timeout = max(900.0, signed.size / 5e6)
+    try:
+        listing = binaries.run(keyframes_command(tools.ffprobe, signed.url, remote.ffmpeg_input_options(signed)),
+                               what="ffprobe keyframes", timeout=timeout)  # fmt: skip
+    except binaries.ToolError as exc:
+        raise h.read_failure(exc, storage, src) or h.TranscodeFailed(str(exc), "split-failed") from None
+    return [k - source.start_time for k in parse_keyframes(listing.stdout)], "packet-listing"
 
 
 def _resume(run: Any, job: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, Any]:
@@ -207,7 +228,15 @@ def run_part(run: Any, request: Mapping[str, Any]) -> dict[str, Any]:
         done = part_results(storage, bucket, job)
         seconds = None
         if index not in done:
-            seconds = _transcode_part(run, job, job["parts"][index], base)
+            part = job["parts"][index]
+            signed = None
+            if "key" not in part:  # read from the source itself (JOB_VERSION 2)
+                signed, gone = _part_source(run, job)
+                if gone:
+                    # The job's source version no longer exists: nothing of it can be published, and the
+                    # new upload's own event (if any) does the work. A skip, not a failure: nothing to retry.
+                    return _skip({**base, "etag": job["etag"]}, gone)
+            seconds = _transcode_part(run, job, part, base, signed)
             done = part_results(storage, bucket, job)
         _advance(run, job, index, done)
     except Exception as exc:
@@ -230,31 +259,66 @@ def _advance(run: Any, job: Mapping[str, Any], index: int, done: Mapping[int, An
         _invoke_merge(run.invoker, job)
 
 
-def _transcode_part(run: Any, job: Mapping[str, Any], part: Mapping[str, Any], base: Mapping[str, Any]) -> float:
+def _part_source(run: Any, job: Mapping[str, Any]) -> tuple[remote.SignedSource | None, str | None]:
+    """The job's source behind a fresh presigned URL, or why it cannot be read (``source-gone``,
+    ``superseded``: overwritten since the job was planned)."""
+    h = _handler()
+    source = job["source"]
+    info = run.storage.head(source["bucket"], source["key"])
+    if info is None:
+        return None, "source-gone"
+    src = h.Source(source["bucket"], source["key"], job["etag"], int(source["sizeBytes"]))
+    if h.normalize_etag(info.etag) != src.etag:
+        return None, "superseded"
+    tools = _tools(run.settings)
+    return h.open_source(run.storage, src, run.settings, tools), None
+
+
+def _tools(settings: Any) -> binaries.Tools:
+    return binaries.locate(os.environ | {"FFMPEG_PATH": settings.ffmpeg_path, "FFPROBE_PATH": settings.ffprobe_path})
+
+
+def _transcode_part(run: Any, job: Mapping[str, Any], part: Mapping[str, Any], base: Mapping[str, Any],
+                    signed: remote.SignedSource | None) -> float:  # fmt: skip
+    """Transcode one part into every rung and upload it. With ``signed`` FFmpeg reads the part's range of
+    the source through its URL (the worker's disk holds only the part's outputs); without, the part file
+    a version-1 job cut (downloaded first)."""
     h = _handler()
     storage, settings, bucket = run.storage, run.settings, job["outputBucket"]
     plan = plan_from_dict(job["plan"])
     out = _layout(job)
     index, start, duration = int(part["index"]), float(part["start"]), float(part["duration"])
-    tools = binaries.locate(os.environ | {"FFMPEG_PATH": settings.ffmpeg_path, "FFPROBE_PATH": settings.ffprobe_path})
+    last = index == len(job["parts"]) - 1
+    tools = _tools(settings)
     with WorkDir(run.work_root) as work_dir:
         work = str(work_dir)
-        local = os.path.join(work, "part.mkv")
-        info = storage.head(bucket, part["key"])
-        if info is None:
-            raise h.TranscodeFailed(f"part source {part['key']} is missing", "part-source-missing")
-        storage.download(bucket, part["key"], local, if_match=normalize_etag(info.etag))
+        if signed is not None:
+            source_input, input_options = signed.url, remote.ffmpeg_input_options(signed)
+        else:
+            source_input, input_options = os.path.join(work, "part.mkv"), []
+            info = storage.head(bucket, part["key"])
+            if info is None:
+                raise h.TranscodeFailed(f"part source {part['key']} is missing", "part-source-missing")
+            storage.download(bucket, part["key"], source_input, if_match=h.normalize_etag(info.etag))
         poster_local = plan.poster_at_seconds - start
-        is_poster_part = 0 <= poster_local < duration or (index == len(job["parts"]) - 1 and poster_local >= duration)
+        is_poster_part = 0 <= poster_local < duration or (last and poster_local >= duration)
         out_dir = os.path.join(work, "out")
         for r in plan.renditions:
             os.makedirs(os.path.join(out_dir, "hls", r.name), exist_ok=True)
         t0 = time.monotonic()
+        # The last part reads to the end: a stream a little longer than the container's duration loses nothing.
+        limit = duration + 1.0 if last else duration
         try:
-            binaries.run(part_command(tools.ffmpeg, local, out_dir, plan, part=index, start=start, duration=duration,
+            binaries.run(part_command(tools.ffmpeg, source_input, out_dir, plan, part=index, start=start,
+                                      duration=limit, seek=signed is not None, input_options=input_options,
                                       poster_local_seconds=max(0.0, min(poster_local, duration - 0.05))
                                       if is_poster_part else None), what=f"ffmpeg part {index}")  # fmt: skip
         except binaries.ToolError as exc:
+            if signed is not None:
+                src = h.Source(job["source"]["bucket"], job["source"]["key"], job["etag"], signed.size)
+                failure = h.read_failure(exc, storage, src)
+                if failure is not None:
+                    raise failure from None
             raise h.TranscodeFailed(str(exc), "ffmpeg-failed") from None
         seconds = round(time.monotonic() - t0, 3)
         result: dict[str, Any] = {"part": index, "start": start, "duration": duration, "transcodeSeconds": seconds,
@@ -369,23 +433,17 @@ def _merge(run: Any, job: Mapping[str, Any], done: Mapping[int, Any], base: dict
             })  # fmt: skip
         with open(os.path.join(out_dir, MASTER_PLAYLIST), "w") as handle:
             handle.write(master_playlist(variants))
-        # The MP4 fallback: the fallback rung's segments, in order, joined (MPEG-TS concatenates) and remuxed.
-        joined = os.path.join(work, "joined.ts")
-        with open(joined, "wb") as sink:
-            for res in results:
-                for s in res["renditions"][plan.mp4.name]["segments"]:
-                    piece, key = os.path.join(work, "piece.ts"), out.key(f"hls/{plan.mp4.name}/{s['name']}")
-                    storage.download(bucket, key, piece, if_match=_etag_of(storage, bucket, key))
-                    with open(piece, "rb") as chunk:
-                        while block := chunk.read(1 << 20):
-                            sink.write(block)
+        # The MP4 fallback: the fallback rung's segments, in order, streamed into FFmpeg (MPEG-TS concatenates)
+        # and remuxed. Only the MP4 itself lands on this disk (components/media/capacity.py sizes it).
+        pieces = [(out.key(f"hls/{plan.mp4.name}/{s['name']}"), s["sha256"])
+                  for res in results for s in res["renditions"][plan.mp4.name]["segments"]]  # fmt: skip
         os.makedirs(os.path.join(out_dir, "mp4"), exist_ok=True)
         mp4_path = os.path.join(out_dir, plan.mp4.mp4)
         try:
-            binaries.run(remux_mp4_command(tools.ffmpeg, joined, mp4_path), what="ffmpeg mp4 remux")
+            binaries.run_feeding(remux_mp4_command(tools.ffmpeg, mp4_path), segment_stream(storage, bucket, pieces),
+                                 what="ffmpeg mp4 remux")  # fmt: skip
         except binaries.ToolError as exc:
             raise h.TranscodeFailed(str(exc), "merge-failed") from None
-        os.remove(joined)
         data = binaries.probe_json(tools.ffprobe, mp4_path)
         mp4_duration = h._number((data.get("format") or {}).get("duration"))
         if not duration_matches(source_duration, mp4_duration):
@@ -447,11 +505,35 @@ def part_results(storage: Any, bucket: str, job: Mapping[str, Any]) -> dict[int,
     return found
 
 
-def _etag_of(storage: Any, bucket: str, key: str) -> str:
-    info = storage.head(bucket, key)
-    if info is None:
-        raise _handler().TranscodeFailed(f"segment {key} is missing", "merge-failed")
-    return normalize_etag(info.etag)
+#: Segments fetched ahead of FFmpeg while the merge streams them (a few MB each: bounded memory).
+PREFETCH_SEGMENTS = 8
+
+
+def segment_stream(storage: Any, bucket: str, pieces: list[tuple[str, str]]) -> Iterator[bytes]:
+    """The segments' bytes in order, each checked against the SHA-256 its part recorded (a segment that
+    changed since, e.g. rewritten by a duplicate part, fails the merge, whose retry reads the part's newest
+    result), fetched a few ahead on threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    h = _handler()
+
+    def fetch(piece: tuple[str, str]) -> bytes:
+        key, digest = piece
+        data = storage.get_bytes(bucket, key)
+        if data is None:
+            raise h.TranscodeFailed(f"segment {key} is missing", "merge-failed")
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise h.TranscodeFailed(f"segment {key} changed since its part recorded it; retry", "merge-failed")
+        return data
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        window: deque[Any] = deque()
+        for piece in pieces:
+            window.append(pool.submit(fetch, piece))
+            if len(window) >= PREFETCH_SEGMENTS:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
 
 
 def _load_job(storage: Any, bucket: str, key: str) -> dict[str, Any] | None:
@@ -462,7 +544,7 @@ def _load_job(storage: Any, bucket: str, key: str) -> dict[str, Any] | None:
         job = json.loads(data)
     except ValueError:
         return None
-    return job if isinstance(job, dict) and job.get("jobVersion") == JOB_VERSION else None
+    return job if isinstance(job, dict) and job.get("jobVersion") in JOB_VERSIONS else None
 
 
 def _job_key(job: Mapping[str, Any]) -> str:

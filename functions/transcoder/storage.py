@@ -30,7 +30,10 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .localserve import ServerRef
 
 STAGING_DIR = ".staging"
 
@@ -60,6 +63,10 @@ class Storage(Protocol):
     def download(self, bucket: str, key: str, path: str, *, if_match: str) -> None:
         """Write the object to ``path``; raise ``SourceChanged`` if its ETag is no longer ``if_match``."""
 
+    def presign_get(self, bucket: str, key: str, *, expires_seconds: int) -> str:
+        """A GET URL for the object that works for ``expires_seconds`` without further credentials and
+        answers range requests and ``If-Match`` (remote.py). It is a credential: never log it."""
+
     def get_bytes(self, bucket: str, key: str) -> bytes | None:
         """The object's content, or None when it does not exist."""
 
@@ -88,10 +95,13 @@ class LocalStorage:
     """A directory that mirrors buckets: ``root/<bucket>/<key>``. ETag = upper-case MD5, like OSS
     for objects uploaded in one piece."""
 
-    def __init__(self, root: str | os.PathLike[str], *, versioned: bool = False) -> None:
+    def __init__(self, root: str | os.PathLike[str], *, versioned: bool = False, server: ServerRef | None = None
+                 ) -> None:  # fmt: skip
         self.root = Path(root)
         self.versioned = versioned
         """Like an OSS bucket with versioning enabled: ``forbid_overwrite`` has no effect."""
+        self.server = server
+        """The range server that answers ``presign_get`` URLs (localserve.py); None: this process's own."""
 
     def path(self, bucket: str, key: str) -> Path:
         """Local path of an object; rejects keys that would escape the bucket directory."""
@@ -121,6 +131,15 @@ class LocalStorage:
         if info is None or info.etag != normalize_etag(if_match):
             raise SourceChanged(f"{bucket}/{key}: ETag is no longer {if_match}")
         shutil.copyfile(self.path(bucket, key), path)
+
+    def presign_get(self, bucket: str, key: str, *, expires_seconds: int) -> str:
+        self.path(bucket, key)  # refuses keys that would escape the bucket directory
+        ref = self.server
+        if ref is None:
+            from .localserve import server_for
+
+            ref = server_for(self.root).ref
+        return ref.sign(bucket, key, expires_seconds)
 
     def get_bytes(self, bucket: str, key: str) -> bytes | None:
         path = self.path(bucket, key)
@@ -220,6 +239,14 @@ class OssStorage:
             self._bucket(bucket).get_object_to_file(key, path, headers={"If-Match": f'"{normalize_etag(if_match)}"'})
         except self._oss2.exceptions.PreconditionFailed:
             raise SourceChanged(f"{bucket}/{key}: ETag is no longer {if_match}") from None
+
+    def presign_get(self, bucket: str, key: str, *, expires_seconds: int) -> str:
+        # A local HMAC with the role's STS credentials (the token travels in the URL's `security-token`): no
+        # request, no permission beyond oss:GetObject, which OSS checks when the URL is used. V1 signing:
+        # If-Match is not a signed header, so readers add it (remote.py). `slash_safe` keeps `/` in the key.
+        # The URL stops working at the earlier of its expiry and the token's (36 h for an FC role's token,
+        # platform-facts 1.5).
+        return self._bucket(bucket).sign_url("GET", key, int(expires_seconds), slash_safe=True)
 
     def get_bytes(self, bucket: str, key: str) -> bytes | None:
         try:

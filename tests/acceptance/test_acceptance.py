@@ -307,7 +307,6 @@ SECRET_VALUES = {
     "incident-bridge-webhook": "https://hooks.example.com/qa-incident-bridge-b81c",
     "oncall-primary-phone": "13800138111",
     "oncall-secondary-phone": "13900139222",
-    "idc-shanghai-kubeconfig": "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: qaKubeToken9d1}}]\n",
     # issue 14: the edge's certificate and URL-auth keys
     "live-example-cert": "-----BEGIN CERTIFICATE-----\nqaCertBody5a2c\n-----END CERTIFICATE-----\n",
     "live-example-key": "-----BEGIN PRIVATE KEY-----\nqaPrivKey8e4d\n-----END PRIVATE KEY-----\n",
@@ -316,8 +315,8 @@ SECRET_VALUES = {
     "replay-url-auth-key": "qaReplayKey9d4a",
 }
 # The data layer's passwords are generated in the program (the mocks' stand-in starts with this prefix).
-SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "qaKubeToken9d1",
-                  "Mock-Pw1!", "qaCertBody5a2c", "qaPrivKey8e4d", "qaIngestKey3b7f", "qaPlayKey6c1e", "qaReplayKey9d4a")
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "Mock-Pw1!",
+                  "qaCertBody5a2c", "qaPrivKey8e4d", "qaIngestKey3b7f", "qaPlayKey6c1e", "qaReplayKey9d4a")
 
 
 def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):

@@ -121,6 +121,19 @@ def test_the_edge_publishes_its_cdn_domain_for_alerting(cross):
     assert kind_of(target) is TARGET_KINDS["cdn"]
 
 
+@pytest.mark.parametrize("cas_region", ["cn-hangzhou", "ap-southeast-1"])
+def test_certificates_are_named_in_the_accounts_cas_region_not_the_stacks(cas_region):
+    # The stack is in cn-hangzhou either way; an international-site account keeps its certificates in
+    # ap-southeast-1, and the CDN, WAF and MSE must say so.
+    p, _ = build_edge(settings(cas_region=cas_region, api={"host": "api.live.example.com", "certificate": "live",
+                                                          "waf": {"instance_id": "waf_v3_x"}}), cross_region=False)
+    res = by_name(p)
+    assert res["prod-edge-replay-cdn"]["inputs"]["certificateConfig"]["certRegion"] == cas_region
+    assert res["prod-edge-api-gateway-domain"]["inputs"]["cert_identifier"].endswith(f"-{cas_region}")
+    waf = json.dumps(res["prod-edge-api-waf"]["inputs"])
+    assert f'-{cas_region}"' in waf and ("-cn-hangzhou" in waf) == (cas_region == "cn-hangzhou")
+
+
 def test_without_a_crossing_live_records_into_the_input_bucket():
     p, out = build_edge(settings(), cross_region=False)
     res = by_name(p)

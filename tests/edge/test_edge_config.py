@@ -79,6 +79,7 @@ def test_a_long_bucket_prefix_is_refused_for_the_recording_buckets_too():
 
 def test_a_recording_cycle_longer_than_the_transcoder_takes_is_refused():
     doc = stack_document("prod")
+    doc["config"][CONFIG_KEY]["media"]["transcode"]["max_duration_seconds"] = 7200
     doc["config"][CONFIG_KEY]["edge"]["live"]["recording"]["cycle_duration_seconds"] = 21600
     [line] = [x for x in lines_of(doc, "prod") if "cycle_duration_seconds" in x]
     assert line == ("stacks/Pulumi.prod.yaml: livecommerce:platform.edge.live.recording.cycle_duration_seconds: "

@@ -49,18 +49,18 @@ def assert_published_and_whole(storage, ns=NS):
 
 
 class Interleaved(LocalStorage):
-    """Runs ``before_download`` once, when this attempt has fetched nothing yet (so a concurrent attempt
-    commits while this one is in flight), and kills this attempt after ``kill_after`` uploads."""
+    """Runs ``before_read`` once, when this attempt has read nothing of the source yet (so a concurrent
+    attempt commits while this one is in flight), and kills this attempt after ``kill_after`` uploads."""
 
-    def __init__(self, root, *, before_download=None, kill_after=None):
+    def __init__(self, root, *, before_read=None, kill_after=None):
         super().__init__(root)
-        self.before_download, self.kill_after, self.uploads = before_download, kill_after, 0
+        self.before_read, self.kill_after, self.uploads = before_read, kill_after, 0
 
-    def download(self, bucket, key, path, *, if_match):
-        if self.before_download:
-            hook, self.before_download = self.before_download, None
+    def presign_get(self, bucket, key, *, expires_seconds):
+        if self.before_read:
+            hook, self.before_read = self.before_read, None
             hook()
-        super().download(bucket, key, path, if_match=if_match)
+        return super().presign_get(bucket, key, expires_seconds=expires_seconds)
 
     def put_file(self, bucket, key, path, content_type):
         self.uploads += 1
@@ -76,7 +76,7 @@ def test_an_attempt_killed_after_a_concurrent_commit_leaves_the_published_output
     fix B's publish step deleted A's version directory first, so the manifest pointed at missing files
     and every retry said "already done"."""
     put_source(storage, KEY, clip_factory(320, 180, 2.0))
-    b = Interleaved(storage.root, before_download=lambda: run(storage), kill_after=2)
+    b = Interleaved(storage.root, before_read=lambda: run(storage), kill_after=2)
     with pytest.raises(Killed):
         run(b)
     committed = assert_published_and_whole(storage)
@@ -87,7 +87,7 @@ def test_an_attempt_killed_after_a_concurrent_commit_leaves_the_published_output
 
 def test_a_concurrent_attempt_that_finishes_second_keeps_the_first_result(clip_factory, storage, small, caplog):
     put_source(storage, KEY, clip_factory(320, 180, 2.0))
-    b = Interleaved(storage.root, before_download=lambda: run(storage))
+    b = Interleaved(storage.root, before_read=lambda: run(storage))
     caplog.set_level(logging.INFO, logger="transcoder")
     result = run(b)["results"][0]
     assert (result["status"], result["reason"]) == ("skipped", "already-done")
@@ -130,16 +130,18 @@ def test_a_slow_attempt_on_an_old_upload_does_not_replace_the_new_manifest(clip_
         put_source(storage, KEY, clip_factory(320, 180, 2.5))
         run(storage)
 
-    class OverwrittenAfterDownload(LocalStorage):
-        downloaded = False
+    class OverwrittenAfterTranscode(LocalStorage):
+        """The source is re-uploaded (and transcoded) once this attempt has read it: at its first upload."""
 
-        def download(self, bucket, key, path, *, if_match):
-            super().download(bucket, key, path, if_match=if_match)
-            if not self.downloaded:
-                self.downloaded = True
+        uploaded = False
+
+        def put_file(self, bucket, key, path, content_type):
+            if not self.uploaded:
+                self.uploaded = True
                 reupload_and_transcode()
+            super().put_file(bucket, key, path, content_type)
 
-    result = run(OverwrittenAfterDownload(storage.root))["results"][0]
+    result = run(OverwrittenAfterTranscode(storage.root))["results"][0]
     assert (result["status"], result["reason"]) == ("skipped", "superseded")
     doc = assert_published_and_whole(storage)
     assert doc["source"]["etag"] == storage.head(BUCKET, KEY).etag

@@ -204,10 +204,12 @@ def test_truncated_video_without_index_is_rejected(clip_factory, storage, transc
     assert_nothing_published(storage)
 
 
-def test_source_over_size_limit_is_rejected_before_download(clip_factory, storage, transcoder_env, caplog, monkeypatch):
+def test_source_over_size_limit_is_rejected_before_it_is_read(clip_factory, storage, transcoder_env, caplog,
+                                                              monkeypatch):
     transcoder_env(MAX_SOURCE_BYTES="1000")
     put_source(storage, KEY, clip_factory(1280, 720, 2.5))
     monkeypatch.setattr(LocalStorage, "download", lambda *a, **k: pytest.fail("downloaded an over-size source"))
+    monkeypatch.setattr(LocalStorage, "presign_get", lambda *a, **k: pytest.fail("read an over-size source"))
     with pytest.raises(SourceRejected, match="over MAX_SOURCE_BYTES=1000"):
         run(storage)
     assert [(d["decision"], d["reason"]) for d in decisions(caplog)] == [("reject", "too-large")]

@@ -146,7 +146,11 @@ def test_sparse_keyframes_make_longer_parts(tools, gop_clip, storage, split_env)
 
 def test_split_plan_is_keyframe_aligned():
     assert plan_split([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10.0, 3) == [3, 6, 9]
-    assert plan_split([0, 10, 20], 25.0, 6) == [10, 20]  # sparse: each cut the first keyframe after its target
+    assert plan_split([0, 5, 10], 15.0, 4) == [5, 10]  # sparse: each cut the first keyframe after its target
+    # No keyframe within 1.5 parts: cut on the grid, off-keyframe (exact all the same: the worker's accurate
+    # seek drops the frames before its start), so no part is longer than 9 s of 6 s parts.
+    assert plan_split([0, 10, 20], 25.0, 6) == [6, 12, 20]
+    assert plan_split([0], 100.0, 10) == [10, 20, 30, 40, 50, 60, 70, 80, 90]  # one keyframe only
     assert plan_split([0, 6, 12, 18], 18.05, 6) == [6, 12]  # a tail under 0.1 s is not a part of its own
     assert plan_split([0.021, 6.021, 12.021], 14.0, 6) == [6.021, 12.021]
 

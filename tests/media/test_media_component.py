@@ -212,7 +212,8 @@ def test_dev_is_smaller_and_destroyable():
     plan = build({"versioning": False, "access_logging": False, "deletion_protection": False, "force_destroy": True,
                   "redundancy": "LRS",
                   "function": {"memory_mib": 2048, "vcpu": 1, "disk_mib": 512, "reserved_concurrency": 2},
-                  "transcode": {"max_source_bytes": 256 * 1024 * 1024}}, env="dev")
+                  "transcode": {"max_source_bytes": 256 * 1024 * 1024, "max_duration_seconds": 1800,
+                                "ladder": "720p:2800k,480p:1200k", "mp4_rung": "480p"}}, env="dev")
     res = by_name(plan)
     assert "dev-media-access-logs-bucket" not in res and not of_type(plan, "BucketVersioning")
     assert not of_type(plan, "BucketLogging")
@@ -305,13 +306,15 @@ def test_fan_out_worker_shares_the_zip_and_is_bounded(prod):
     assert worker["code"] == fn["code"] and worker["environmentVariables"] == fn["environmentVariables"]
     assert worker["role"] == fn["role"] and worker["layers"] == fn["layers"]
     assert worker["internetAccess"] is False and fn["internetAccess"] is False
+    # 512 MB disk: a part reads its range of the source through a URL and stores only its own segments.
     assert (worker["memorySize"], worker["cpu"], worker["diskSize"], worker["timeout"], worker["instanceConcurrency"]) \
-        == (8192, 4, 10240, 900, 1)
+        == (8192, 4, 512, 900, 1)
     env = fn["environmentVariables"]
     assert (env["WORKER_FUNCTION"], env["MERGE_FUNCTION"]) == ("livecommerce-prod-transcoder-worker",
                                                                "livecommerce-prod-transcoder")
     assert (env["SPLIT_SEGMENT_SECONDS"], env["MAX_PARALLEL_PARTS"]) == ("60", "10")
     assert env["STALE_AFTER_SECONDS"] == str(3600 + 18000 + 600)
+    assert env["SOURCE_URL_TTL_SECONDS"] == str(3600 + 600)  # the longer timeout: a URL outlives its reader
     assert res["prod-media-transcoder-worker-concurrency"]["inputs"] == {
         "functionName": "livecommerce-prod-transcoder-worker", "reservedConcurrency": 100}
     wasync = res["prod-media-transcoder-worker-async"]["inputs"]

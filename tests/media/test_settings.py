@@ -130,12 +130,47 @@ def test_force_destroy_needs_unprotected_buckets():
         "deletion_protection: false too (throwaway stacks only)"]
 
 
-def test_disk_must_hold_the_largest_source():
+def test_the_merge_disk_must_hold_the_longest_replays_mp4():
     lines = errors_for("prod", function={"memory_mib": 2048, "vcpu": 1, "disk_mib": 512})
     assert lines == [
-        f"{SOURCE}: livecommerce:platform.media: transcode.max_source_bytes: 4294967296 bytes do not fit "
-        "function.disk_mib 512 (the source and its renditions need 2x); lower it to at most 268435456 or use "
-        "disk_mib: 10240"]
+        f"{SOURCE}: livecommerce:platform.media: transcode.max_duration_seconds: 21600 s replays make an MP4 "
+        "fallback (720p) of up to 9086 MiB, which the merge writes to function.disk_mib 512; lower it to at most "
+        "1217, pick a lower transcode.mp4_rung, or use function.disk_mib: 10240"]
+
+
+def test_the_source_size_no_longer_needs_disk():
+    # Before 2026-12-01 the source was downloaded: 4 GiB and 2 h at most in prod. Now it is read through a
+    # presigned URL, so a 64 GiB, 6 h gala replay fits the same 10 GiB disk (the merge's MP4 is what it holds).
+    s = MediaSettings.model_validate({"transcode": {"max_source_bytes": 64 * 1024**3, "max_duration_seconds": 21600}},
+                                     context={"stack": "prod"})
+    assert s.function.disk_mib == 10240 and s.fan_out.worker.disk_mib == 512
+
+
+def test_one_read_of_the_largest_source_must_fit_half_the_timeout():
+    lines = errors_for("prod", transcode={"max_source_bytes": 200 * 10**9, "max_duration_seconds": 21600})
+    assert lines == [
+        f"{SOURCE}: livecommerce:platform.media: transcode.max_source_bytes: one read of a 200000000000 byte "
+        "source (the keyframe listing of a container without an index, or a one-pass transcode) takes about "
+        "4000 s at 50 MB/s, more than half of function.timeout_seconds 3600; lower it to at most 90000000000 or "
+        "raise function.timeout_seconds"]
+
+
+def test_parts_must_fit_the_workers_disk_and_timeout():
+    lines = errors_for("prod", fan_out={"part_seconds": 600})
+    assert lines == [
+        f"{SOURCE}: livecommerce:platform.media: fan_out.part_seconds: parts of up to 900 s (1.5x 600 s) write up "
+        "to 1335 MiB of HLS segments, more than fan_out.worker.disk_mib 512; use parts of at most 230 s or "
+        "fan_out.worker.disk_mib: 10240",
+        f"{SOURCE}: livecommerce:platform.media: fan_out.worker.timeout_seconds: 900 is too short for parts of up "
+        "to 900 s on 4 vCPU (about 341 s of 1080p work each, 3x for safety); use at least 1024, more vCPU, or "
+        "shorter fan_out.part_seconds"]
+
+
+def test_one_pass_replays_must_fit_the_transcoder():
+    lines = errors_for("prod", fan_out={"part_seconds": 0})
+    assert [line.split(": ", 3)[2] for line in lines] == ["transcode.max_duration_seconds"] * 2
+    assert "a 21600 s replay's outputs need up to 41128 MiB" in lines[0] and "lower it to at most 5377" in lines[0]
+    assert "encode takes about 8190 s on 4 vCPU" in lines[1] and "lower it to at most 3164" in lines[1]
 
 
 def test_disk_is_512_or_10240():
