@@ -16,6 +16,7 @@ import difflib
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -41,13 +42,15 @@ from components.workloads.service_settings import (
     workload_problems,
 )
 from components.data.settings import DataSettings, data_problems
+from components.edge.plan import recording_bucket_names
+from components.edge.settings import EdgeSettings, edge_problems, host_problems, recording_crosses_regions
 from components.governance.settings import GovernanceSettings, governance_problems
-from components.media.settings import MediaSettings
+from components.media.settings import MediaSettings, oss_bucket_name_problem
 from components.network.cidr import CidrPlanError, plan_cidrs
 from components.network.regions import region_problem, zone_problem
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
-from components.naming import stack_name_problem
+from components.naming import naming_for, stack_name_problem
 from components.workloads.targets import gateway_endpoints
 from stacks.cost_settings import CostSettings
 from components.secrets import SECRET_REF_ERROR, SecretRef
@@ -109,6 +112,11 @@ class PlatformConfig(BaseModel):
     """The middleware and data layer the services use: a RocketMQ 5 message queue (topics, consumer groups with
     dead-letter topics), a Tair cache and a PolarDB for MySQL database, private to the VPC, with an account per
     service whose password lives in KMS Secrets Manager (docs/data.md)."""
+    edge: EdgeSettings | None = None
+    """The viewer's path (docs/edge.md): ApsaraVideo Live ingest and playback domains with URL auth, HTTPS and
+    recording to the replay input bucket; the video CDN for transcoded replays; the public API host on the
+    gateway behind WAF 3.0; certificates; Alidns records; and the public hosts served elsewhere
+    (`external_hosts`). Required in prod."""
     cost: CostSettings = Field(default_factory=CostSettings)
     """Monthly usage volumes the plan cannot hold (replay hours, stored GiB, log GiB, egress), read only by
     `livecommerce cost`, the PR report's cost line and `compare` (docs/cost.md); creates nothing."""
@@ -174,6 +182,7 @@ class PlatformConfig(BaseModel):
         if self.data.services_used() and not self.cluster.enable_rrsa:
             errors.append("cluster.enable_rrsa: ack-secret-manager reads the data layer's secrets through an RRSA "
                           "role; set it to true (or remove the data section)")
+        errors.extend(_edge_problems(self, stack, region))
         if errors:
             raise ValueError("\n".join(errors))
         return self
@@ -185,23 +194,28 @@ class PlatformConfig(BaseModel):
 
     def secret_keys(self) -> list[str]:
         """Names of the `livecommerce:` secret config keys this config refers to (every `SecretRef` value)."""
-        found: set[str] = set()
+        return secret_refs(self)
 
-        def walk(value: Any) -> None:
-            if isinstance(value, SecretRef):
-                found.add(str(value))
-            elif isinstance(value, BaseModel):
-                for fname in type(value).model_fields:
-                    walk(getattr(value, fname))
-            elif isinstance(value, (list, tuple)):
-                for v in value:
-                    walk(v)
-            elif isinstance(value, dict):
-                for v in value.values():
-                    walk(v)
 
-        walk(self)
-        return sorted(found)
+def secret_refs(value: Any) -> list[str]:
+    """Every `SecretRef` value in a settings model (or a list/dict of them), sorted: the secrets it names."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, SecretRef):
+            found.add(str(value))
+        elif isinstance(value, BaseModel):
+            for fname in type(value).model_fields:
+                walk(getattr(value, fname))
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    walk(value)
+    return sorted(found)
 
 
 def _observability_problems(cfg: PlatformConfig) -> list[str]:
@@ -214,6 +228,66 @@ def _observability_problems(cfg: PlatformConfig) -> list[str]:
         except ValueError as exc:
             errors.append(f"observability.{exc}")
     return errors
+
+
+def _edge_problems(cfg: PlatformConfig, stack: str | None, region: str | None) -> list[str]:
+    """The edge against the rest: the MP4 trigger suffix, an internet SLB for the API, the transcoder's playback
+    settings left to the edge, the cross-region recording buckets' names, and every public host declared or
+    external (what a tier demands of the edge is in stacks/tiers.py)."""
+    media = cfg.media
+    playback = media.playback  # the transcoder's playback settings; the edge's replay CDN fills them
+    errors = edge_problems(
+        cfg.edge, input_suffix=media.input_suffix, internet_slb=cfg.governance.gateway.internet_slb,
+        max_replay_seconds=media.transcode.max_duration_seconds,
+        playback_base_url=playback.base_url, playback_auth_secret=playback.url_auth_key_secret,
+        # only when set explicitly: the edge's validity replaces the default
+        playback_auth_delta_seconds=playback.auth_delta_seconds if "auth_delta_seconds" in playback.model_fields_set
+        else None)
+    if recording_crosses_regions(cfg.edge, region):
+        for name in recording_bucket_names(media.bucket_prefix, naming_for(stack or "x" * 7, region or "")).values():
+            problem = oss_bucket_name_problem(name)
+            if problem:
+                errors.append(f"media.bucket_prefix: the recording bucket name {name!r} {problem}; use a shorter "
+                              "prefix")
+    return errors + host_problems(named_hosts(cfg), cfg.edge)
+
+
+def named_hosts(cfg: PlatformConfig) -> dict[str, str]:
+    """Every public host the config names outside the edge's own domains, by the key that names it: Ingress
+    hosts, probe targets, the web origins the replay CDN allows, the live recording callbacks and a playback base
+    URL of the transcoder's own. Each must be declared by the edge or listed in `edge.external_hosts`."""
+    out: dict[str, str] = {}
+    for svc in cfg.services:
+        if svc.entry is not None and svc.entry.host is not None and not svc.entry.host.startswith("*."):
+            out[f"services[{svc.name}].entry.host"] = svc.entry.host
+    obs = cfg.observability.synthetics
+    if obs.enabled:
+        try:
+            urls = gateway_endpoints(cfg.services, obs)
+        except ValueError:
+            urls = {}  # reported by the observability rules
+        for key, url in urls.items():
+            host = urlsplit(url).hostname
+            if host:
+                out.setdefault(f"observability.synthetics[{key}]", host)
+    edge = cfg.edge
+    if edge is not None and edge.replay_cdn is not None:
+        for i, origin in enumerate(edge.replay_cdn.cors_origins):
+            host = urlsplit(origin).hostname
+            if host:
+                out[f"edge.replay_cdn.cors_origins[{i}]"] = host
+    if edge is not None and edge.live is not None:
+        rec = edge.live.recording
+        for key, url in (("notify_url", rec.notify_url), ("on_demand_url", rec.on_demand_url)):
+            host = urlsplit(url).hostname if url else None
+            if host:
+                out[f"edge.live.recording.{key}"] = host
+    # With a replay CDN the edge sets the transcoder's base URL (a second one is refused by edge_problems).
+    base_url = cfg.media.playback.base_url if edge is None or edge.replay_cdn is None else None
+    host = urlsplit(base_url).hostname if base_url else None
+    if host:
+        out["media.playback.base_url"] = host
+    return out
 
 
 # --------------------------------------------------------------------------------------------------

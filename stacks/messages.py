@@ -75,6 +75,12 @@ PATTERN_WORDS: dict[str, str] = {
     r"^[A-Za-z0-9_]+$": "letters, digits and `_`",
     r"^[a-z][a-z0-9-]{2,62}$": "3 to 63 lowercase letters, digits and `-`, starting with a letter (the name of a "
                                "secret, never the secret itself)",
+    # the edge block (components/edge/settings.py)
+    r"^[a-z][a-z0-9-]{0,30}$": "up to 31 lowercase letters, digits and `-`, starting with a letter (a key in "
+                               "edge.certificates, e.g. live-wildcard)",
+    r"^[A-Za-z0-9.-]{1,64}$": "a RAM role name: up to 64 letters, digits, `.` and `-` (e.g. AliyunLiveDefaultRole)",
+    r"^waf_[A-Za-z0-9_-]+$": "a WAF 3.0 instance id like waf_v3prepaid_public_cn-xxxxxxxx",
+    r"^(\*|[A-Za-z0-9_-]{1,255})$": "* (every one) or up to 255 letters, digits, `_` and `-`",
 }
 
 # Keys whose values may be secrets pasted by mistake: their input is never echoed in a message.

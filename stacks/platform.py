@@ -3,7 +3,8 @@
 `program()` reads top to bottom as the architecture diagram of ../shared/ARCHITECTURE.md: network,
 container platform (ACK, ECS node pools, ECI virtual nodes, external clusters), middleware and data
 (RocketMQ 5, Tair, PolarDB), microservice governance (MSE), the workloads on the cluster, media (OSS +
-Function Compute), and observability watching them all.
+Function Compute), the edge where viewers enter (ApsaraVideo Live, CDN, WAF, DNS), and observability watching them
+all.
 Each block is one component that publishes what the others need (ids, the pod contract, alert targets
 built from the names it registered); this module only passes them along. It is also the only place that
 reads Pulumi config and builds providers. `__main__.py` (under `pulumi up`) and the offline engine
@@ -30,6 +31,9 @@ from components.container_platform.block import ContainerPlatform, ContainerPlat
 from components.data.bindings import bindings
 from components.data.block import Data, DataArgs
 from components.data.sync import SecretSync, SecretSyncArgs
+from components.edge import plan as edge_plan
+from components.edge.edge import Edge, EdgeArgs
+from components.edge.plan import RecordingStore
 from components.governance.block import MicroserviceGovernance, MicroserviceGovernanceArgs
 from components.media.transcoding import Media, MediaArgs
 from components.naming import Naming
@@ -40,7 +44,7 @@ from components.workloads.manifests import InjectedEnv, platform_labels
 from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
 from components.workloads.scheduling import ScheduleError, calendar_notes
 from stacks import clock, run_context
-from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
+from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform, secret_refs
 from stacks.tiers import Tier, resolve_tier
 
 # How long the kubeconfig the Kubernetes provider uses stays valid (ACK allows 15 to 4320 minutes).
@@ -116,20 +120,36 @@ def program(*, now: datetime | None = None, stack_file: str | None = None) -> No
     governance.govern(workloads.pod_contract, after=[workloads])
 
     # Media: replay buckets, the FC 3.0 transcoder fired by OSS uploads (long replays fanned out to workers),
-    # a dead-letter queue for failures.
+    # a dead-letter queue for failures. The edge's services (Live recording writes, CDN origin reads) are granted
+    # their prefixes in the buckets' policies; when the live center is in another region, recordings arrive in the
+    # input bucket by replication. The edge's replay CDN is the transcoder's playback domain: its URL-auth key
+    # signs the manifests' playback URLs.
+    recording = edge_plan.recording_store(cfg.edge, cfg.media, naming)
+    media_settings = edge_plan.with_edge_playback(cfg.media, cfg.edge)
     media = Media(f"{ctx.stack}-media", MediaArgs(
-        naming=naming, account_id=account.id, settings=cfg.media, log_project=observability.log_project,
+        naming=naming, account_id=account.id, settings=media_settings, log_project=observability.log_project,
         log_store=observability.logstores["transcoder"], tags=tags,
-        playback_auth_key=ctx.secrets.get(cfg.media.playback.url_auth_key_secret or "")), opts=cloud)
+        service_grants=edge_plan.service_grants(cfg.edge, region=ctx.region, buckets=cfg.media.buckets,
+                                                input_prefix=cfg.media.input_prefix,
+                                                output_prefix=cfg.media.output_prefix),
+        replicated_input=recording is not None,
+        playback_auth_key=ctx.secrets.get(media_settings.playback.url_auth_key_secret or "")), opts=cloud)
+
+    # The edge, where viewers enter: ApsaraVideo Live ingest + playback domains recording every show into the
+    # replay input bucket (a live center in another region records into a bucket there, replicated into it), the
+    # video CDN in front of the published replays, the API host on the gateway behind WAF 3.0, certificates and
+    # the Alidns records of every public host.
+    edge = build_edge(ctx, media, governance, observability, account.id, recording, cloud)
 
     # Observability watches everything above, from the targets each block publishes.
     observability.watch(WatchArgs(
         cluster_id=platform.cluster_id, targets=[*platform.alert_targets, *workloads.alert_targets,
-                                                 *media.alert_targets, *(data.alert_targets if data else [])],
+                                                 *media.alert_targets, *(data.alert_targets if data else []),
+                                                 *(edge.alert_targets if edge else [])],
         team=cfg.observability.team or cfg.owner, backlog_severity=ctx.tier.backlog_severity,
         probe_urls=workloads.probe_urls(cfg.observability.synthetics), secrets=ctx.secrets))
 
-    export_outputs(ctx, network, platform, kubeconfig, governance, data, workloads, media, observability)
+    export_outputs(ctx, network, platform, kubeconfig, governance, data, workloads, media, edge, observability)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -230,7 +250,10 @@ def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: 
             naming=ctx.naming, services=cfg.services, live_events=cfg.live_events, now=now,
             node_pool_selector=platform.steady_base_selector, secret_values=ctx.secrets,
             labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
-            ingress_class=governance.ingress.ingress_class, mse_namespace=governance.namespace, config=config),
+            ingress_class=governance.ingress.ingress_class, mse_namespace=governance.namespace, config=config,
+            # The API host is HTTPS only: the gateway serves its certificate (edge.api).
+            tls_hosts=frozenset({cfg.edge.api.host}) if cfg.edge is not None and cfg.edge.api is not None
+            else frozenset()),
             opts=pulumi.ResourceOptions(providers=[kubernetes]))
     except ScheduleError as exc:
         # What no date fixes (a peak outside the HPA's bounds, a name used twice), naming the real file.
@@ -238,9 +261,31 @@ def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: 
                                          for line in exc.lines)) from None
 
 
+def build_edge(ctx: StackContext, media: Media, governance: MicroserviceGovernance, observability: Observability,
+               account_id: pulumi.Input[str], recording: RecordingStore | None,
+               opts: pulumi.ResourceOptions) -> Edge | None:
+    """The edge block, when the stack declares live, CDN or API hosts. When the live center is not the stack's
+    region, its recordings go through a bucket of that region, created with that region's provider (built here:
+    stacks/ is the only builder of providers)."""
+    e = ctx.config.edge
+    if e is None or not (e.live or e.replay_cdn or e.api):
+        return None
+    recording_provider = None
+    if recording is not None:
+        recording_provider = alicloud.Provider(f"{ctx.stack}-alicloud-{recording.region}", region=recording.region)
+    return Edge(f"{ctx.stack}-edge", EdgeArgs(
+        naming=ctx.naming, settings=e, input_bucket=media.input_bucket, input_prefix=ctx.config.media.input_prefix,
+        max_replay_seconds=ctx.config.media.transcode.max_duration_seconds,
+        recording=recording, recording_provider=recording_provider, account_id=account_id,
+        output_bucket=media.output_bucket, buckets_ready=media, gateway_id=governance.gateway.gateway_id,
+        gateway_internet_ip=governance.gateway.internet_ip,
+        log_project=observability.log_project, log_retention_days=ctx.config.observability.logs.retention_days,
+        secrets={k: ctx.secrets[k] for k in secret_refs(e)}, tags=ctx.tags), opts=opts)
+
+
 def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatform, kubeconfig: pulumi.Output[str],
                    governance: MicroserviceGovernance, data: Data | None, workloads: Workloads, media: Media,
-                   observability: Observability) -> None:
+                   edge: Edge | None, observability: Observability) -> None:
     """The stack outputs (README "Outputs"), block by block."""
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
@@ -288,6 +333,18 @@ def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatf
             endpoints["database"] = pulumi.Output.concat(data.database.host, ":", data.database.port)
         pulumi.export("dataEndpoints", endpoints)
         pulumi.export("dataSecrets", dict(sorted(data.secret_names.items())))
+    if edge is not None:
+        # Every public host the stack owns, and what its DNS record must point at (set by the stack when
+        # edge.dns is declared; otherwise create these CNAMEs where the zone lives).
+        pulumi.export("publicHosts", edge.hosts)
+        pulumi.export("publicHostTargets", edge.cnames)
+        if edge.replay_base_url is not None:
+            pulumi.export("replayBaseUrl", edge.replay_base_url)
+        if edge.recording_bucket is not None:
+            # The live center's bucket Live records into (cross-region path), replicated into replayInputBucket.
+            pulumi.export("recordingBucket", edge.recording_bucket)
+    if ctx.config.edge is not None and ctx.config.edge.external_hosts:
+        pulumi.export("externalHosts", list(ctx.config.edge.external_hosts))
     monitoring = observability.monitoring
     if monitoring is not None:
         pulumi.export("prometheusId", monitoring.prometheus_id)

@@ -49,6 +49,7 @@ DATA_DELETION_PROTECTION = "alicloud-data-instance-enable-deletion-protection"
 DATA_TLS = "alicloud-data-connection-require-tls"
 DATA_TDE = "alicloud-data-storage-require-tde"
 DATA_BACKUPS = "alicloud-data-instance-require-backups"
+PUBLIC_ENTRY = "alicloud-mse-gateway-restrict-public-entry"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +70,9 @@ class Tier:
     """`data`: the HA queue edition, a cache replica, cache and database across two zones, two database nodes."""
     data_pay_as_you_go: bool = False
     """`data.<product>.billing.payment: PayAsYouGo`: no Subscription instance (it cannot be destroyed)."""
+    viewer_edge: bool = False
+    """`edge` declares the viewer's path: the public API host (`edge.api`), the live domains (`edge.live`) and the
+    replay CDN (`edge.replay_cdn`). That the API host is behind WAF 3.0 is the pack's `requireWaf`."""
     # ---- handed to components ----------------------------------------------------------------------
     backlog_severity: Literal["critical", "warning"]
     """Severity of work piling up unseen (failed transcodes in the dead-letter queue)."""
@@ -97,7 +101,7 @@ TIERS: dict[str, Tier] = {t.name: t for t in (
              DATA_TLS: {},
          }),
     Tier(name="prod", min_zones=3, live_facing_burst=True, synthetics=True, critical_any_hour=True,
-         data_high_availability=True, backlog_severity="critical", policy_config=_config("prod"),
+         viewer_edge=True, data_high_availability=True, backlog_severity="critical", policy_config=_config("prod"),
          policy_demands={
              PRIVATE_API_SERVER: {},
              CLUSTER_DELETION_PROTECTION: {"requireProtect": True},
@@ -113,6 +117,8 @@ TIERS: dict[str, Tier] = {t.name: t for t in (
              DATA_TLS: {},
              DATA_TDE: {},
              DATA_BACKUPS: {},
+             # No internet entry without TLS and WAF 3.0 (docs/decisions/2026-12-01-public-entry-controls.md).
+             PUBLIC_ENTRY: {"requireWaf": True},
          }),
 )}
 
@@ -153,6 +159,13 @@ def tier_problems(cfg: PlatformConfig, tier: Tier, region: str | None = None) ->
                       "hour; set it to always")
     errors.extend(data_tier_problems(cfg.data, tier.name, high_availability=tier.data_high_availability,
                                      pay_as_you_go=tier.data_pay_as_you_go))
+    if tier.viewer_edge:
+        edge = cfg.edge
+        for key, what in (("api", "its public API host (behind WAF 3.0)"), ("live", "its live ingest and playback "
+                          "domains"), ("replay_cdn", "the CDN of its replays")):
+            if edge is None or getattr(edge, key) is None:
+                errors.append(f"edge.{key}: tier {tier.name} serves viewers and declares {what}; add it "
+                              "(docs/edge.md)")
     return errors
 
 
@@ -166,6 +179,7 @@ def tiers_markdown() -> str:
         ("critical alerts page at any hour", lambda t: _yes(t.critical_any_hour)),
         ("data: HA queue, cache replica, two zones, two database nodes", lambda t: _yes(t.data_high_availability)),
         ("data: pay-as-you-go only", lambda t: _yes(t.data_pay_as_you_go)),
+        ("declares the viewer's edge (API host, live domains, replay CDN)", lambda t: _yes(t.viewer_edge)),
         ("dead-letter alerts", lambda t: t.backlog_severity),
         ("policy levels", lambda t: f"`{t.policy_config}`"),
         ("mandatory in the pack (tier demands)",

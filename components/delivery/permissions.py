@@ -41,11 +41,16 @@ DIY_ORGANIZATION = "organization"
 MODULE_SERVICE: Mapping[str, str] = {
     "ackone": "adcp",
     "arms": "arms",
+    # SSL Certificates Service, Alidns, WAF 3.0 (the edge block): RAM codes yundun-cert, alidns, yundun-waf.
+    "cas": "yundun-cert",
+    "cdn": "cdn",
     "cs": "cs",
+    "dns": "alidns",
     "ecs": "ecs",
     "fc": "fc",
     "ims": "ims",
     "kms": "kms",
+    "live": "live",
     "log": "log",
     "message": "mns",
     "mse": "mse",
@@ -58,13 +63,14 @@ MODULE_SERVICE: Mapping[str, str] = {
     "rocketmq": "rocketmq",
     "sls": "log",
     "vpc": "vpc",
+    "wafv3": "yundun-waf",
 }
 TYPE_SERVICE: Mapping[str, str] = {
     "alicloud:ecs/eipAddress:EipAddress": "vpc",
     "alicloud:ecs/eipAssociation:EipAssociation": "vpc",
 }
 # The OpenAPI dynamic resources of components/openapi call these services.
-DYNAMIC_SERVICE: Mapping[str, str] = {"arms": "arms", "mse": "mse"}
+DYNAMIC_SERVICE: Mapping[str, str] = {"arms": "arms", "live": "live", "mse": "mse"}
 
 def _actions(service: str, names: str) -> tuple[str, ...]:
     return tuple(f"{service}:{n}" for n in names.split())
@@ -263,6 +269,52 @@ TYPE_ACTIONS: Mapping[str, tuple[str, ...]] = {
                                                          "EnableRules"),
     "pulumi-python:dynamic/mse:FlowRule": _actions("mse", "CreateFlowRule UpdateFlowRule DeleteFlowRules "
                                                   "ListFlowRules EnableRules"),
+    # The edge (components/edge): Live, CDN, WAF 3.0, Alidns, SSL Certificates Service, OSS replication, and the
+    # calls of its dynamic resources (components/edge/live.py, gateway_domain.py).
+    "alicloud:live/domain:Domain": _actions("live", "AddLiveDomain DeleteLiveDomain StartLiveDomain StopLiveDomain "
+                                           "ModifyLiveDomainSchdmByProperty ChangeLiveDomainResourceGroup "
+                                           "DescribeLiveDomainDetail TagLiveResources UnTagLiveResources "
+                                           "ListLiveTagResources"),
+    "alicloud:cdn/domainNew:DomainNew": _actions("cdn", "AddCdnDomain DeleteCdnDomain ModifyCdnDomain StartCdnDomain "
+                                                "StopCdnDomain ModifyCdnDomainSchdmByProperty "
+                                                "SetCdnDomainSSLCertificate DescribeCdnDomainDetail "
+                                                "DescribeDomainCertificateInfo TagResources UntagResources "
+                                                "ListTagResources"),
+    "alicloud:cdn/domainConfig:DomainConfig": _actions("cdn", "BatchSetCdnDomainConfig DeleteSpecificConfig "
+                                                      "DescribeCdnDomainConfigs"),
+    "alicloud:cdn/realTimeLogDelivery:RealTimeLogDelivery": _actions(
+        "cdn", "CreateRealTimeLogDelivery DeleteRealtimeLogDelivery DisableRealtimeLogDelivery "
+               "EnableRealtimeLogDelivery ModifyRealtimeLogDelivery DescribeDomainRealtimeLogDelivery"),
+    "alicloud:wafv3/instance:Instance": _actions("yundun-waf", "CreatePostpaidInstance ReleaseInstance "
+                                                "DescribeInstance"),
+    "alicloud:wafv3/domain:Domain": _actions("yundun-waf", "CreateDomain DeleteDomain ModifyDomain "
+                                            "DescribeDomainDetail TagResources UntagResources ListTagResources"),
+    "alicloud:wafv3/defenseTemplate:DefenseTemplate": _actions(
+        "yundun-waf", "CreateDefenseTemplate DeleteDefenseTemplate ModifyDefenseTemplate ModifyDefenseTemplateStatus "
+                      "ModifyTemplateResources DescribeDefenseTemplate DescribeTemplateResources"),
+    "alicloud:dns/alidnsRecord:AlidnsRecord": _actions("alidns", "AddDomainRecord DeleteDomainRecord "
+                                                      "UpdateDomainRecord SetDomainRecordStatus "
+                                                      "UpdateDomainRecordRemark DescribeDomainRecordInfo"),
+    "alicloud:cas/serviceCertificate:ServiceCertificate": _actions(
+        "yundun-cert", "UploadUserCertificate CreateCertificateName DeleteUserCertificate "
+                       "DescribeUserCertificateDetail"),
+    "alicloud:oss/bucketReplication:BucketReplication": _actions("oss", "PutBucketReplication GetBucketReplication "
+                                                                "DeleteBucketReplication "
+                                                                "GetBucketReplicationProgress"),
+    "pulumi-python:dynamic/live:LiveDomainMapping": _actions("live", "AddLiveDomainMapping DeleteLiveDomainMapping "
+                                                            "DescribeLiveDomainMapping"),
+    "pulumi-python:dynamic/live:LiveDomainConfig": _actions("live", "BatchSetLiveDomainConfigs "
+                                                           "BatchDeleteLiveDomainConfigs DescribeLiveDomainConfigs"),
+    "pulumi-python:dynamic/live:LiveDomainCertificate": _actions("live", "SetLiveDomainCertificate "
+                                                                "DescribeLiveDomainCertificateInfo"),
+    "pulumi-python:dynamic/live:LiveRecordConfig": _actions("live", "AddLiveAppRecordConfig UpdateLiveAppRecordConfig "
+                                                           "DeleteLiveAppRecordConfig DescribeLiveRecordConfig"),
+    "pulumi-python:dynamic/live:LiveRecordNotify": _actions("live", "AddLiveRecordNotifyConfig "
+                                                           "UpdateLiveRecordNotifyConfig DeleteLiveRecordNotifyConfig "
+                                                           "DescribeLiveRecordNotifyConfig"),
+    "pulumi-python:dynamic/live:LiveDomainCname": _actions("live", "DescribeLiveDomainDetail"),
+    "pulumi-python:dynamic/mse:GatewayDomain": _actions("mse", "AddGatewayDomain UpdateGatewayDomain "
+                                                       "DeleteGatewayDomain ListGatewayDomain"),
 }
 READ_PREFIXES = ("Describe", "List", "Get", "Query", "Search")
 # RAM actions beyond the types' own: passing the platform's roles to FC and ACK, and the service-linked roles
@@ -498,5 +550,5 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 # The RAM services the platform's stacks call (services_of the resource types of every stack's plan;
 # tests/delivery/test_permissions.py fails when a stack starts using a service missing here).
-PLATFORM_SERVICES = ("adcp", "arms", "cs", "ecs", "fc", "kms", "kvstore", "log", "mns", "mse", "oss", "polardb", "ram",
-                     "rocketmq", "vpc")
+PLATFORM_SERVICES = ("adcp", "alidns", "arms", "cdn", "cs", "ecs", "fc", "kms", "kvstore", "live", "log", "mns", "mse",
+                     "oss", "polardb", "ram", "rocketmq", "vpc", "yundun-cert", "yundun-waf")

@@ -10,6 +10,7 @@ MNS `acs:mns:<region>:<account>:/queues/<queue>/messages` and `.../topics/<topic
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 POLICY_VERSION = "1"
@@ -22,6 +23,12 @@ TRIGGER_EVENTS = (
     "oss:ObjectCreated:PostObject",
     "oss:ObjectCreated:CompleteMultipartUpload",
 )
+# A finished object copied in by OSS cross-region replication (the edge's recordings from a live center in
+# another region; docs/decisions/2026-12-01-live-recording-region.md). Event name: OSS events list
+# (https://www.alibabacloud.com/help/en/eventbridge/user-guide/oss-events, "An object is created by using
+# cross-region replication (CRR)"); FC OSS triggers fire on replicated objects
+# (https://www.alibabacloud.com/help/en/functioncompute/fc/user-guide/overview-of-oss-trigger).
+REPLICATION_EVENT = "oss:ObjectReplication:ObjectCreated"
 
 # What the function does on its output prefix: read the manifest (idempotency check), write
 # renditions (multipart for large files: AbortMultipartUpload/ListParts), delete a superseded or
@@ -115,21 +122,52 @@ def invocation_policy(function_arn: str) -> dict[str, Any]:
     ]}
 
 
-def secure_transport_policy(account_id: str, bucket: str) -> dict[str, Any]:
-    """Bucket policy refusing every request that does not use HTTPS."""
+@dataclass(frozen=True)
+class ServiceGrant:
+    """A cloud service's RAM role allowed exact object actions below a key prefix of one media bucket (the
+    edge grants ApsaraVideo Live its recording writes and the CDN its origin reads)."""
+
+    bucket_role: str
+    """`input`, `output` or `shared`: which bucket's policy holds the statement."""
+    sid: str
+    """Statement id, e.g. `LiveWritesRecordings`."""
+    service_role: str
+    """The service's RAM role name, e.g. `AliyunLiveDefaultRole`."""
+    key_prefix: str
+    """Objects below this prefix."""
+    actions: tuple[str, ...]
+    """Exact OSS actions (never `oss:*`)."""
+
+
+def grant_statement(account_id: str, bucket: str, grant: ServiceGrant) -> dict[str, Any]:
+    """The Allow statement of `grant`: principal the role's sessions (OSS bucket policies name a RAM role as
+    `arn:sts::<uid>:assumed-role/<role>/*`)."""
+    return {"Sid": grant.sid, "Effect": "Allow",
+            "Principal": [f"arn:sts::{account_id}:assumed-role/{grant.service_role}/*"],
+            "Action": list(grant.actions),
+            "Resource": [f"acs:oss:*:{account_id}:{bucket}/{grant.key_prefix}*"]}
+
+
+def secure_transport_policy(account_id: str, bucket: str,
+                            grants: tuple[ServiceGrant, ...] = ()) -> dict[str, Any]:
+    """Bucket policy refusing every request that does not use HTTPS, plus the service grants of this bucket.
+    A Deny wins over any Allow, so a granted service must use HTTPS too."""
     return {"Version": POLICY_VERSION, "Statement": [
         {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
          "Resource": [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"],
          "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}},
+        *(grant_statement(account_id, bucket, g) for g in grants),
     ]}
 
 
-def trigger_config(prefix: str, suffix: str = "") -> str:
-    """The OSS trigger's `trigger_config` JSON: completed-object events under `prefix` (and `suffix`)."""
+def trigger_config(prefix: str, suffix: str = "", *, replicated: bool = False) -> str:
+    """The OSS trigger's `trigger_config` JSON: completed-object events under `prefix` (and `suffix`); with
+    `replicated`, also objects that cross-region replication creates."""
     key: dict[str, str] = {"prefix": prefix}
     if suffix:
         key["suffix"] = suffix
-    return json.dumps({"events": list(TRIGGER_EVENTS), "filter": {"key": key}}, separators=(",", ":"))
+    events = [*TRIGGER_EVENTS, *((REPLICATION_EVENT,) if replicated else ())]
+    return json.dumps({"events": events, "filter": {"key": key}}, separators=(",", ":"))
 
 
 def dumps(document: dict[str, Any]) -> str:

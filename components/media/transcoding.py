@@ -65,6 +65,12 @@ class MediaArgs:
     playback_auth_key: pulumi.Input[str] | None = None
     """The CDN URL-auth key (a secret Output from the stack config named by
     `settings.playback.url_auth_key_secret`); stored in KMS Secrets Manager for the function."""
+    service_grants: tuple[policies.ServiceGrant, ...] = ()
+    """Object access of cloud services' roles written into the buckets' policies (the edge block's recording
+    writes and CDN origin reads)."""
+    replicated_input: bool = False
+    """Replays also arrive in the input bucket by OSS cross-region replication (the edge's recordings from a live
+    center in another region): the trigger fires on replication-created objects too."""
 
 
 def lifecycle_rules(role: str, s: MediaSettings) -> list[alicloud.oss.BucketLifecycleRuleArgs]:
@@ -142,7 +148,8 @@ class Media(pulumi.ComponentResource):
         buckets: dict[str, alicloud.oss.Bucket] = {}
         for role in sorted(names, key=lambda r: r != "access-logs"):
             buckets[role] = self._bucket(name, role, names[role], s, tags, args.account_id,
-                                         log_bucket=buckets.get("access-logs"))
+                                         log_bucket=buckets.get("access-logs"),
+                                         grants=tuple(g for g in args.service_grants if g.bucket_role == role))
 
         # ---- identity -----------------------------------------------------------------------
         queue_name = n.physical("transcoder-dlq")
@@ -197,7 +204,8 @@ class Media(pulumi.ComponentResource):
                 secret_data=pulumi.Output.secret(args.playback_auth_key), version_id="v1",
                 dkms_instance_id=s.playback.kms_instance_id,
                 description=f"{n.title}: replay CDN URL-auth (type A) key for signed playback URLs",
-                tags=tags, opts=child)
+                # Protected like the buckets: without it every signed URL in the published manifests breaks.
+                tags=tags, opts=pulumi.ResourceOptions(parent=self, protect=s.deletion_protection))
 
         # ---- FFmpeg layer --------------------------------------------------------------------
         if s.ffmpeg.layer == "own":
@@ -314,7 +322,8 @@ class Media(pulumi.ComponentResource):
             trigger_type="oss", qualifier=QUALIFIER,
             source_arn=pulumi.Output.concat("acs:oss:", region, ":", args.account_id, ":", input_bucket.bucket),
             invocation_role=invoke_role.arn,
-            trigger_config=policies.trigger_config(s.input_prefix, s.input_suffix),
+            trigger_config=policies.trigger_config(s.input_prefix, s.input_suffix,
+                                                  replicated=args.replicated_input),
             description=f"replays uploaded under {s.input_prefix}",
             # No event before OSS may invoke, and none before failures have somewhere to go.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[invoke_attachment, async_config]))
@@ -343,7 +352,8 @@ class Media(pulumi.ComponentResource):
         })
 
     def _bucket(self, name: str, role: str, bucket_name: str, s: MediaSettings, tags: dict[str, str],
-                account_id: pulumi.Input[str], log_bucket: alicloud.oss.Bucket | None) -> alicloud.oss.Bucket:
+                account_id: pulumi.Input[str], log_bucket: alicloud.oss.Bucket | None,
+                grants: tuple[policies.ServiceGrant, ...] = ()) -> alicloud.oss.Bucket:
         """One private, encrypted, public-access-blocked bucket with its lifecycle and logging."""
         child = pulumi.ResourceOptions(parent=self)
         prefix = f"{name}-{role}-bucket"
@@ -375,6 +385,6 @@ class Media(pulumi.ComponentResource):
             alicloud.oss.BucketPolicy(
                 f"{prefix}-https-only", bucket=bucket.bucket,
                 policy=pulumi.Output.from_input(account_id).apply(
-                    lambda uid: policies.dumps(policies.secure_transport_policy(uid, bucket_name))),
+                    lambda uid: policies.dumps(policies.secure_transport_policy(uid, bucket_name, grants))),
                 opts=child)
         return bucket

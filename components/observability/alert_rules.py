@@ -26,7 +26,11 @@ Metrics, as ARMS managed Prometheus exposes them on ACK (docs/observability.md h
   (`rocketmq_consumer_lag_latency`, `rocketmq_consumer_ready_messages`, `rocketmq_throttled_requests`,
   `rocketmq_send_to_dlq_messages`, labelled `instance_id`, `consumer_group`), Tair and PolarDB through the
   CloudMonitor integration (`aliyun_acs_kvstore_*` labelled `instanceId`, `aliyun_acs_polardb_*` labelled
-  `clusterId`). Names marked [UNCONFIRMED] in docs/data.md, with the check that confirms them.
+  `clusterId`). Names marked [UNCONFIRMED] in docs/data.md, with the check that confirms them;
+* CDN domains through the same integration, CloudMonitor namespace `acs_cdn` (dimension `instanceId` = the
+  domain name): `aliyun_acs_cdn_code5xx` (5xx share, percent), `aliyun_acs_cdn_ori_code_ratio_5xx` (origin 5xx
+  share), `aliyun_acs_cdn_hitRate` (byte hit rate), `aliyun_acs_cdn_QPS` (docs/edge.md "Watched"; the names
+  are [UNCONFIRMED] until checked in Metrics Explorer).
 """
 
 from __future__ import annotations
@@ -153,8 +157,18 @@ class DatabaseTarget:
     """The cluster id (`pc-...`): CloudMonitor's `clusterId` dimension (an Output is accepted)."""
 
 
+@dataclass(frozen=True)
+class CdnTarget:
+    """A CDN domain (the replay CDN): viewers' 5xx, the origin's errors and the cache hit rate."""
+
+    key: str
+    """Stable short key (`replay-cdn`) naming its rules' resources."""
+    name: str
+    """The domain name: the `cdn_domain` label and CloudMonitor's `instanceId` dimension."""
+
+
 Target = (ServiceTarget | ClusterTarget | RegisteredClusterTarget | FunctionTarget | QueueTarget | MessageQueueTarget
-          | CacheTarget | DatabaseTarget)
+          | CacheTarget | DatabaseTarget | CdnTarget)
 
 
 @dataclass(frozen=True)
@@ -489,6 +503,42 @@ DATABASE_SIGNALS = (
 )
 
 
+# ---- per-CDN-domain signals ------------------------------------------------------------------------
+#: CloudMonitor `acs_cdn` metrics (5-minute granularity) through ARMS's Alibaba Cloud service integration.
+CDN_5XX = "aliyun_acs_cdn_code5xx"
+CDN_ORIGIN_5XX = "aliyun_acs_cdn_ori_code_ratio_5xx"
+CDN_HIT_RATE = "aliyun_acs_cdn_hitRate"
+CDN_QPS = "aliyun_acs_cdn_QPS"
+
+
+def _cdn(t: CdnTarget) -> str:
+    return f"instanceId={_q(t.name)}"
+
+
+def _cdn_5xx(t: CdnTarget, th: ThresholdSettings) -> str:
+    # Two samples of CloudMonitor's 5-minute period: one late sample must not hide an outage.
+    return f"max(max_over_time({CDN_5XX}{{{_cdn(t)}}}[10m])) > {th.cdn_5xx_percent:g}"
+
+
+def _cdn_origin(t: CdnTarget, th: ThresholdSettings) -> str:
+    return f"max(max_over_time({CDN_ORIGIN_5XX}{{{_cdn(t)}}}[10m])) > {th.cdn_origin_5xx_percent:g}"
+
+
+def _cdn_hit_rate(t: CdnTarget, th: ThresholdSettings) -> str:
+    # Judged only while viewers are watching: at a few requests a hit rate says nothing.
+    return (f"max(max_over_time({CDN_HIT_RATE}{{{_cdn(t)}}}[30m])) < {th.cdn_hit_rate_percent:g} "
+            f"and on () max(avg_over_time({CDN_QPS}{{{_cdn(t)}}}[30m])) > {th.cdn_hit_rate_min_qps:g}")
+
+
+CDN_SIGNALS = (
+    Signal("5xx-ratio", "{target} answers viewers with 5xx errors", _always("critical"), _cdn_5xx, lambda th: 10),
+    Signal("origin-errors", "{target}: fetches from the origin bucket fail (5xx)", _always("warning"),
+           _cdn_origin, lambda th: 10),
+    Signal("hit-rate", "{target} cache hit rate is low (origin traffic is billed per GB)", _always("warning"),
+           _cdn_hit_rate, lambda th: 30),
+)
+
+
 #: Every kind of target and its signals. Watching a new kind of thing is one entry here: the generator,
 #: the Monitoring component and the coverage summary all read this table.
 TARGET_KINDS: dict[str, TargetKind] = {k.name: k for k in (
@@ -506,6 +556,8 @@ TARGET_KINDS: dict[str, TargetKind] = {k.name: k for k in (
                plan_resource=("alicloud:redis/tairInstance:TairInstance", "tairInstanceName")),
     TargetKind("database", DatabaseTarget, "database", DATABASE_SIGNALS,
                plan_resource=("alicloud:polardb/cluster:Cluster", "description")),
+    TargetKind("cdn", CdnTarget, "cdn_domain", CDN_SIGNALS,
+               plan_resource=("alicloud:cdn/domainNew:DomainNew", "domainName")),
 )}
 
 

@@ -201,6 +201,17 @@ class ThresholdSettings(_Model):
     """PolarDB slow queries per second above which it warns."""
     db_replica_lag_seconds: int = Field(default=10, ge=1, le=86400)
     """PolarDB read-only node replication lag in seconds above which it pages in prod (readers see stale orders)."""
+    cdn_5xx_percent: float = Field(default=1.0, gt=0, le=100)
+    """Share of a CDN domain's responses that are 5xx (percent, 5-minute samples) above which it pages: viewers
+    cannot play replays."""
+    cdn_origin_5xx_percent: float = Field(default=5.0, gt=0, le=100)
+    """Share of a CDN domain's back-to-origin requests answered 5xx (percent) above which it warns (the private
+    output bucket refuses the CDN: its role, `l2_oss_key` or the HTTPS origin)."""
+    cdn_hit_rate_percent: float = Field(default=80.0, gt=0, le=100)
+    """Byte hit rate of a CDN domain (percent) below which it warns: replays are immutable, so misses mean a TTL
+    or cache-key problem and origin traffic billed."""
+    cdn_hit_rate_min_qps: float = Field(default=5.0, ge=0, le=100000)
+    """Requests per second a CDN domain must serve before its hit rate is judged (a quiet night is no alarm)."""
 
 
 class MetricsSettings(_Model):

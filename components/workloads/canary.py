@@ -55,10 +55,18 @@ def needs_version_services(service: ServiceSettings) -> bool:
     return service.entry is not None and bool(service.entry.canaries)
 
 
+#: Plain HTTP to a TLS host is redirected (MSE Ingress honours the NGINX annotation:
+#: https://help.aliyun.com/en/mse/user-guide/annotations-supported-by-mse-ingress-gateways).
+SSL_REDIRECT = {"nginx.ingress.kubernetes.io/ssl-redirect": "true"}
+
+
 def ingress(name: str, namespace: str, *, path: str, host: str | None, backend_service: str, port: int,
-            labels: Mapping[str, str], annotations: Mapping[str, str] | None = None) -> dict:
-    """One MSE Ingress sending `host` + `path` (prefix match) to `backend_service:port`."""
+            labels: Mapping[str, str], annotations: Mapping[str, str] | None = None, tls: bool = False) -> dict:
+    """One MSE Ingress sending `host` + `path` (prefix match) to `backend_service:port`. `tls`: the host is served
+    over HTTPS only (`spec.tls` without a secret: the gateway serves the certificate bound to its domain, which
+    the edge block declares)."""
     metadata: dict = {"name": name, "namespace": namespace, "labels": dict(labels)}
+    annotations = {**(annotations or {}), **(SSL_REDIRECT if tls and host else {})}
     if annotations:
         metadata["annotations"] = dict(annotations)
     rule: dict = {
@@ -72,15 +80,19 @@ def ingress(name: str, namespace: str, *, path: str, host: str | None, backend_s
     }
     if host is not None:
         rule = {"host": host, **rule}
+    spec: dict = {"ingressClassName": INGRESS_CLASS, "rules": [rule]}
+    if tls and host is not None:
+        spec["tls"] = [{"hosts": [host]}]
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
         "metadata": metadata,
-        "spec": {"ingressClassName": INGRESS_CLASS, "rules": [rule]},
+        "spec": spec,
     }
 
 
-def entry_ingresses(service: ServiceSettings, namespace: str, labels: Mapping[str, str]) -> dict[str, dict]:
+def entry_ingresses(service: ServiceSettings, namespace: str, labels: Mapping[str, str],
+                    tls_hosts: frozenset[str] = frozenset()) -> dict[str, dict]:
     """The Ingress manifests of a service, keyed by role: `ingress` (base) and `<version>-canary`.
 
     Empty when the service is internal (`entry` unset). Without canaries the base Ingress targets the
@@ -92,16 +104,17 @@ def entry_ingresses(service: ServiceSettings, namespace: str, labels: Mapping[st
         return {}
     split = needs_version_services(service)
     base_backend = version_service_name(service.name, service.base_version.name) if split else service.name
+    tls = entry.host in tls_hosts
     out = {
         "ingress": ingress(service.name, namespace, path=path, host=entry.host, backend_service=base_backend,
-                           port=service.port, labels=labels),
+                           port=service.port, labels=labels, tls=tls),
     }
     for route in entry.canaries:
         slug = version_slug(route.version)
         out[f"{slug}-canary"] = ingress(
             f"{service.name}-{slug}-canary", namespace, path=path, host=entry.host,
             backend_service=version_service_name(service.name, route.version), port=service.port,
-            labels=labels, annotations=canary_annotations(route),
+            labels=labels, annotations=canary_annotations(route), tls=tls,
         )
     return out
 

@@ -365,7 +365,8 @@ class ServiceObjects:
 def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequence[LiveEvent], now: datetime,
                     node_pool_selector: Mapping[str, str] = {},  # noqa: B006 - read-only
                     labels: Mapping[str, str] | None = None,
-                    injected: InjectedEnv | None = None) -> ServiceObjects:
+                    injected: InjectedEnv | None = None,
+                    tls_hosts: frozenset[str] = frozenset()) -> ServiceObjects:
     """All manifests of `service` at instant `now` (the live-event calendar is read relative to it).
 
     `events` are the events that apply to this service (`events_for`). One-off events already over are
@@ -407,5 +408,5 @@ def service_objects(service: ServiceSettings, *, naming: Naming, events: Sequenc
     return ServiceObjects(
         service_account=service_account_manifest(service, ns, common),
         deployments=deployments, pdbs=pdbs, services=services, hpa=hpa, cron_hpa=cron,
-        resource_policy=policy, ingresses=canary.entry_ingresses(service, ns, common), cron_jobs=jobs,
+        resource_policy=policy, ingresses=canary.entry_ingresses(service, ns, common, tls_hosts), cron_jobs=jobs,
     )

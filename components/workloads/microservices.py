@@ -52,6 +52,9 @@ class MicroserviceArgs:
     """The domain's Namespace resource, so objects are created after it."""
     ingress_class: pulumi.Resource | None = None
     """The IngressClass the entry Ingresses name (MSE Ingress), so they are created after it."""
+    tls_hosts: frozenset[str] = frozenset()
+    """Entry hosts served over HTTPS only (the edge block's API host): their Ingresses get `spec.tls` and the
+    ssl-redirect annotation."""
     config: ServiceConfig | None = None
     """Configuration another block gives the service (the data block's endpoints and credentials)."""
 
@@ -91,7 +94,8 @@ class Microservice(pulumi.ComponentResource):
         s = args.settings
         objects = service_objects(s, naming=args.naming, events=args.live_events, now=args.now,
                                   node_pool_selector=args.node_pool_selector, labels=args.labels,
-                                  injected=args.config.injected if args.config is not None else None)
+                                  injected=args.config.injected if args.config is not None else None,
+                                  tls_hosts=args.tls_hosts)
         after_ns = [args.namespace] if args.namespace is not None else []
         child = pulumi.ResourceOptions(parent=self, depends_on=after_ns)
 
@@ -206,6 +210,8 @@ class WorkloadsArgs:
     """The VPC range: the gateway, SLB health checks and kubelet probes come from it (NetworkPolicy)."""
     ingress_class: pulumi.Resource | None = None
     """The IngressClass (`mse`) the services' entry Ingresses name; they are created after it."""
+    tls_hosts: frozenset[str] = frozenset()
+    """Entry hosts served over HTTPS only (the edge block's API host)."""
     mse_namespace: str | None = None
     """The stack's MSE namespace (the governance block's): services that leave `governance.mse_namespace`
     unset get it as their `mseNamespace` pod label."""
@@ -247,7 +253,7 @@ class Workloads(pulumi.ComponentResource):
                 node_pool_selector=args.node_pool_selector,
                 secret_values={k: v for k, v in args.secret_values.items() if k in wanted},
                 labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class,
-                config=args.config.get(s.name)), opts=child)
+                config=args.config.get(s.name), tls_hosts=args.tls_hosts), opts=child)
         self.namespaces = sorted(namespaces)
         self.pod_contract = services
         self.alert_targets = [m.alert_target for m in self.services.values()]

@@ -26,8 +26,13 @@ COMPLETE_OBJECT_EVENTS = frozenset(
         "ObjectCreated:PostObject",
         "ObjectCreated:CompleteMultipartUpload",
         "ObjectCreated:CopyObject",
+        # A finished object that OSS cross-region replication copied in (the live recordings of a live center
+        # in another region; OSS events list: "An object is created by using cross-region replication").
+        "ObjectReplication:ObjectCreated",
     }
 )
+#: Event names that announce a new object (the rest, ObjectRemoved/ObjectModified/..., are not ours).
+CREATE_EVENT_PREFIXES = ("ObjectCreated:", "ObjectReplication:ObjectCreated")
 
 
 class InvalidEvent(ValueError):
@@ -64,6 +69,11 @@ class ObjectEvent:
                                 ("form", unquote_plus(self.raw_key))):  # fmt: skip
             seen.setdefault(candidate, name)
         return [(name, key) for key, name in seen.items()]
+
+    @property
+    def creates_object(self) -> bool:
+        """Whether this event announces a new object (finished or not)."""
+        return self.event_name.startswith(CREATE_EVENT_PREFIXES)
 
     @property
     def creates_complete_object(self) -> bool:
@@ -126,7 +136,7 @@ def _record(i: int, record: Any) -> ObjectEvent:
     raw_key = _str(obj, "key", f"{where}.oss.object")
     size = obj.get("size")
     etag = obj.get("eTag")
-    if name.startswith("ObjectCreated:"):
+    if name.startswith(CREATE_EVENT_PREFIXES):
         # A new object must say which version it is: the ETag is what makes the work idempotent.
         etag = _str(obj, "eTag", f"{where}.oss.object")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:

@@ -193,7 +193,7 @@ def _fc_invoker(settings: Settings, context: Any, region: str | None) -> Any:
 
 def _skip_reason(record: ObjectEvent, settings: Settings) -> str | None:
     """Why this record is not ours to transcode, decided from the event alone (pure)."""
-    if not record.event_name.startswith("ObjectCreated:"):
+    if not record.creates_object:
         return "not-a-create-event"
     if not record.creates_complete_object:
         return "incomplete-object-event"

@@ -124,6 +124,11 @@ def preview(
                   f"and show as {escape(SECRET)}: {names}. Set them for real with `pulumi config set --secret`.")
     for line in result.warnings:
         out.print(f"[yellow]warning[/yellow]: {line}")
+    from components.edge.plan import console_steps
+
+    for line in console_steps(plan.get("resources") or []):
+        # Console steps no provider can do (docs/edge.md): listed per public host.
+        out.print(f"[yellow]console step[/yellow]: {escape(line)}")
 
     # Imported here so `livecommerce --help` and the other commands stay fast.
     from livecommerce import checking, coverage, manifests as manifest_writer

@@ -83,6 +83,7 @@ TERRAFORM_TYPES: dict[str, str] = {
     "alicloud:live/domain:Domain": "alicloud_live_domain",
     "alicloud:cdn/domainNew:DomainNew": "alicloud_cdn_domain_new",
     "alicloud:cdn/domainConfig:DomainConfig": "alicloud_cdn_domain_config",
+    "alicloud:cdn/realTimeLogDelivery:RealTimeLogDelivery": "alicloud_cdn_real_time_log_delivery",
     "alicloud:cas/serviceCertificate:ServiceCertificate": "alicloud_ssl_certificates_service_certificate",
     "alicloud:cas/certificate:Certificate": "alicloud_cas_certificate",
     "alicloud:wafv3/instance:Instance": "alicloud_wafv3_instance",
@@ -100,6 +101,14 @@ DYNAMIC_TYPES: dict[str, str] = {
     "pulumi-python:dynamic/mse:FlowRule": "components.governance.rules:_FLOW_PROVIDER",
     "pulumi-python:dynamic/arms:RumApp": "components.observability.rum:_RUM_APP_PROVIDER",
     "pulumi-python:dynamic/arms:WebhookContact": "components.observability.rum:_WEBHOOK_PROVIDER",
+    # The edge (components/edge): ApsaraVideo Live (alibabacloud_live20161101) and the MSE gateway domain.
+    "pulumi-python:dynamic/live:LiveDomainMapping": "components.edge.live:_MAPPING_PROVIDER",
+    "pulumi-python:dynamic/live:LiveDomainConfig": "components.edge.live:_CONFIG_PROVIDER",
+    "pulumi-python:dynamic/live:LiveDomainCertificate": "components.edge.live:_CERT_PROVIDER",
+    "pulumi-python:dynamic/live:LiveRecordConfig": "components.edge.live:_RECORD_PROVIDER",
+    "pulumi-python:dynamic/live:LiveRecordNotify": "components.edge.live:_NOTIFY_PROVIDER",
+    "pulumi-python:dynamic/live:LiveDomainCname": "components.edge.live:_CNAME_PROVIDER",
+    "pulumi-python:dynamic/mse:GatewayDomain": "components.edge.gateway_domain:_GATEWAY_DOMAIN_PROVIDER",
 }
 
 #: Kubernetes custom resources the stacks declare, checked against their CRD schemas.

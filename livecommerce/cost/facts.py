@@ -403,11 +403,26 @@ def _jobs(cron: Mapping[str, Any]) -> list[CronJobFact]:
 
 
 def region_of(resources: Sequence[Mapping[str, Any]]) -> str | None:
-    """The alicloud provider's region (every stack builds one explicit provider)."""
-    regions = sorted({str(r["inputs"]["region"]) for r in resources
-                      if r.get("type") == "pulumi:providers:alicloud" and isinstance(r.get("inputs"), Mapping)
-                      and isinstance(r["inputs"].get("region"), str) and r["inputs"]["region"]})
-    return regions[0] if len(regions) == 1 else None
+    """The stack's region: that of its alicloud provider, or, when a stack builds a second one (the edge's recording
+    bucket in a live center's region), of the provider most resources use (the second one holds a few buckets,
+    priced at the stack region's rates)."""
+    providers = [r for r in resources
+                 if r.get("type") == "pulumi:providers:alicloud" and isinstance(r.get("inputs"), Mapping)
+                 and isinstance(r["inputs"].get("region"), str) and r["inputs"]["region"]]
+    distinct = sorted({str(r["inputs"]["region"]) for r in providers})
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else None
+    regions = {str(r.get("urn")): str(r["inputs"]["region"]) for r in providers}
+    uses: dict[str, int] = {}
+    for r in resources:
+        options = r.get("options")
+        urn = options.get("provider") if isinstance(options, Mapping) else None
+        if isinstance(urn, str) and urn in regions:
+            uses[regions[urn]] = uses.get(regions[urn], 0) + 1
+    if not uses:
+        return None
+    top = max(uses.values())
+    return sorted(region for region, n in uses.items() if n == top)[0]
 
 
 def plan_facts(plan: Mapping[str, Any]) -> PlanFacts:

@@ -88,6 +88,34 @@ REPLACE: Mapping[str, Mapping[str, str]] = {
         "clusterId": "a node pool belongs to one cluster",
         "securityGroupIds": "docstring: this field cannot be modified",
     },
+    # Edge (issue 14); ForceNew per the upstream schemas (alicloud/resource_alicloud_<name>.go).
+    "alicloud:live/domain:Domain": {
+        "domainName": "ForceNew (resource_alicloud_live_domain.go)", "domainType": "ForceNew",
+        "region": "ForceNew: the live center is chosen once",
+    },
+    "alicloud:cdn/domainNew:DomainNew": {
+        "domainName": "ForceNew (resource_alicloud_cdn_domain_new.go)", "cdnType": "ForceNew",
+    },
+    "alicloud:cdn/domainConfig:DomainConfig": {
+        "domainName": "ForceNew (resource_alicloud_cdn_domain_config.go)", "functionName": "ForceNew",
+    },
+    "alicloud:cdn/realTimeLogDelivery:RealTimeLogDelivery": {"domain": "ForceNew"},
+    "alicloud:cas/serviceCertificate:ServiceCertificate": {
+        "cert": "ForceNew (resource_alicloud_ssl_certificates_service_certificate.go): a renewed certificate "
+                "is a new upload", "key": "ForceNew",
+    },
+    "alicloud:wafv3/domain:Domain": {"domain": "ForceNew (resource_alicloud_wafv3_domain.go)",
+                                     "instanceId": "ForceNew"},
+    "alicloud:wafv3/defenseTemplate:DefenseTemplate": {
+        "defenseScene": "ForceNew", "instanceId": "ForceNew", "templateOrigin": "ForceNew", "templateType": "ForceNew",
+    },
+    "alicloud:wafv3/instance:Instance": {},
+    "alicloud:dns/alidnsRecord:AlidnsRecord": {"domainName": "ForceNew (resource_alicloud_alidns_record.go)"},
+    "alicloud:oss/bucketReplication:BucketReplication": {
+        "bucket": "ForceNew (resource_alicloud_oss_bucket_replication.go): a rule belongs to one source bucket",
+        "action": "ForceNew", "destination": "ForceNew: a new destination is a new rule",
+        "prefixSet": "ForceNew", "historicalObjectReplication": "ForceNew", "syncRole": "ForceNew",
+    },
     "alicloud:ecs/ecsKeyPair:EcsKeyPair": {
         "keyPairName": "ForceNew (resource_alicloud_ecs_key_pair.go): a key pair's name is its id",
         "keyFile": "ForceNew: the private key is written only when the pair is created",

@@ -6,6 +6,7 @@ gap exists (HTTP trigger auth, service internet access)."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -94,6 +95,8 @@ COMPLETE_OBJECT_EVENTS = frozenset(
         "oss:ObjectCreated:PostObject",
         "oss:ObjectCreated:CompleteMultipartUpload",
         "oss:ObjectCreated:CopyObject",
+        # Copied in, finished, by OSS cross-region replication (the edge's recordings from another region).
+        "oss:ObjectReplication:ObjectCreated",
     }
 )
 
@@ -143,14 +146,16 @@ def check_internet_access(subject: Subject, cfg: Mapping[str, Any]) -> list[str]
     """FC-02: `internetAccess` defaults to true (FC CreateFunction); a function reaches OSS, SLS and other
     in-region services over their internal endpoints without it (FC "Configure network": with internet
     and VPC access off, the function network still reaches internal endpoints), so it is off unless the
-    function is listed in `allowInternetAccess` because it calls something on the internet."""
-    allowed = set(cfg.get("allowInternetAccess", []))
+    function is listed in `allowInternetAccess` because it calls something on the internet. Entries are names
+    or shell-style patterns (`livecommerce-*-transcoder`): a tier's level file then covers every stack of the
+    tier (`prod`, `prod-sg`), whose physical names differ only by the stack."""
+    allowed = list(cfg.get("allowInternetAccess", []))
     names = {
         subject.name,
         str(get(subject.props, "functionName", default="")),
         str(get(subject.props, "name", default="")),
-    }
-    if names & allowed:
+    } - {""}
+    if any(fnmatch.fnmatchcase(n, pattern) for n in names for pattern in allowed):
         return []
     value = get(subject.props, "internetAccess")
     if value is None:
@@ -330,7 +335,9 @@ POLICIES = [
         "internet is listed in allowInternetAccess, or egresses through a VPC NAT (vpc_config)",
         check=check_internet_access,
         config={
-            "allowInternetAccess": str_list_schema([], "function names (or resource names) that need the internet")
+            "allowInternetAccess": str_list_schema(
+                [], "function names (or resource names, or shell-style patterns such as livecommerce-*-transcoder) "
+                "that need the internet")
         },
     ),
     resource_rule(
@@ -340,7 +347,8 @@ POLICIES = [
         severity=Severity.MEDIUM,
         anchors=["FC:oss-trigger", "aws-lambda-permission-configure-source-arn (analog)"],
         fix="list the complete-object events (oss:ObjectCreated:PutObject, PostObject, CompleteMultipartUpload, "
-        "CopyObject; never oss:ObjectCreated:*, which fires per multipart part) with filter.key.prefix, plus "
+        "CopyObject, oss:ObjectReplication:ObjectCreated; never oss:ObjectCreated:*, which fires per multipart "
+        "part) with filter.key.prefix, plus "
         "source_arn and invocation_role",
         check=check_oss_trigger_scope,
     ),

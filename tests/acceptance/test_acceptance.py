@@ -307,9 +307,16 @@ SECRET_VALUES = {
     "incident-bridge-webhook": "https://hooks.example.com/qa-incident-bridge-b81c",
     "oncall-primary-phone": "13800138111",
     "oncall-secondary-phone": "13900139222",
+    # issue 14: the edge's certificate and URL-auth keys
+    "live-example-cert": "-----BEGIN CERTIFICATE-----\nqaCertBody5a2c\n-----END CERTIFICATE-----\n",
+    "live-example-key": "-----BEGIN PRIVATE KEY-----\nqaPrivKey8e4d\n-----END PRIVATE KEY-----\n",
+    "live-ingest-auth-key": "qaIngestKey3b7f",
+    "live-playback-auth-key": "qaPlayKey6c1e",
+    "replay-url-auth-key": "qaReplayKey9d4a",
 }
 # The data layer's passwords are generated in the program (the mocks' stand-in starts with this prefix).
-SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "Mock-Pw1!")
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "Mock-Pw1!",
+                  "qaCertBody5a2c", "qaPrivKey8e4d", "qaIngestKey3b7f", "qaPlayKey6c1e", "qaReplayKey9d4a")
 
 
 def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):
@@ -338,6 +345,11 @@ def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):
     # the values did reach the resources that need them, as secrets
     assert [i["robotAddr"] for i in by_type["alicloud:arms/alertRobot:AlertRobot"]] == ["[secret]"]
     assert {i["phoneNum"] for i in by_type["alicloud:arms/alertContact:AlertContact"]} == {"[secret]"}
+    [cert] = by_type["alicloud:cas/serviceCertificate:ServiceCertificate"]
+    assert (cert["cert"], cert["key"]) == ("[secret]", "[secret]")
+    [url_auth] = [i for i in by_type["alicloud:cdn/domainConfig:DomainConfig"] if i["functionName"] == "aliauth"]
+    assert {a["argName"]: a["argValue"] for a in url_auth["functionArgs"]}["auth_key1"] == "[secret]"
+    assert {i["args"] for i in by_type["pulumi-python:dynamic/live:LiveDomainConfig"]} == {"[secret]"}
     texts = {"plan": dumps(result.plan), **render_manifests(result.plan),
              "check": checking.render_json(checking.evaluate(result.plan, "prod"))}
     for argv in (["report", "prod", "--out", str(tmp_path / "out" / "report.md")],

@@ -188,3 +188,15 @@ def test_any_json_inside_inputs_is_priced_or_refused_by_name(shipped_plans, data
     assert ("error" in out) or out["elastic"] >= 0
     if "error" in out and res["name"] not in out["error"]:
         assert "no price" in out["error"] or "resource_types" in out["error"], out["error"]
+
+
+def test_a_second_provider_does_not_hide_the_stacks_region():
+    from livecommerce.cost.facts import region_of
+
+    main = {"urn": "urn:p::main", "type": "pulumi:providers:alicloud", "inputs": {"region": "cn-hangzhou"}}
+    live = {"urn": "urn:p::live", "type": "pulumi:providers:alicloud", "inputs": {"region": "cn-shanghai"}}
+    used = [{"type": "alicloud:oss/bucket:Bucket", "inputs": {}, "options": {"provider": u}}
+            for u in ("urn:p::main", "urn:p::main", "urn:p::live")]
+    assert region_of([main, live, *used]) == "cn-hangzhou"
+    assert region_of([main]) == "cn-hangzhou"
+    assert region_of([main, live]) is None  # nothing says which one the stack runs in

@@ -147,7 +147,7 @@ def test_the_stack_tree_reads_like_the_architecture(prod):
             and not r["custom"]]
     domains = [r["type"].split(":")[1] for r in tops]
     # Data's in-cluster secret sync sits beside it at the root, where origin/main registered it (same URN).
-    assert set(domains) == {"network", "container_platform", "data", "governance", "workloads", "media",
+    assert set(domains) == {"network", "container_platform", "data", "governance", "workloads", "media", "edge",
                             "observability"}
     text = str(build_tree(prod).children[0].label)  # first block under the stack
     assert "Network" in text

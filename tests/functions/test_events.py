@@ -105,3 +105,29 @@ def test_key_candidates_try_the_key_as_sent_then_percent_then_form_decoding():
                                      ("form", "replays/a b+c.mp4")]  # fmt: skip
     [plain] = parse_event(mutate(lambda r: r["oss"]["object"].update(key="replays/plain.mp4")))
     assert plain.key_candidates == [("raw", "replays/plain.mp4")]
+
+
+def test_a_replicated_recording_is_a_complete_new_object():
+    # OSS cross-region replication copies the edge's recordings from the live center's region into the input
+    # bucket (docs/decisions/2026-12-01-live-recording-region.md); the event names the copy, finished.
+    [record] = parse_event(mutate(lambda r: r.update(eventName="ObjectReplication:ObjectCreated")))
+    assert record.creates_object and record.creates_complete_object and record.etag
+
+
+@pytest.mark.parametrize("name", ["ObjectReplication:ObjectRemoved", "ObjectReplication:ObjectModified"])
+def test_other_replication_events_are_not_new_objects(name):
+    def change(r):
+        r["eventName"] = name
+        del r["oss"]["object"]["eTag"]
+
+    [record] = parse_event(mutate(change))
+    assert not record.creates_object and not record.creates_complete_object
+
+
+def test_a_replicated_create_must_name_its_version():
+    def change(r):
+        r["eventName"] = "ObjectReplication:ObjectCreated"
+        del r["oss"]["object"]["eTag"]
+
+    with pytest.raises(InvalidEvent, match=r"events\[0\].oss.object.eTag"):
+        parse_event(mutate(change))

@@ -50,3 +50,10 @@ def test_output_prefix_in_another_bucket_does_not_block_inputs():
 
 def test_settings_refuse_an_input_prefix_inside_the_output_prefix():
     assert settings_or_none(INPUT_PREFIX="out/in/", OUTPUT_PREFIX="out/") is None
+
+
+def test_a_replicated_recording_is_transcoded_and_other_replication_events_are_skipped():
+    settings = Settings.from_env({"INPUT_PREFIX": "replays/", "OUTPUT_PREFIX": "transcoded/"})
+    key = "replays/live/show/2026-12-01-20-00-00_2026-12-01-22-00-00.mp4"
+    assert _skip_reason(record(key, name="ObjectReplication:ObjectCreated"), settings) is None
+    assert _skip_reason(record(key, name="ObjectReplication:ObjectRemoved"), settings) == "not-a-create-event"

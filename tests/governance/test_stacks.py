@@ -33,7 +33,7 @@ def test_prod_registry_is_a_private_three_node_pro_nacos_with_a_namespace(plans)
     assert plan["outputs"]["registryEndpoint"].endswith(":8848")
 
 
-def test_prod_gateway_has_replicas_in_two_zones_and_no_public_slb(plans):
+def test_prod_gateway_has_replicas_in_two_zones_and_its_internet_slb_only_behind_waf(plans):
     plan = plans["prod"]
     gw = one(plan, "alicloud:mse/gateway:Gateway")
     assert gw["inputs"]["replica"] >= 2
@@ -41,7 +41,10 @@ def test_prod_gateway_has_replicas_in_two_zones_and_no_public_slb(plans):
     [primary] = gw["propertyDependencies"]["vswitchId"]
     [backup] = gw["propertyDependencies"]["backupVswitchId"]
     assert (names[primary], names[backup]) == ("prod-network-node-cn-hangzhou-h", "prod-network-node-cn-hangzhou-i")
-    assert "internetSlbSpec" not in gw["inputs"] and "gatewayInternetIp" not in plan["outputs"]
+    # The internet SLB is WAF 3.0's origin for the API host (issue 14): only the WAF's CNAME is published.
+    assert gw["inputs"]["internetSlbSpec"] and "gatewayInternetIp" in plan["outputs"]
+    [waf] = [r for r in plan["resources"] if r["type"] == "alicloud:wafv3/domain:Domain"]
+    assert gw["urn"] in waf["propertyDependencies"]["redirect"]
     assert plan["outputs"]["gatewayIntranetIp"]
 
 

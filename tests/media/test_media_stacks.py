@@ -39,8 +39,9 @@ def test_prod_plan_has_the_pipeline(prod_plan):
     (trigger,) = media(prod_plan, "alicloud:fc/v3Trigger:V3Trigger")
     assert trigger["inputs"]["triggerType"] == "oss"
     config = json.loads(trigger["inputs"]["triggerConfig"])
+    # prod's recordings arrive by cross-region replication from the live center (docs/edge.md)
     assert config["events"] == ["oss:ObjectCreated:PutObject", "oss:ObjectCreated:PostObject",
-                                "oss:ObjectCreated:CompleteMultipartUpload"]
+                                "oss:ObjectCreated:CompleteMultipartUpload", "oss:ObjectReplication:ObjectCreated"]
     assert config["filter"]["key"]["prefix"] == "replays/"
     async_cfgs = media(prod_plan, "alicloud:fc/v3AsyncInvokeConfig:V3AsyncInvokeConfig")
     assert len(async_cfgs) == 2

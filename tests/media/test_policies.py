@@ -99,6 +99,19 @@ def test_trigger_config_lists_completed_object_events_only():
     assert {e.removeprefix("oss:") for e in config["events"]} <= COMPLETE_OBJECT_EVENTS
 
 
+def test_a_replicated_input_also_fires_on_replication_created_objects_and_passes_the_pack():
+    config = json.loads(policies.trigger_config("replays/", replicated=True))
+    assert config["events"][-1] == "oss:ObjectReplication:ObjectCreated"
+    assert {e.removeprefix("oss:") for e in config["events"]} <= COMPLETE_OBJECT_EVENTS
+    props = {"triggerType": "oss", "triggerConfig": json.dumps(config),
+             "sourceArn": f"acs:oss:cn-hangzhou:{ACCOUNT}:b", "invocationRole": "acs:ram::1:role/r"}
+    assert check_oss_trigger_scope(subject("alicloud:fc/v3Trigger:V3Trigger", props), {}) == []
+    # a replication delete is not a finished object: the pack refuses a trigger that listens to it
+    props["triggerConfig"] = json.dumps({**config, "events": ["oss:ObjectReplication:ObjectRemoved"]})
+    assert check_oss_trigger_scope(subject("alicloud:fc/v3Trigger:V3Trigger", props), {}) == [
+        "triggerConfig listens to events other than complete-object creation"]
+
+
 def test_trigger_config_omits_an_empty_suffix():
     assert json.loads(policies.trigger_config("replays/"))["filter"] == {"key": {"prefix": "replays/"}}
 

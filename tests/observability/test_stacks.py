@@ -58,7 +58,8 @@ def test_synthetics_rum_and_logs(prod):
     assert len(of(plan, "pulumi-python:dynamic/arms:RumApp")) == 2
     project = one(plan, "alicloud:log/project:Project")
     stores = of(plan, "alicloud:log/store:Store")
-    assert {s["inputs"]["logstoreName"] for s in stores} == {"app-logs", "fc-transcoder"}
+    # cdn-replay: the edge's replay CDN access logs (issue 14)
+    assert {s["inputs"]["logstoreName"] for s in stores} == {"app-logs", "fc-transcoder", "cdn-replay"}
     assert all(s["inputs"]["retentionPeriod"] == 180 for s in stores)
     outputs = plan["outputs"]
     for key in ("rumH5Pid", "rumH5Endpoint", "rumMiniProgramPid", "rumMiniProgramEndpoint", "logProject"):

@@ -285,6 +285,15 @@ def test_internet_access_needs_a_declared_need():
     assert fc.check_internet_access(subject(fc.FC2_SERVICE, {"name": "svc"}), {})
 
 
+def test_internet_access_allowances_may_be_patterns_covering_every_stack_of_a_tier():
+    allow = {"allowInternetAccess": ["livecommerce-*-transcoder"]}
+    for name in ("livecommerce-prod-transcoder", "livecommerce-prod-sg-transcoder"):
+        assert fc.check_internet_access(subject(fc.FUNCTION, {"functionName": name, "internetAccess": True}),
+                                        allow) == []
+    for name in ("livecommerce-prod-transcoder-worker", "other-prod-transcoder"):
+        assert fc.check_internet_access(subject(fc.FUNCTION, {"functionName": name, "internetAccess": True}), allow)
+
+
 # ---- item 17: nodes, NAT, Services, RBAC, NetworkPolicies ---------------------------------------------
 @pytest.mark.parametrize(
     "type_, props, bad",

@@ -35,10 +35,14 @@ def test_every_cloud_resource_is_listed_once_with_its_logical_name_parent_and_pr
         parent = by_urn[r["parent"]]
         if parent["type"] != "pulumi:pulumi:Stack":
             assert spec["parent"] == parent["name"] and specs[parent["name"]]["component"] is True
-        assert spec["provider"] == "prod-alicloud"
+        # the stack's provider, or the live center's for the edge's cross-region recording buckets
+        assert spec["provider"] == by_urn[r["options"]["provider"]]["name"]
+        assert spec["provider"] == ("prod-alicloud-cn-shanghai" if r["name"].startswith("prod-edge-recording")
+                                    else "prod-alicloud")
     provider = specs["prod-alicloud"]
     assert provider == {"type": "pulumi:providers:alicloud", "name": "prod-alicloud", "logicalName": "prod-alicloud",
                         "inputs": {"region": "cn-hangzhou"}}
+    assert specs["prod-alicloud-cn-shanghai"]["inputs"] == {"region": "cn-shanghai"}
     assert not [s for s in specs.values() if s["type"].startswith(("kubernetes:", "pulumi-python:"))]
     assert document["nameTable"] == {}
 

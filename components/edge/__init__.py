@@ -1,0 +1,1 @@
+"""The edge block: ApsaraVideo Live, the replay CDN, the WAF-protected API entry, certificates, DNS (docs/edge.md)."""
