@@ -197,6 +197,39 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+def stack_file_schema() -> dict[str, Any]:
+    """A JSON Schema for a whole `bootstrap/Pulumi.<account>.yaml`, embedding `json_schema()`: the file's
+    first line points editors (yaml-language-server) at it, and they validate the whole document."""
+    value = json_schema()
+    defs = value.pop("$defs", {})
+    value.pop("$schema", None)
+    value.pop("$id", None)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://livecommerce.dev/schemas/bootstrap.schema.json",
+        "title": "livecommerce bootstrap stack file (bootstrap/Pulumi.<account>.yaml)",
+        "type": "object",
+        "properties": {
+            "config": {
+                "type": "object",
+                "properties": {
+                    REGION_KEY: {"type": "string", "description": "The Alibaba Cloud region, e.g. cn-hangzhou."},
+                    CONFIG_KEY: value,
+                },
+                "required": [REGION_KEY, CONFIG_KEY],
+                "additionalProperties": True,
+            },
+            "encryptionsalt": {"type": "string"},
+            "secretsprovider": {"type": "string"},
+            "encryptedkey": {"type": "string"},
+            "environment": {"description": "Pulumi ESC environments the stack imports (the engine accepts it)."},
+        },
+        "required": ["config"],
+        "additionalProperties": False,
+        "$defs": defs,
+    }
+
+
 def render_schema() -> str:
-    """bootstrap/bootstrap.schema.json as committed (`make schema` writes it)."""
-    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    """bootstrap/bootstrap.schema.json as committed (`make schema` writes it): the whole stack file's schema."""
+    return json.dumps(stack_file_schema(), indent=2, sort_keys=True) + "\n"

@@ -49,6 +49,25 @@ SECRET_PLACEHOLDER = "offline-secret-placeholder"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STACKS_DIR = REPO_ROOT / "stacks"
 
+#: Private Pulumi SDK names this module (and livecommerce.checking) relies on. They are not API: pyproject.toml
+#: pins pulumi (and pulumi-policy) to the minor they are tested on, and tests/foundation/test_pulumi_hooks.py
+#: fails naming the hook if one disappears. `module:attribute.path`.
+PRIVATE_HOOKS = (
+    "pulumi.runtime.rpc:_special_sig_key", "pulumi.runtime.rpc:_special_secret_sig",
+    "pulumi.runtime.rpc:_special_resource_sig", "pulumi.runtime.rpc:_special_output_value_sig",
+    "pulumi.runtime.rpc:_special_asset_sig", "pulumi.runtime.rpc:_special_archive_sig",
+    "pulumi.runtime.settings:_get_rpc_manager", "pulumi.runtime.settings:_load_monitor_feature_support",
+    "pulumi.runtime.settings:_shutdown_callbacks", "pulumi.runtime.settings:SETTINGS.lock",
+    "pulumi.runtime.settings:SETTINGS.outputs", "pulumi.runtime.settings:SETTINGS.monitor_features",
+    "pulumi.runtime.settings:SETTINGS.callbacks", "pulumi.runtime.settings:ROOT.set",
+    "pulumi.runtime.rpc_manager:RPCManager.__init__", "pulumi.runtime.stack:Stack._finish",
+    "pulumi.runtime.sync_await:_ensure_event_loop", "pulumi.runtime.sync_await:_sync_await",
+    "pulumi.runtime.mocks:MockMonitor.ResourceRegistration",
+    "pulumi_policy.policy:_PolicyAnalyzerServicer",
+)
+#: Keyword arguments of `pulumi.runtime.settings.Settings` the engine passes (a renamed one breaks every run).
+SETTINGS_KWARGS = ("project", "stack", "monitor", "engine", "dry_run", "organization", "root_directory")
+
 _SIG = rpc._special_sig_key
 _SECRET_SIG = rpc._special_secret_sig
 _RESOURCE_SIG = rpc._special_resource_sig
@@ -113,6 +132,20 @@ def _wrap_secret(value: Any) -> dict[str, Any]:
 # The recording monitor
 
 
+def _urn_type(urn: str) -> str:
+    """The resource's own type in a URN (the last `$` part of the qualified type)."""
+    return urn.split("::")[2].rsplit("$", 1)[-1]
+
+
+def _urn_name(urn: str) -> str:
+    return urn.split("::", 3)[3]
+
+
+def _urn_project_stack(urn: str) -> tuple[str, str]:
+    stack, project = urn[len("urn:pulumi:"):].split("::")[:2]
+    return project, stack
+
+
 @dataclass
 class Registration:
     """One RegisterResource request, as the engine received it."""
@@ -127,6 +160,8 @@ class Registration:
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
     options: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    """URNs this resource had before (its own `aliases` and those inherited from its parent's)."""
 
     def to_plan(self) -> dict[str, Any]:
         entry = {
@@ -142,6 +177,8 @@ class Registration:
         }
         if self.options:
             entry["options"] = self.options
+        if self.aliases:
+            entry["aliases"] = self.aliases
         return entry
 
 
@@ -153,6 +190,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         self.registrations: dict[str, Registration] = {}
         self.stack_outputs: dict[str, Any] = {}
         self.stack_urn: str | None = None
+        self.aliases: dict[str, list[str]] = {}
         self._on_register = on_register
         self._lock = threading.Lock()
 
@@ -188,13 +226,14 @@ class RecordingMonitor(pmocks.MockMonitor):
             dependencies=all_deps,
             property_dependencies=prop_deps,
             options=options,
+            aliases=self.alias_urns(request, urn),
         )
         with self._lock:
             self.registrations[urn] = reg
         if self._on_register is not None:
             self._on_register(reg)
 
-    def make_urn(self, parent: str, type_: str, name: str) -> str:
+    def make_urn(self, parent: str, type_: str, name: str, project: str = "", stack: str = "") -> str:
         """URNs exactly as the Pulumi engine builds them: the parent's full qualified type chain, and no
         `pulumi:pulumi:Stack$` prefix for the stack's direct children (the stock mock gets both wrong)."""
         qualified = type_
@@ -202,7 +241,37 @@ class RecordingMonitor(pmocks.MockMonitor):
             parent_type = parent.split("::")[2]
             if parent_type != "pulumi:pulumi:Stack":
                 qualified = f"{parent_type}${type_}"
-        return "urn:pulumi:" + "::".join([settings.get_stack(), settings.get_project(), qualified, name])
+        return "urn:pulumi:" + "::".join([stack or settings.get_stack(), project or settings.get_project(),
+                                          qualified, name])
+
+    def alias_urns(self, request: Any, urn: str) -> list[str]:
+        """The URNs a registration answers for besides its own, computed as the Pulumi engine does
+        (pkg/resource/deploy/step_generator.go `generateAliases`): each alias spec collapsed to a URN (name,
+        type and parent default to the resource's own; `noParent` means the stack), then every URN the
+        parent answers for, multiplied with the resource's own name and with each of its aliases. The SDK
+        sends specs because the monitor advertises `aliasSpecs`; plain `aliasURNs` are taken as they are."""
+        own: list[str] = []
+        for alias in request.aliases:
+            if alias.urn:
+                own.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            own.append(self.make_urn(parent, spec.type or request.type, spec.name or request.name,
+                                     spec.project, spec.stack))
+        own.extend(request.aliasURNs)
+        found: list[str] = []
+        for candidate in own:
+            if candidate != urn and candidate not in found:
+                found.append(candidate)
+        for parent_alias in self.aliases.get(request.parent, []):
+            for type_, name in [(request.type, request.name), *((_urn_type(a), _urn_name(a)) for a in own)]:
+                inherited = self.make_urn(parent_alias, type_, name, *_urn_project_stack(parent_alias))
+                if inherited != urn and inherited not in found:
+                    found.append(inherited)
+        with self._lock:
+            self.aliases[urn] = found
+        return sorted(found)
 
     def RegisterResource(self, request):
         urn = self.make_urn(request.parent, request.type, request.name)

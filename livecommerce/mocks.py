@@ -19,6 +19,16 @@ import pulumi
 MOCK_ACCOUNT_ID = "1234567890123456"
 MOCK_REGION = "cn-hangzhou"
 
+
+def region() -> str:
+    """The stack's region (`alicloud:region`), so ARNs, endpoints and issuer URLs in a plan name the region
+    the stack deploys to (a prod-sg plan showed `acs:kms:cn-hangzhou:...` in its RAM policies); MOCK_REGION
+    outside a program run."""
+    try:
+        return pulumi.Config("alicloud").get("region") or MOCK_REGION
+    except Exception:  # noqa: BLE001 - no program context (a unit test calling a mock directly)
+        return MOCK_REGION
+
 # Values the mocks return that a real provider would mark secret. Keys are output (wire) names.
 SECRET_OUTPUTS: dict[str, set[str]] = {
     "alicloud:cs/getClusterCredential:getClusterCredential": {"kubeConfig", "certificateAuthorities"},
@@ -94,7 +104,7 @@ def _cluster(inputs, rid, name):
             "apiServerInternet": "" if inputs.get("slbInternetEnabled") is False
             else f"https://{fake_ip(rid, 'internet')}:6443",
             "masterPublicIp": "",
-            "serviceDomain": f"*.{rid}.{MOCK_REGION}.alicontainer.com",
+            "serviceDomain": f"*.{rid}.{region()}.alicontainer.com",
         }],
         "workerRamRoleName": f"KubernetesWorkerRole-{digest(rid, 'worker')}",
         "slbId": f"lb-{digest(rid, 'slb')}",
@@ -105,7 +115,7 @@ def _cluster(inputs, rid, name):
             "enabled": bool(inputs.get("enableRrsa")),
             "ramOidcProviderName": f"ack-rrsa-{rid}",
             "ramOidcProviderArn": f"acs:ram::{MOCK_ACCOUNT_ID}:oidc-provider/ack-rrsa-{rid}",
-            "rrsaOidcIssuerUrl": f"https://oidc-ack-{MOCK_REGION}.oss-{MOCK_REGION}.aliyuncs.com/{rid}",
+            "rrsaOidcIssuerUrl": f"https://oidc-ack-{region()}.oss-{region()}.aliyuncs.com/{rid}",
         },
     }
 
@@ -139,20 +149,20 @@ def _ram_policy(inputs, rid, name):
 
 def _bucket(inputs, rid, name):
     bucket = _name_or(inputs, "bucket", name)
-    return {"bucket": bucket, "extranetEndpoint": f"oss-{MOCK_REGION}.aliyuncs.com",
-            "intranetEndpoint": f"oss-{MOCK_REGION}-internal.aliyuncs.com", "location": f"oss-{MOCK_REGION}",
+    return {"bucket": bucket, "extranetEndpoint": f"oss-{region()}.aliyuncs.com",
+            "intranetEndpoint": f"oss-{region()}-internal.aliyuncs.com", "location": f"oss-{region()}",
             "owner": MOCK_ACCOUNT_ID}
 
 
 def _fc_function(inputs, rid, name):
     fn = _name_or(inputs, "functionName", name)
-    return {"functionName": fn, "functionArn": f"acs:fc:{MOCK_REGION}:{MOCK_ACCOUNT_ID}:functions/{fn}",
+    return {"functionName": fn, "functionArn": f"acs:fc:{region()}:{MOCK_ACCOUNT_ID}:functions/{fn}",
             "functionId": digest(rid, length=24), "state": "Active", "codeSize": 1024}
 
 
 def _fc_layer(inputs, rid, name):
     layer = _name_or(inputs, "layerName", name)
-    return {"layerVersionArn": f"acs:fc:{MOCK_REGION}:{MOCK_ACCOUNT_ID}:layers/{layer}/versions/1", "version": "1"}
+    return {"layerVersionArn": f"acs:fc:{region()}:{MOCK_ACCOUNT_ID}:layers/{layer}/versions/1", "version": "1"}
 
 
 def _fc_trigger(inputs, rid, name):
@@ -195,9 +205,9 @@ def _mse_rule(output: str):
 def _rocketmq_instance(inputs, rid, name):
     # The VPC endpoint clients connect to; a private instance has no internet endpoint.
     network = dict(inputs.get("networkInfo") or {})
-    network["endpoints"] = [{"endpointType": "TCP_VPC", "endpointUrl": f"{rid}-vpc.{MOCK_REGION}.rmq.aliyuncs.com:8080",
+    network["endpoints"] = [{"endpointType": "TCP_VPC", "endpointUrl": f"{rid}-vpc.{region()}.rmq.aliyuncs.com:8080",
                              "ipWhiteLists": list(inputs.get("ipWhitelists") or [])}]
-    return {"networkInfo": network, "status": "RUNNING", "regionId": MOCK_REGION}
+    return {"networkInfo": network, "status": "RUNNING", "regionId": region()}
 
 
 def _tair_instance(inputs, rid, name):
@@ -211,7 +221,7 @@ def _polardb_cluster(inputs, rid, name):
 
 def _kms_secret(inputs, rid, name):
     secret = _name_or(inputs, "secretName", name)
-    return {"arn": f"acs:kms:{MOCK_REGION}:{MOCK_ACCOUNT_ID}:secret/{secret}"}
+    return {"arn": f"acs:kms:{region()}:{MOCK_ACCOUNT_ID}:secret/{secret}"}
 
 
 def _random_password(inputs, rid, name):
@@ -235,7 +245,7 @@ def _ecs_instance(inputs, rid, name):
 def _stack_reference(inputs, rid, name):
     # A platform stack's outputs, as bootstrap reads them (stacks/platform.py exports these keys).
     return {"name": rid, "secretOutputNames": [], "outputs": {
-        "region": MOCK_REGION,
+        "region": region(),
         "vpcId": f"vpc-{digest(rid, 'vpc', length=20)}",
         "nodeVswitchIds": [f"vsw-{digest(rid, 'node', z, length=20)}" for z in "hij"],
         "clusterId": "c" + digest(rid, "cluster", length=32),

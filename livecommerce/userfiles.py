@@ -16,7 +16,7 @@ cannot carry. So, before anything is built, a file here must be:
 - small: at most MAX_BYTES, and at most MAX_VALUES values once aliases (`*name`) are expanded, so an
   alias bomb (a few hundred bytes that expand to billions of values) is refused before it is expanded.
 
-See docs/decisions/2026-12-01-strict-yaml-input.md.
+See docs/decisions/2026-12-01-strict-input-files.md.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ from components.network.regions import region_problem, zone_problem
 from components.network.settings import NetworkSettings
 from components.observability.settings import ObservabilitySettings, routing_problems
 from components.naming import stack_name_problem
-from components.observability.targets import gateway_endpoints
+from components.workloads.targets import gateway_endpoints
 from stacks.cost_settings import CostSettings
 from components.secrets import SECRET_REF_ERROR, SecretRef
 from stacks.messages import may_echo, pattern_words
@@ -161,11 +161,10 @@ class PlatformConfig(BaseModel):
         except CidrPlanError as exc:
             errors.append(f"network: {exc}")
         errors.extend(check_pool_capacity(self.node_pools, n.max_nodes))
-        for key in ("name", "kubeconfig_secret"):
-            values = [getattr(c, key) for c in self.external_clusters]
-            dupes = sorted({v for v in values if values.count(v) > 1})
-            if dupes:
-                errors.append(f"external_clusters: each cluster needs its own {key}; repeated: {', '.join(dupes)}")
+        names = [c.name for c in self.external_clusters]
+        dupes = sorted({v for v in names if names.count(v) > 1})
+        if dupes:
+            errors.append(f"external_clusters: each cluster needs its own name; repeated: {', '.join(dupes)}")
         errors.extend(workload_problems(self.services, self.live_events))
         errors.extend(_observability_problems(self))
         errors.extend(governance_problems(self.governance, self.services, self.network.zones, stack))

@@ -1,15 +1,24 @@
 """The composition root: reads the stack's config and wires the architecture's building blocks.
 
-Read top to bottom, this is the architecture diagram of ../shared/ARCHITECTURE.md:
-network -> container platform (ACK + ECS node pools + ECI virtual nodes, external clusters)
--> middleware and data (RocketMQ 5, Tair, PolarDB) -> microservice governance (MSE) -> workloads
--> media (OSS + Function Compute) -> observability (ARMS, SLS).
-`__main__.py` (under `pulumi up`) and the offline engine (`livecommerce preview`) both call `program()`.
+`program()` reads top to bottom as the architecture diagram of ../shared/ARCHITECTURE.md: network,
+container platform (ACK, ECS node pools, ECI virtual nodes, external clusters), middleware and data
+(RocketMQ 5, Tair, PolarDB), microservice governance (MSE), the workloads on the cluster, media (OSS +
+Function Compute), and observability watching them all.
+Each block is one component that publishes what the others need (ids, the pod contract, alert targets
+built from the names it registered); this module only passes them along. It is also the only place that
+reads Pulumi config and builds providers. `__main__.py` (under `pulumi up`) and the offline engine
+(`livecommerce preview`) both call `program()`.
+
+A new block plugs in the same way: a component in `components/<block>/` taking `naming` and its settings
+section (a field of `PlatformConfig`), built here in the architecture's order with `opts=cloud` (the stack's
+Alibaba Cloud provider) or `pulumi.ResourceOptions(providers=[alicloud_provider, kubernetes])` when it also
+applies Kubernetes objects; components never build providers. If it runs something worth an alert, it
+publishes `alert_targets` (target kinds of `components/observability/alert_rules.py`) and this root adds
+them to `observability.watch(targets=[...])`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,43 +26,22 @@ import pulumi
 import pulumi_alicloud as alicloud
 import pulumi_kubernetes as k8s
 
-from components.container_platform.addons import ClusterAddons, ClusterAddonsArgs
-from components.container_platform.cluster import AckCluster, AckClusterArgs
-from components.container_platform.external_clusters import ExternalClusters, ExternalClustersArgs
-from components.container_platform.node_pools import NodePools, NodePoolsArgs
+from components.container_platform.block import ContainerPlatform, ContainerPlatformArgs
 from components.data.bindings import bindings
 from components.data.block import Data, DataArgs
 from components.data.sync import SecretSync, SecretSyncArgs
-from components.workloads.scheduling import ScheduleError, calendar_notes
-from components.workloads.service_settings import ServiceSettings, with_mse_namespace
-from components.workloads.manifests import MANAGED_BY_LABEL, PART_OF_LABEL, InjectedEnv, label_value
-from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
-from components.governance.gateway import Gateway, GatewayArgs
-from components.governance.ingress import MseIngress, MseIngressArgs
-from components.governance.lanes import Governance, GovernanceArgs, lane_summary
-from components.governance.registry import Registry, RegistryArgs
-from components.governance.settings import mse_namespace
+from components.governance.block import MicroserviceGovernance, MicroserviceGovernanceArgs
 from components.media.transcoding import Media, MediaArgs
+from components.naming import Naming
 from components.network.cidr import client_cidrs
 from components.network.vpc import Network, NetworkArgs
-from components.observability.logs import LogProject, LogProjectArgs
-from components.observability.monitoring import Monitoring, MonitoringArgs
-from components.observability.targets import (
-    cache_target,
-    cluster_target,
-    database_target,
-    function_target,
-    message_queue_target,
-    gateway_endpoints,
-    queue_target,
-    registered_targets,
-    service_targets,
-)
-from components.naming import Naming
+from components.observability.block import Observability, ObservabilityArgs, WatchArgs
+from components.workloads.manifests import InjectedEnv, platform_labels
+from components.workloads.microservices import ServiceConfig, Workloads, WorkloadsArgs
+from components.workloads.scheduling import ScheduleError, calendar_notes
 from stacks import clock, run_context
 from stacks.config import CONFIG_KEY, REGION_KEY, ConfigError, PlatformConfig, parse_platform
 from stacks.tiers import Tier, resolve_tier
-
 
 # How long the kubeconfig the Kubernetes provider uses stays valid (ACK allows 15 to 4320 minutes).
 KUBECONFIG_TTL_MINUTES = 4320
@@ -61,7 +49,7 @@ KUBECONFIG_TTL_MINUTES = 4320
 
 @dataclass(frozen=True)
 class StackContext:
-    """What every component builder needs to know about the current stack."""
+    """What the composition root knows about the current stack."""
 
     stack: str
     """The Pulumi stack (what names derive from)."""
@@ -71,10 +59,81 @@ class StackContext:
     naming: Naming
     config: PlatformConfig
     tags: dict[str, str]
+    secrets: dict[str, pulumi.Output[str]]
+    """Every secret config value the settings name (`SecretRef`), by key name."""
     source: str = ""
     """The stack file, as errors and warnings name it."""
     now: datetime | None = None
     """The moment the live-event calendar is read against (aware)."""
+
+
+def program(*, now: datetime | None = None, stack_file: str | None = None) -> None:
+    """Build the whole platform for the current stack, block by block.
+
+    `now` is the moment dates are read against (default `stacks.clock.now()`: the engine's injected moment,
+    `LIVECOMMERCE_NOW`, or the system clock); `stack_file` is how messages name the stack file (default the
+    engine's real path, else `stacks/Pulumi.<stack>.yaml`, where `pulumi up` reads it).
+    """
+    ctx = load_context(stack_file, now)
+    cfg, naming, tags = ctx.config, ctx.naming, ctx.tags
+    # One explicit provider per stack: the region is visible in every preview, and credentials come
+    # from the standard ALIBABA_CLOUD_* environment variables, never from config or code.
+    alicloud_provider = alicloud.Provider(f"{ctx.stack}-alicloud", region=ctx.region)
+    cloud = pulumi.ResourceOptions(providers=[alicloud_provider])
+
+    # Network: VPC, node + pod vSwitches per zone, NAT egress.
+    network = Network(f"{ctx.stack}-network", NetworkArgs(naming=naming, settings=cfg.network, tags=tags), opts=cloud)
+
+    # Observability's logs first: the SLS project the control plane and the transcoder write to.
+    observability = Observability(ctx.stack, ObservabilityArgs(naming=naming, settings=cfg.observability, tags=tags),
+                                  opts=cloud)
+
+    # Container platform: ACK Pro, ECS node pools (steady base), addons (ECI virtual nodes, CronHPA,
+    # agents), registered external clusters; then the Kubernetes provider workloads are applied through.
+    platform = ContainerPlatform(ctx.stack, ContainerPlatformArgs(
+        naming=naming, cluster=cfg.cluster, node_pools=cfg.node_pools, external_clusters=cfg.external_clusters,
+        fleet=cfg.fleet, vpc_id=network.vpc_id, node_vswitch_ids=network.node_vswitch_ids,
+        pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
+        log_project=observability.log_project, tags=tags), opts=cloud)
+    kubeconfig, kubernetes = kubernetes_provider(ctx, platform, alicloud_provider)
+    labels = platform_labels({"owner": cfg.owner, "env": ctx.stack})
+
+    # Middleware and data: the RocketMQ 5 queue, Tair cache and PolarDB database the services declare,
+    # private to the VPC and whitelisted to the node and pod vSwitches; an account per service whose
+    # generated password lives in KMS, copied into the cluster by ack-secret-manager (RRSA).
+    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
+    data, data_config = build_data(ctx, network, platform, account.id, labels, alicloud_provider, kubernetes)
+
+    # Microservice governance (MSE): the Nacos registry, the cloud-native gateway, its IngressClass `mse`.
+    governance = MicroserviceGovernance(ctx.stack, MicroserviceGovernanceArgs(
+        naming=naming, settings=cfg.governance, vpc_id=network.vpc_id, vswitch_ids=network.node_vswitch_ids,
+        ingress_labels=labels, tags=tags), opts=pulumi.ResourceOptions(providers=[alicloud_provider, kubernetes]))
+
+    # Workloads: per service its versions, HPA + CronHPA from the live-event calendar, ResourcePolicy
+    # (ECS first, then ECI), the entry canaries at the gateway, and the data block's endpoints and
+    # credentials for what each service uses; then the lanes and rules that govern them.
+    workloads = build_workloads(ctx, platform, governance, kubernetes, data_config)
+    governance.govern(workloads.pod_contract, after=[workloads])
+
+    # Media: replay buckets, the FC 3.0 transcoder fired by OSS uploads (long replays fanned out to workers),
+    # a dead-letter queue for failures.
+    media = Media(f"{ctx.stack}-media", MediaArgs(
+        naming=naming, account_id=account.id, settings=cfg.media, log_project=observability.log_project,
+        log_store=observability.logstores["transcoder"], tags=tags,
+        playback_auth_key=ctx.secrets.get(cfg.media.playback.url_auth_key_secret or "")), opts=cloud)
+
+    # Observability watches everything above, from the targets each block publishes.
+    observability.watch(WatchArgs(
+        cluster_id=platform.cluster_id, targets=[*platform.alert_targets, *workloads.alert_targets,
+                                                 *media.alert_targets, *(data.alert_targets if data else [])],
+        team=cfg.observability.team or cfg.owner, backlog_severity=ctx.tier.backlog_severity,
+        probe_urls=workloads.probe_urls(cfg.observability.synthetics), secrets=ctx.secrets))
+
+    export_outputs(ctx, network, platform, kubeconfig, governance, data, workloads, media, observability)
+
+
+# --------------------------------------------------------------------------------------------------
+# What the program reads, and the providers it builds
 
 
 def load_context(stack_file: str | None = None, now: datetime | None = None) -> StackContext:
@@ -99,7 +158,8 @@ def load_context(stack_file: str | None = None, now: datetime | None = None) -> 
         raise pulumi.RunError("\n".join(f"{source}: {line}" for line in exc.lines)) from None
     naming = Naming(project=pulumi.get_project(), stack=stack, region=region)
     return StackContext(stack=stack, region=region, tier=resolve_tier(stack, cfg.tier), naming=naming, config=cfg,
-                        tags=cfg.common_tags(stack), source=source, now=now)
+                        tags=cfg.common_tags(stack), secrets={k: secret(k) for k in cfg.secret_keys()},
+                        source=source, now=now)
 
 
 def secret(key: str) -> pulumi.Output[str]:
@@ -111,127 +171,92 @@ def secret(key: str) -> pulumi.Output[str]:
     return pulumi.Output.secret(value)
 
 
-def program(*, now: datetime | None = None, stack_file: str | None = None) -> None:
-    """Build the whole platform for the current stack.
+def kubernetes_provider(ctx: StackContext, platform: ContainerPlatform,
+                        alicloud_provider: alicloud.Provider) -> tuple[pulumi.Output[str], k8s.Provider]:
+    """The kubeconfig (secret) and the Kubernetes provider of the ACK cluster, ready once nodes and addons are.
 
-    `now` is the moment dates are read against (default `stacks.clock.now()`: the engine's injected moment,
-    `LIVECOMMERCE_NOW`, or the system clock); `stack_file` is how messages name the stack file (default the
-    engine's real path, else `stacks/Pulumi.<stack>.yaml`, where `pulumi up` reads it).
+    The credential is temporary (at most 3 days) and read again on every preview and up.
     """
-    ctx = load_context(stack_file, now)
-    cfg = ctx.config
-    # One explicit provider per stack: the region is visible in every preview, and credentials come
-    # from the standard ALIBABA_CLOUD_* environment variables, never from config or code.
-    alicloud_provider = alicloud.Provider(f"{ctx.stack}-alicloud", region=ctx.region)
-    cloud = pulumi.ResourceOptions(providers=[alicloud_provider])
-
-    # 1. Network: VPC, node + pod vSwitches per zone, NAT egress.
-    network = Network(f"{ctx.stack}-network", NetworkArgs(naming=ctx.naming, settings=cfg.network, tags=ctx.tags),
-                      opts=cloud)
-
-    # 2. Container platform: ACK Pro control plane, ECS node pools (steady base), addons (ECI virtual
-    #    nodes, CronHPA, ARMS/SLS agents), then the Kubernetes providers workloads are applied through.
-    # Control-plane and audit logs go to the environment's SLS project, created first (observability):
-    # this stack owns the project, so ACK must not delete it with the cluster (log_project_managed).
-    logs = LogProject(f"{ctx.stack}-logs", LogProjectArgs(
-        naming=ctx.naming, settings=cfg.observability.logs, tags=ctx.tags), opts=cloud)
-    cluster = AckCluster(f"{ctx.stack}-ack", AckClusterArgs(
-        naming=ctx.naming, settings=cfg.cluster, vswitch_ids=network.node_vswitch_ids,
-        pod_vswitch_ids=network.pod_vswitch_ids, service_cidr=network.plan.service_cidr,
-        log_project=logs.project_name, log_project_managed=True, tags=ctx.tags), opts=cloud)
-    node_pools = NodePools(f"{ctx.stack}-node-pools", NodePoolsArgs(
-        naming=ctx.naming, cluster_id=cluster.cluster_id, vswitch_ids=network.node_vswitch_ids, pools=cfg.node_pools,
-        tags=ctx.tags, key_pair_name=cfg.cluster.node_key_pair), opts=cloud)
-    # Addon pods need nodes to run on.
-    addons = ClusterAddons(f"{ctx.stack}-ack-addons", ClusterAddonsArgs(
-        cluster_id=cluster.cluster_id, addons=cfg.cluster.enabled_addons, depends_on=[node_pools]), opts=cloud)
-    external = ExternalClusters(f"{ctx.stack}-external", ExternalClustersArgs(
-        naming=ctx.naming, clusters=cfg.external_clusters, fleet=cfg.fleet, ack_cluster_id=cluster.cluster_id,
-        vpc_id=network.vpc_id, vswitch_ids=network.node_vswitch_ids), opts=cloud)
-
-    # The credential is temporary (max 3 days) and re-read on every preview/up; it never leaves as plain text.
     credential = alicloud.cs.get_cluster_credential_output(
-        cluster_id=cluster.cluster_id, temporary_duration_minutes=KUBECONFIG_TTL_MINUTES,
+        cluster_id=platform.cluster_id, temporary_duration_minutes=KUBECONFIG_TTL_MINUTES,
         opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
     kubeconfig = pulumi.Output.secret(credential.kube_config)
     # Workloads wait for the nodes and the addons (the CronHPA and ResourcePolicy CRDs come with them).
-    k8s_provider = k8s.Provider(f"{ctx.stack}-ack-kubernetes", kubeconfig=kubeconfig, enable_server_side_apply=True,
-                                opts=pulumi.ResourceOptions(depends_on=[node_pools, addons]))
-    external_k8s_providers = {
-        ext.name: k8s.Provider(f"{ctx.stack}-external-{ext.name}", kubeconfig=secret(ext.kubeconfig_secret),
-                               enable_server_side_apply=True, opts=pulumi.ResourceOptions(depends_on=[external]))
-        for ext in cfg.external_clusters
-    }
-    # Handed to workload components through opts (components never build providers).
-    _ = external_k8s_providers
+    provider = k8s.Provider(f"{ctx.stack}-ack-kubernetes", kubeconfig=kubeconfig, enable_server_side_apply=True,
+                            opts=pulumi.ResourceOptions(depends_on=platform.ready))
+    return kubeconfig, provider
 
-    # 3. Middleware and data: the RocketMQ 5 queue, Tair cache and PolarDB database the services declare,
-    #    private to the VPC and whitelisted to the node and pod vSwitches; an account per service whose
-    #    generated password lives in KMS, copied into the cluster by ack-secret-manager (RRSA).
-    account = alicloud.get_account_output(opts=pulumi.InvokeOutputOptions(provider=alicloud_provider))
-    data, data_config = _data(ctx, network, cluster, account.id, [node_pools, addons], alicloud_provider,
-                              k8s_provider)
 
-    # 4. Microservice governance (MSE): the Nacos registry (private, in the VPC) with the stack's namespace,
-    #    and the cloud-native gateway in front of the services, replicas over two zones.
-    namespace = mse_namespace(cfg.governance, ctx.stack)
-    registry = Registry(f"{ctx.stack}-registry", RegistryArgs(
-        naming=ctx.naming, settings=cfg.governance.registry, namespace=namespace, vpc_id=network.vpc_id,
-        vswitch_id=network.node_vswitch_ids[0], tags=ctx.tags), opts=cloud)
-    gateway = Gateway(f"{ctx.stack}-gateway", GatewayArgs(
-        naming=ctx.naming, settings=cfg.governance.gateway, vpc_id=network.vpc_id,
-        vswitch_ids=network.node_vswitch_ids), opts=cloud)
-    # MSE Ingress on the cluster is served by that same gateway: an MseIngressConfig reusing it by id and
-    # the IngressClass `mse` bound to it (the controller is the `mse-ingress-controller` addon).
-    mse_ingress = MseIngress(f"{ctx.stack}-mse-ingress", MseIngressArgs(
-        naming=ctx.naming, gateway_id=gateway.gateway_id,
-        labels={PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi",
-                **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.stack}.items()}}),
-        opts=pulumi.ResourceOptions(providers=[k8s_provider]))
+def build_data(ctx: StackContext, network: Network, platform: ContainerPlatform, account_id: pulumi.Input[str],
+               labels: dict[str, str], alicloud_provider: alicloud.Provider,
+               kubernetes: k8s.Provider) -> tuple[Data | None, dict[str, ServiceConfig]]:
+    """The data block, its in-cluster secret sync, and what each service gets from it (None, {} when the stack
+    declares no queue, cache or database)."""
+    cfg = ctx.config
+    if not cfg.data.services_used():
+        return None, {}
+    data = Data(f"{ctx.stack}-data", DataArgs(
+        naming=ctx.naming, settings=cfg.data, zones=network.zones, vpc_id=network.vpc_id,
+        vswitch_ids=network.node_vswitch_ids, whitelist=client_cidrs(network.plan), tags=ctx.tags),
+        opts=pulumi.ResourceOptions(providers=[alicloud_provider]))
+    cluster = platform.cluster
+    # The controller's pods need nodes; its RAM role is trusted through the cluster's RRSA provider.
+    sync = SecretSync(f"{ctx.stack}-secret-sync", SecretSyncArgs(
+        naming=ctx.naming, account_id=account_id, settings=cfg.data.secrets.sync,
+        oidc_provider_arn=cluster.rrsa_oidc_provider_arn, oidc_issuer_url=cluster.rrsa_oidc_issuer_url,
+        secret_arns=data.secret_arns, key_id=data.credentials.key_id, labels=labels, tags=ctx.tags,
+        depends_on=list(platform.ready)), opts=pulumi.ResourceOptions(providers=[alicloud_provider, kubernetes]))
+    made = bindings(cfg.data, {s.name: s.domain for s in cfg.services}, data.endpoints, data.secret_names,
+                    store=sync.store_name, store_namespace=sync.store_namespace, labels=labels,
+                    # The synced Secret needs the store and the KMS secrets it copies.
+                    depends_on=[sync.store, data.credentials])
+    return data, {service: ServiceConfig(
+        objects={"data-config": b.config_map, "data-secret": b.external_secret},
+        injected=InjectedEnv(env=b.env, env_from=b.env_from), depends_on=b.depends_on)
+        for service, b in made.items()}
 
-    # 5. Workloads: the live-commerce back end on the ACK cluster: a namespace per business domain, per
-    #    service its versions (Deployments with MSE/ARMS labels), HPA + CronHPA from the live-event
-    #    calendar, ResourcePolicy (ECS first, then ECI), MSE Ingress with canary rules at the entry, and the
-    #    data block's endpoints (ConfigMap) and credentials (synced Secret) for what each service uses.
-    # Every service's pods carry the stack's MSE namespace (`mseNamespace`), the registry's namespace.
-    services = with_mse_namespace(cfg.services, namespace)
-    workloads = _workloads(ctx, services, k8s_provider, node_pools.steady_base_selector, mse_ingress.ingress_class,
-                           data_config)
 
-    # End-to-end canary lanes entered at the gateway, and the governance rules, once the tagged pods exist.
-    governance = Governance(f"{ctx.stack}-governance", GovernanceArgs(
-        naming=ctx.naming, region=ctx.region, namespace=namespace, settings=cfg.governance, services=services,
-        gateway_id=gateway.gateway_id, depends_on=[workloads, registry]))
+def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: MicroserviceGovernance,
+                    kubernetes: k8s.Provider, config: dict[str, ServiceConfig]) -> Workloads:
+    """The Workloads block; the live-event calendar is read against `ctx.now`. Dates never fail the program:
+    past one-off events and events a year or more ahead are warnings (and the past ones a policy advisory),
+    naming the stack file."""
+    cfg = ctx.config
+    now = ctx.now or datetime.now(UTC)
+    for line in calendar_notes(cfg.live_events, now=now):
+        pulumi.log.warn(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}")
+    try:
+        return Workloads(f"{ctx.stack}-workloads", WorkloadsArgs(
+            naming=ctx.naming, services=cfg.services, live_events=cfg.live_events, now=now,
+            node_pool_selector=platform.steady_base_selector, secret_values=ctx.secrets,
+            labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
+            ingress_class=governance.ingress.ingress_class, mse_namespace=governance.namespace, config=config),
+            opts=pulumi.ResourceOptions(providers=[kubernetes]))
+    except ScheduleError as exc:
+        # What no date fixes (a peak outside the HPA's bounds, a name used twice), naming the real file.
+        raise pulumi.RunError("\n".join(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}"
+                                         for line in exc.lines)) from None
 
-    # 6. Media: replay buckets on OSS; an upload under the input prefix fires the FC 3.0 transcoder
-    #    through an OSS trigger; failed events end in a dead-letter queue. It logs to the stack's SLS project.
-    media = Media(f"{ctx.stack}-media", MediaArgs(
-        naming=ctx.naming, account_id=account.id, settings=cfg.media,
-        log_project=logs.project_name, log_store=logs.logstores["transcoder"], tags=ctx.tags,
-        playback_auth_key=(secret(cfg.media.playback.url_auth_key_secret)
-                           if cfg.media.playback.url_auth_key_secret else None)), opts=cloud)
 
-    # 7. Observability, last because it watches everything above: ARMS Prometheus on the cluster (and
-    #    metric agents on registered clusters), alert rules generated per cluster, service, function,
-    #    dead-letter queue, message queue, cache and database, routed by severity to people (SMS, DingTalk,
-    #    webhooks), synthetic probes, front-end RUM apps.
-    monitoring = _monitoring(ctx, cluster, node_pools, external, media, data, cloud)
-
+def export_outputs(ctx: StackContext, network: Network, platform: ContainerPlatform, kubeconfig: pulumi.Output[str],
+                   governance: MicroserviceGovernance, data: Data | None, workloads: Workloads, media: Media,
+                   observability: Observability) -> None:
+    """The stack outputs (README "Outputs"), block by block."""
     pulumi.export("region", ctx.region)
     pulumi.export("zones", network.zones)
     pulumi.export("vpcId", network.vpc_id)
     # The bootstrap project places the environment's CI runner on a node vSwitch (NAT egress) of this VPC.
     pulumi.export("nodeVswitchIds", network.node_vswitch_ids)
     pulumi.export("egressIp", network.egress_ip)
-    pulumi.export("clusterId", cluster.cluster_id)
-    uses = cfg.data.services_used()
+    pulumi.export("clusterId", platform.cluster_id)
+    uses = ctx.config.data.services_used()
     pulumi.export("services", {name: {"namespace": m.namespace, "entryPath": m.entry_path,
                                       "versions": sorted(m.deployments), "uses": uses.get(name, [])}
                                for name, m in workloads.services.items()})
-    pulumi.export("apiServerIntranet", cluster.api_server_intranet)
+    pulumi.export("apiServerIntranet", platform.cluster.api_server_intranet)
     pulumi.export("kubeconfig", kubeconfig)
-    pulumi.export("nodePoolIds", node_pools.node_pool_ids)
-    pulumi.export("externalClusterIds", external.cluster_ids)
+    pulumi.export("nodePoolIds", platform.node_pools.node_pool_ids)
+    pulumi.export("externalClusterIds", platform.external.cluster_ids)
     pulumi.export("replayInputBucket", media.input_bucket)
     pulumi.export("mediaOutputBucket", media.output_bucket)
     pulumi.export("transcoderFunctionName", media.function_name)
@@ -239,19 +264,19 @@ def program(*, now: datetime | None = None, stack_file: str | None = None) -> No
     pulumi.export("transcoderWorkerFunctionName", media.worker_function_name)
     if media.success_topic is not None:
         pulumi.export("transcoderSuccessTopic", media.success_topic)
-    if external.fleet_id is not None:
-        pulumi.export("fleetId", external.fleet_id)
-    pulumi.export("logProject", logs.project_name)
-    pulumi.export("mseNamespace", registry.namespace_id)
-    pulumi.export("registryEndpoint", registry.endpoint)
-    pulumi.export("registryInstanceId", registry.instance_id)
-    pulumi.export("gatewayId", gateway.gateway_id)
-    pulumi.export("gatewayIntranetIp", gateway.intranet_ip)
-    if cfg.governance.gateway.internet_slb:
-        pulumi.export("gatewayInternetIp", gateway.internet_ip)
-    if governance.lane_group_id is not None:
-        pulumi.export("laneGroupId", governance.lane_group_id)
-        pulumi.export("lanes", lane_summary(cfg.governance, services))
+    if platform.external.fleet_id is not None:
+        pulumi.export("fleetId", platform.external.fleet_id)
+    pulumi.export("logProject", observability.log_project)
+    pulumi.export("mseNamespace", governance.registry.namespace_id)
+    pulumi.export("registryEndpoint", governance.registry.endpoint)
+    pulumi.export("registryInstanceId", governance.registry.instance_id)
+    pulumi.export("gatewayId", governance.gateway.gateway_id)
+    pulumi.export("gatewayIntranetIp", governance.gateway.intranet_ip)
+    if ctx.config.governance.gateway.internet_slb:
+        pulumi.export("gatewayInternetIp", governance.gateway.internet_ip)
+    if governance.rules is not None and governance.rules.lane_group_id is not None:
+        pulumi.export("laneGroupId", governance.rules.lane_group_id)
+        pulumi.export("lanes", governance.lanes)
     if data is not None:
         # What each service is wired to (endpoints are private; credentials stay in KMS).
         endpoints: dict[str, pulumi.Input[str]] = {}
@@ -263,102 +288,11 @@ def program(*, now: datetime | None = None, stack_file: str | None = None) -> No
             endpoints["database"] = pulumi.Output.concat(data.database.host, ":", data.database.port)
         pulumi.export("dataEndpoints", endpoints)
         pulumi.export("dataSecrets", dict(sorted(data.secret_names.items())))
-    pulumi.export("prometheusId", monitoring.prometheus_id)
-    # The front-end builds read these: ArmsRum.init({pid, endpoint}).
-    for app, (pid, endpoint) in monitoring.rum.items():
-        stem = "rum" + "".join(part.capitalize() for part in app.split("-"))
-        pulumi.export(f"{stem}Pid", pid)
-        pulumi.export(f"{stem}Endpoint", endpoint)
-
-
-def _data(ctx: StackContext, network: Network, cluster: AckCluster, account_id: pulumi.Input[str],
-          after: Sequence[pulumi.Resource], alicloud_provider: alicloud.Provider,
-          k8s_provider: k8s.Provider) -> tuple[Data | None, dict[str, ServiceConfig]]:
-    """The data block, its in-cluster secret sync, and what each service gets from it (None, {} when the stack
-    declares no queue, cache or database)."""
-    cfg = ctx.config
-    if not cfg.data.services_used():
-        return None, {}
-    data = Data(f"{ctx.stack}-data", DataArgs(
-        naming=ctx.naming, settings=cfg.data, zones=network.zones, vpc_id=network.vpc_id,
-        vswitch_ids=network.node_vswitch_ids, whitelist=client_cidrs(network.plan), tags=ctx.tags),
-        opts=pulumi.ResourceOptions(providers=[alicloud_provider]))
-    labels = {PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi",
-              **{k: label_value(v) for k, v in {"owner": cfg.owner, "env": ctx.stack}.items()}}
-    # The controller's pods need nodes; its RAM role is trusted through the cluster's RRSA provider.
-    sync = SecretSync(f"{ctx.stack}-secret-sync", SecretSyncArgs(
-        naming=ctx.naming, account_id=account_id, settings=cfg.data.secrets.sync,
-        oidc_provider_arn=cluster.rrsa_oidc_provider_arn, oidc_issuer_url=cluster.rrsa_oidc_issuer_url,
-        secret_arns=data.secret_arns, key_id=data.credentials.key_id, labels=labels, tags=ctx.tags,
-        depends_on=list(after)), opts=pulumi.ResourceOptions(providers=[alicloud_provider, k8s_provider]))
-    made = bindings(cfg.data, {s.name: s.domain for s in cfg.services}, data.endpoints, data.secret_names,
-                    store=sync.store_name, store_namespace=sync.store_namespace, labels=labels,
-                    # The synced Secret needs the store and the KMS secrets it copies.
-                    depends_on=[sync.store, data.credentials])
-    return data, {service: ServiceConfig(
-        objects={"data-config": b.config_map, "data-secret": b.external_secret},
-        injected=InjectedEnv(env=b.env, env_from=b.env_from), depends_on=b.depends_on)
-        for service, b in made.items()}
-
-
-def _monitoring(ctx: StackContext, cluster: AckCluster, node_pools: NodePools, external: ExternalClusters,
-                media: Media, data: Data | None, opts: pulumi.ResourceOptions) -> Monitoring:
-    """The Monitoring component, with targets derived from what this stack declares."""
-    cfg = ctx.config
-    obs = cfg.observability
-    keys = sorted({c.phone_secret for c in obs.contacts if c.phone_secret}
-                  | ({obs.dingtalk.webhook_secret} if obs.dingtalk else set())
-                  | {w.url_secret for w in obs.webhooks})
-    return Monitoring(f"{ctx.stack}-observability", MonitoringArgs(
-        naming=ctx.naming, settings=obs, team=obs.team or cfg.owner, backlog_severity=ctx.tier.backlog_severity,
-        # Names come from the components that name the resources, so rules and resources cannot drift apart.
-        cluster_id=cluster.cluster_id, cluster=cluster_target(cluster.cluster_name, node_pools.max_sizes),
-        services=service_targets(cfg.services, ctx.naming),
-        registered=registered_targets(external.cluster_ids),
-        functions=[function_target("transcoder", media.function_name,  # type: ignore[arg-type]
-                                   cfg.media.function.timeout_seconds),
-                   function_target("transcoder-worker", media.worker_function_name,  # type: ignore[arg-type]
-                                   cfg.media.fan_out.worker.timeout_seconds)],
-        # Failed transcoding events: a non-empty dead-letter queue means replays were not published.
-        targets=[queue_target("transcoder-dlq", media.dead_letter_queue),  # type: ignore[arg-type]
-                 *_data_targets(data)],
-        probe_urls=gateway_endpoints(cfg.services, obs.synthetics) if obs.synthetics.enabled else {},
-        secrets={k: secret(k) for k in keys}, tags=ctx.tags), opts=opts)
-
-
-def _data_targets(data: Data | None) -> list:
-    """Alert targets of the data block: named as the components named the instances, ids from their outputs."""
-    if data is None:
-        return []
-    out: list = []
-    if data.queue is not None:
-        out.append(message_queue_target("rocketmq", data.queue.instance_name, data.queue.instance_id))  # type: ignore[arg-type]
-    if data.cache is not None:
-        out.append(cache_target("tair", data.cache.instance_name, data.cache.instance_id))  # type: ignore[arg-type]
-    if data.database is not None:
-        out.append(database_target("polardb", data.database.cluster_name, data.database.cluster_id))  # type: ignore[arg-type]
-    return out
-
-
-def _workloads(ctx: StackContext, services: Sequence[ServiceSettings], k8s_provider: k8s.Provider,
-               node_pool_selector: dict[str, str], ingress_class: pulumi.Resource,
-               config: dict[str, ServiceConfig]) -> Workloads:
-    """The Workloads component; the live-event calendar is read against `ctx.now`. Dates never fail the
-    program: past one-off events and events a year or more ahead are warnings (and the past ones a
-    policy advisory), naming the stack file."""
-    cfg = ctx.config
-    now = ctx.now or datetime.now(UTC)
-    for line in calendar_notes(cfg.live_events, now=now):
-        pulumi.log.warn(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}")
-    keys = sorted({e.value_secret for s in cfg.services for e in s.env_secrets if e.value_secret is not None})
-    try:
-        return Workloads(f"{ctx.stack}-workloads", WorkloadsArgs(
-            naming=ctx.naming, services=services, live_events=cfg.live_events, now=now,
-            node_pool_selector=node_pool_selector, secret_values={k: secret(k) for k in keys},
-            labels={"owner": cfg.owner, "env": ctx.stack}, vpc_cidr=cfg.network.vpc_cidr,
-            ingress_class=ingress_class, config=config),
-            opts=pulumi.ResourceOptions(providers=[k8s_provider]))
-    except ScheduleError as exc:
-        # What no date fixes (a peak outside the HPA's bounds, a name used twice), naming the real file.
-        raise pulumi.RunError("\n".join(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}"
-                                         for line in exc.lines)) from None
+    monitoring = observability.monitoring
+    if monitoring is not None:
+        pulumi.export("prometheusId", monitoring.prometheus_id)
+        # The front-end builds read these: ArmsRum.init({pid, endpoint}).
+        for app, (pid, endpoint) in monitoring.rum.items():
+            stem = "rum" + "".join(part.capitalize() for part in app.split("-"))
+            pulumi.export(f"{stem}Pid", pid)
+            pulumi.export(f"{stem}Endpoint", endpoint)

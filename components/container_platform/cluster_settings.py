@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from components.secrets import SecretRef
 
 # A Kubernetes label key: optional DNS-subdomain prefix, then a name of at most 63 characters.
 _LABEL_KEY = (r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
@@ -356,14 +355,11 @@ class ExternalClusterSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     name: str = Field(pattern=_SLUG, max_length=32)
-    """Short kebab-case key, e.g. `idc-shanghai`; names the resources and the Kubernetes provider."""
+    """Short kebab-case key, e.g. `idc-shanghai`; names the resources (addons, fleet membership, ARMS environment)."""
     cluster_id: str | None = None
     """The ACK registered-cluster id (`c` + 32 hex characters). Pulumi cannot create registered clusters:
     register the cluster once in the ACK console (Clusters > Register Cluster), then copy its id here (see
     docs/container-platform.md)."""
-    kubeconfig_secret: SecretRef
-    """Name of the `livecommerce:<name>` secret holding the cluster's kubeconfig
-    (`pulumi config set --secret livecommerce:<name> "$(cat kubeconfig)"`)."""
     addons: dict[str, AddonPin] = Field(default_factory=lambda: {n: AddonPin() for n in EXTERNAL_DEFAULT_ADDONS})
     """Observability and governance addons, merged over the defaults (ack-onepilot, arms-prometheus,
     loongcollector)."""

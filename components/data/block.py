@@ -23,6 +23,8 @@ from components.data.database import Database, DatabaseArgs
 from components.data.plan import Credential, credentials
 from components.data.queue import MessageQueue, MessageQueueArgs
 from components.data.settings import DataSettings
+from components.observability.alert_rules import Target
+from components.observability.targets import cache_target, database_target, message_queue_target
 
 #: The cache's default account: its password is generated and kept in KMS for operators, never synced.
 ADMIN = "_admin"
@@ -59,6 +61,9 @@ class Data(pulumi.ComponentResource):
     """KMS secret name by credential key (`<service>-<product>`)."""
     secret_arns: list[pulumi.Output[str]]
     """Every KMS secret a service reads (the sync role may read exactly these)."""
+    alert_targets: list[Target]
+    """The queue, cache and database as observability watches them: named as the instances were named,
+    ids from their outputs."""
 
     def __init__(self, name: str, args: DataArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:data:Data", name, None, opts)
@@ -104,6 +109,11 @@ class Data(pulumi.ComponentResource):
             db_tls=bool(s.database and s.database.tls), databases=d.databases if d else {})
         self.secret_names = {k: v for k, v in self.credentials.secret_names.items() if not k.startswith(ADMIN)}
         self.secret_arns = [self.credentials.secret_arns[k] for k in sorted(self.secret_names)]
+        self.alert_targets = [
+            *([message_queue_target("rocketmq", q.instance_name, q.instance_id)] if q else []),  # type: ignore[arg-type]
+            *([cache_target("tair", c.instance_name, c.instance_id)] if c else []),  # type: ignore[arg-type]
+            *([database_target("polardb", d.cluster_name, d.cluster_id)] if d else []),  # type: ignore[arg-type]
+        ]
         self.register_outputs({
             "queue_instance_id": q.instance_id if q else None,
             "cache_instance_id": c.instance_id if c else None,

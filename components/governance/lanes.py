@@ -18,7 +18,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import pulumi
 
@@ -29,6 +28,7 @@ from components.governance.rules import (
     DegradationRuleArgs,
     FlowRule,
     FlowRuleArgs,
+    GatewayRoute,
     Lane,
     LaneArgs,
     LaneEntryRule,
@@ -58,28 +58,21 @@ def entry_app(gateway_id: str) -> str:
     return f"mse-gw:{gateway_id}"
 
 
+def request_matches(lane: LaneSettings) -> tuple[RequestMatch, ...]:
+    """The lane's request conditions, once: the entry rule and the gateway route are both built from them."""
+    return tuple(RequestMatch(m.name, m.value, m.type, m.cond) for m in lane.match)
+
+
 def entry_rule(lane: LaneSettings) -> LaneEntryRule:
     """The lane's request conditions as an app-entry rule."""
-    return LaneEntryRule(matches=tuple(RequestMatch(m.name, m.value, m.type, m.cond) for m in lane.match),
-                         condition=lane.condition)
+    return LaneEntryRule(matches=request_matches(lane), condition=lane.condition)
 
 
-#: The gateway route spells comparisons differently from the entry rules: `GatewaySwimmingLaneRouteJson.
-#: Conditions[].Cond` takes only PRE, EQUAL and ERGULAR (sic) (alibabacloud_mse20190531 6.24.0,
-#: `_create_or_update_swimming_lane_request.py:309-321`); `!=` has no gateway form (settings refuse it).
-GATEWAY_COND = {"==": "EQUAL", "prefix": "PRE", "regex": "ERGULAR"}
-
-
-def gateway_route(lane: LaneSettings, gateway_id: pulumi.Input[str]) -> dict[str, Any]:
-    """The lane's `GatewaySwimmingLaneRouteJson`: the same conditions, evaluated at the cloud-native gateway
-    (every route of the gateway; `RouteIdList` is left out)."""
-    return {
-        "GatewayUniqueId": gateway_id,
-        "CanaryModel": BY_CONTENT,
-        "Condition": lane.condition,
-        "Conditions": [{"Type": m.type, "Name": m.name, "Cond": GATEWAY_COND[m.cond], "Value": m.value}
-                       for m in lane.match],
-    }
+def gateway_route(lane: LaneSettings, gateway_id: pulumi.Input[str]) -> GatewayRoute:
+    """The same conditions, evaluated at the cloud-native gateway (`GatewaySwimmingLaneRouteJson`, in the
+    gateway's own comparison vocabulary: `RequestMatch.to_gateway_wire`)."""
+    return GatewayRoute(gateway_id=gateway_id, matches=request_matches(lane), condition=lane.condition,
+                        canary_model=BY_CONTENT)
 
 
 def resource_key(service: str, resource: str) -> str:

@@ -20,7 +20,7 @@ console, and lossless (graceful) start/shutdown is configured by pod labels (pla
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
@@ -28,6 +28,7 @@ import pulumi
 import pulumi.dynamic
 
 from components.openapi.client import MSE
+from components.openapi.declaration import api_field
 from components.openapi.provider import OpenApiProvider, to_json
 
 # English messages from the API, so errors read the same for every operator.
@@ -60,31 +61,48 @@ def _get(obj: Mapping[str, Any], *names: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
+def _joined(ids: Any) -> str | None:
+    return ",".join(ids or []) or None
+
+
+def _or_none(value: Any) -> Any:
+    return value or None
+
+
+def _status(enabled: Any) -> int:
+    return 1 if enabled in (None, True) else 0
+
+
+def _enable(enabled: Any) -> bool:
+    return bool(True if enabled is None else enabled)
+
+
 @dataclass(frozen=True, kw_only=True)
 class LaneGroupArgs:
     """A lane group: the entry point and the apps a set of lanes routes through."""
 
-    region: pulumi.Input[str]
+    region: pulumi.Input[str] = api_field("Region", replace=True, required=True)
     """Region of the MSE governance center (the apps' region), e.g. ``cn-hangzhou``."""
-    entry_app: pulumi.Input[str]
+    entry_app: pulumi.Input[str] = api_field("EntryApp", required=True)
     """The ingress of the group, e.g. the MSE cloud-native gateway ``mse-gw:<gateway-unique-id>``."""
-    app_ids: pulumi.Input[list[str]] = field(default_factory=list)
+    app_ids: pulumi.Input[list[str]] = api_field("AppIds", to_param=_joined, default_factory=list)
     """MSE governance app ids that take part in the lanes."""
-    namespace: pulumi.Input[str] = "default"
+    namespace: pulumi.Input[str] = api_field("Namespace", replace=True, required=True, default="default")
     """MSE microservice namespace (pod label ``mseNamespace``), not the Kubernetes namespace."""
-    name: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = api_field("Name", replace=True, required=True, resource_name_default=True,
+                                               default=None)
     """Server-side name; defaults to the Pulumi resource name."""
-    paths: pulumi.Input[list[str]] = field(default_factory=list)
+    paths: pulumi.Input[list[str]] = api_field("Paths", to_param=_or_none, default_factory=list)
     """Gateway paths the group covers (empty: all)."""
-    route_ids: pulumi.Input[list[int]] = field(default_factory=list)
+    route_ids: pulumi.Input[list[int]] = api_field("RouteIds", to_param=_or_none, default_factory=list)
     """Gateway route ids the group covers."""
-    canary_model: int = 0
+    canary_model: int = api_field("CanaryModel", default=0)
     """0: route by request content (tag routing); 1: by percentage."""
-    record_canary_detail: bool = False
+    record_canary_detail: bool = api_field("RecordCanaryDetail", default=False)
     """Record per-request canary details (costs log volume)."""
-    message_queue_gray_enable: bool = False
+    message_queue_gray_enable: bool = api_field("MessageQueueGrayEnable", default=False)
     """Carry the lane tag through message-queue consumption as well."""
-    enabled: bool = True
+    enabled: bool = api_field("Status", to_param=_status, default=True)
     """Whether the group is active."""
 
 
@@ -92,29 +110,7 @@ class LaneGroupProvider(OpenApiProvider):
     product = MSE
     kind = "lane group"
     id_output = "group_id"
-    fields = (
-        "name", "region", "namespace", "entry_app", "app_ids", "paths", "route_ids",
-        "canary_model", "record_canary_detail", "message_queue_gray_enable", "enabled",
-    )
-    replace_fields = ("name", "region", "namespace")
-    required = ("name", "region", "namespace", "entry_app")
-
-    def _params(self, inputs: Mapping[str, Any], id_: int) -> dict[str, Any]:
-        return {
-            "AcceptLanguage": _LANG,
-            "Id": id_,
-            "Name": inputs["name"],
-            "Region": inputs["region"],
-            "Namespace": inputs["namespace"],
-            "EntryApp": inputs["entry_app"],
-            "AppIds": ",".join(inputs.get("app_ids") or []) or None,
-            "Paths": inputs.get("paths") or None,
-            "RouteIds": inputs.get("route_ids") or None,
-            "CanaryModel": inputs.get("canary_model"),
-            "RecordCanaryDetail": inputs.get("record_canary_detail"),
-            "MessageQueueGrayEnable": inputs.get("message_queue_gray_enable"),
-            "Status": 1 if inputs.get("enabled", True) else 0,
-        }
+    args_type = LaneGroupArgs
 
     def find(self, inputs):
         body = self.call(
@@ -128,11 +124,13 @@ class LaneGroupProvider(OpenApiProvider):
 
     def create_remote(self, inputs):
         # Id -1 asks the create-or-update action to create (API reference of the action).
-        body = self.call(inputs, "CreateOrUpdateSwimmingLaneGroup", self._params(inputs, -1))
+        body = self.call(inputs, "CreateOrUpdateSwimmingLaneGroup",
+                         self.params(inputs, "create", AcceptLanguage=_LANG, Id=-1))
         return str(_get(_data(body) or {}, "Id")), {}
 
     def update_remote(self, id_, inputs):
-        self.call(inputs, "CreateOrUpdateSwimmingLaneGroup", self._params(inputs, int(id_)))
+        self.call(inputs, "CreateOrUpdateSwimmingLaneGroup",
+                  self.params(inputs, "update", AcceptLanguage=_LANG, Id=int(id_)))
         return {}
 
     def delete_remote(self, id_, inputs):
@@ -149,26 +147,20 @@ class LaneGroup(pulumi.dynamic.Resource, module="mse", name="LaneGroup"):
     """Server-side id of the lane group; lanes reference it."""
 
     def __init__(self, resource_name: str, args: LaneGroupArgs, opts: pulumi.ResourceOptions | None = None):
-        props = {
-            "name": args.name or resource_name,
-            "region": args.region,
-            "namespace": args.namespace,
-            "entry_app": args.entry_app,
-            "app_ids": args.app_ids,
-            "paths": args.paths,
-            "route_ids": args.route_ids,
-            "canary_model": args.canary_model,
-            "record_canary_detail": args.record_canary_detail,
-            "message_queue_gray_enable": args.message_queue_gray_enable,
-            "enabled": args.enabled,
-            "group_id": None,
-        }
-        super().__init__(_LANE_GROUP_PROVIDER, resource_name, props, opts)
+        super().__init__(_LANE_GROUP_PROVIDER, resource_name, _LANE_GROUP_PROVIDER.props(args, resource_name), opts)
+
+
+#: The cloud-native gateway spells comparisons differently from the app entry rules:
+#: `GatewaySwimmingLaneRouteJson.Conditions[].Cond` takes only PRE, EQUAL and ERGULAR (sic), while
+#: `EntryRules[].RestItems[].Cond` takes `==`, `prefix`, ... (alibabacloud_mse20190531 6.24.0,
+#: `_create_or_update_swimming_lane_request.py:309-321`). `!=` has no gateway form (the settings refuse it).
+GATEWAY_COND = {"==": "EQUAL", "prefix": "PRE", "regex": "ERGULAR"}
 
 
 @dataclass(frozen=True)
 class RequestMatch:
-    """One condition on a request attribute, e.g. header ``x-mse-tag == gray``."""
+    """One condition on a request attribute, e.g. header ``x-mse-tag == gray``: the one type both lane entry
+    rules and gateway routes are built from, each in its own wire vocabulary."""
 
     name: str
     value: str
@@ -176,7 +168,15 @@ class RequestMatch:
     cond: Literal["==", "!=", ">", "<", ">=", "<=", "in", "regex", "prefix"] = "=="
 
     def to_wire(self) -> dict[str, Any]:
+        """As an app entry rule's ``RestItems[]`` entry."""
         return {"Type": self.type, "Name": self.name, "Cond": self.cond, "Value": self.value}
+
+    def to_gateway_wire(self) -> dict[str, Any]:
+        """As a gateway route's ``Conditions[]`` entry (ValueError for a comparison the gateway lacks)."""
+        if self.cond not in GATEWAY_COND:
+            raise ValueError(f"request match {self.name} {self.cond} {self.value!r}: the MSE gateway compares only "
+                             f"with {', '.join(GATEWAY_COND)}")
+        return {"Type": self.type, "Name": self.name, "Cond": GATEWAY_COND[self.cond], "Value": self.value}
 
 
 @dataclass(frozen=True)
@@ -199,25 +199,56 @@ class LaneEntryRule:
         return wire
 
 
+@dataclass(frozen=True)
+class GatewayRoute:
+    """Which requests enter a lane at an MSE cloud-native gateway (``GatewaySwimmingLaneRouteJson``), for every
+    route of the gateway (``RouteIdList`` left out)."""
+
+    gateway_id: pulumi.Input[str]
+    """The gateway's unique id (``gw-...``)."""
+    matches: tuple[RequestMatch, ...]
+    condition: Literal["AND", "OR"] = "AND"
+    canary_model: int = 0
+    """0: by request content (tag routing)."""
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"GatewayUniqueId": self.gateway_id, "CanaryModel": self.canary_model, "Condition": self.condition,
+                "Conditions": [m.to_gateway_wire() for m in self.matches]}
+
+
+def _wires(rules: Any) -> list[dict[str, Any]]:
+    return [r.to_wire() for r in rules]
+
+
+def _wire_or_none(route: Any) -> dict[str, Any] | None:
+    return route.to_wire() if route is not None else None
+
+
+def _int(value: Any) -> Any:
+    return int(value) if value not in (None, "") else value
+
+
 @dataclass(frozen=True, kw_only=True)
 class LaneArgs:
     """A lane: requests matching its entry rules are routed to instances tagged ``tag``."""
 
-    region: pulumi.Input[str]
+    region: pulumi.Input[str] = api_field("RegionId", replace=True, required=True)
     """Region of the MSE governance center."""
-    group_id: pulumi.Input[str]
+    group_id: pulumi.Input[str] = api_field("GroupId", replace=True, required=True, to_param=_int)
     """The lane group (``LaneGroup.group_id``)."""
-    tag: pulumi.Input[str]
+    tag: pulumi.Input[str] = api_field("Tag", required=True)
     """Instance tag: pods join the lane with the label ``alicloud.service.tag: <tag>``."""
-    entry_rules: tuple[LaneEntryRule, ...] = ()
+    entry_rules: tuple[LaneEntryRule, ...] = api_field("EntryRules", to_prop=_wires, to_param=_or_none, default=())
     """Request matching at an app entry (Java gateway / Ingress entry)."""
-    gateway_route: Mapping[str, Any] | None = None
-    """Wire ``GatewaySwimmingLaneRouteJson`` when an MSE cloud-native gateway is the entry."""
-    namespace: pulumi.Input[str] = "default"
+    gateway_route: GatewayRoute | None = api_field("GatewaySwimmingLaneRouteJson", to_prop=_wire_or_none,
+                                                   to_param=_or_none, default=None)
+    """Request matching when an MSE cloud-native gateway is the entry."""
+    namespace: pulumi.Input[str] = api_field("Namespace", replace=True, required=True, default="default")
     """MSE microservice namespace."""
-    name: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = api_field("Name", replace=True, required=True, resource_name_default=True,
+                                               default=None)
     """Server-side name; defaults to the Pulumi resource name."""
-    enabled: bool = True
+    enabled: bool = api_field("Enable", to_param=_enable, default=True)
     """Whether the lane routes traffic."""
 
 
@@ -225,25 +256,11 @@ class LaneProvider(OpenApiProvider):
     product = MSE
     kind = "lane"
     id_output = "lane_id"
-    fields = ("name", "region", "namespace", "group_id", "tag", "enabled", "entry_rules", "gateway_route")
-    replace_fields = ("name", "region", "namespace", "group_id")
-    required = ("name", "region", "namespace", "group_id", "tag")
+    args_type = LaneArgs
 
-    def _params(self, inputs: Mapping[str, Any], id_: int) -> dict[str, Any]:
-        rules = inputs.get("entry_rules") or []
-        return {
-            "AcceptLanguage": _LANG,
-            "Id": id_,
-            "GroupId": int(inputs["group_id"]),
-            "Name": inputs["name"],
-            "Namespace": inputs["namespace"],
-            "RegionId": inputs["region"],
-            "Tag": inputs["tag"],
-            "Enable": bool(inputs.get("enabled", True)),
-            "EnableRules": bool(rules),
-            "EntryRules": rules or None,
-            "GatewaySwimmingLaneRouteJson": inputs.get("gateway_route") or None,
-        }
+    def _write(self, inputs: Mapping[str, Any], write: str, id_: int) -> dict[str, Any]:
+        return self.params(inputs, write, AcceptLanguage=_LANG, Id=id_,  # type: ignore[arg-type]
+                           EnableRules=bool(inputs.get("entry_rules")))
 
     def find(self, inputs):
         body = self.call(
@@ -256,11 +273,11 @@ class LaneProvider(OpenApiProvider):
         return None
 
     def create_remote(self, inputs):
-        body = self.call(inputs, "CreateOrUpdateSwimmingLane", self._params(inputs, -1))
+        body = self.call(inputs, "CreateOrUpdateSwimmingLane", self._write(inputs, "create", -1))
         return str(_get(_data(body) or {}, "Id")), {}
 
     def update_remote(self, id_, inputs):
-        self.call(inputs, "CreateOrUpdateSwimmingLane", self._params(inputs, int(id_)))
+        self.call(inputs, "CreateOrUpdateSwimmingLane", self._write(inputs, "update", int(id_)))
         return {}
 
     def delete_remote(self, id_, inputs):
@@ -277,18 +294,7 @@ class Lane(pulumi.dynamic.Resource, module="mse", name="Lane"):
     """Server-side id of the lane."""
 
     def __init__(self, resource_name: str, args: LaneArgs, opts: pulumi.ResourceOptions | None = None):
-        props = {
-            "name": args.name or resource_name,
-            "region": args.region,
-            "namespace": args.namespace,
-            "group_id": args.group_id,
-            "tag": args.tag,
-            "enabled": args.enabled,
-            "entry_rules": [r.to_wire() for r in args.entry_rules],
-            "gateway_route": dict(args.gateway_route) if args.gateway_route else None,
-            "lane_id": None,
-        }
-        super().__init__(_LANE_PROVIDER, resource_name, props, opts)
+        super().__init__(_LANE_PROVIDER, resource_name, _LANE_PROVIDER.props(args, resource_name), opts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,27 +319,33 @@ class AuthRule:
         return wire
 
 
+def _true_false(enabled: Any) -> str:
+    return "true" if enabled in (None, True) else "false"
+
+
 @dataclass(frozen=True, kw_only=True)
 class ServiceAuthRuleArgs:
     """Service authentication for one app (``AddAuthPolicy``)."""
 
-    region: pulumi.Input[str]
+    region: pulumi.Input[str] = api_field("Region", replace=True, required=True)
     """Region of the MSE governance center."""
-    app_id: pulumi.Input[str]
+    app_id: pulumi.Input[str] = api_field("AppId", replace=True, required=True)
     """MSE governance id of the protected (callee) app."""
-    rules: tuple[AuthRule, ...]
+    rules: tuple[AuthRule, ...] = api_field("AuthRule", required=True, to_prop=_wires, to_param=to_json)
     """The authentication rules."""
-    protocol: Literal["SPRING_CLOUD", "DUBBO", "ISTIO"] = "SPRING_CLOUD"
+    protocol: Literal["SPRING_CLOUD", "DUBBO", "ISTIO"] = api_field("Protocol", replace=True, default="SPRING_CLOUD")
     """RPC framework of the protected app."""
-    namespace: pulumi.Input[str] = "default"
-    """MSE microservice namespace."""
-    k8s_namespace: pulumi.Input[str] | None = None
+    namespace: pulumi.Input[str] = api_field("Namespace", replace=True, required=True, update=False,
+                                             default="default")
+    """MSE microservice namespace (only AddAuthPolicy takes it)."""
+    k8s_namespace: pulumi.Input[str] | None = api_field("K8sNamespace", default=None)
     """Kubernetes namespace of the app (required by the API for ``ISTIO``)."""
-    source: str = "edasmsc"
+    source: str = api_field("Source", replace=True, default="edasmsc")
     """Registry source of the app; ``edasmsc`` is the MSE governance agent."""
-    name: pulumi.Input[str] | None = None
+    name: pulumi.Input[str] | None = api_field("Name", replace=True, required=True, resource_name_default=True,
+                                               default=None)
     """Server-side name; defaults to the Pulumi resource name."""
-    enabled: bool = True
+    enabled: bool = api_field("Enable", to_param=_true_false, default=True)
     """Whether the rule is enforced."""
 
 
@@ -341,22 +353,7 @@ class ServiceAuthRuleProvider(OpenApiProvider):
     product = MSE
     kind = "service auth rule"
     id_output = "policy_id"
-    fields = ("name", "region", "namespace", "app_id", "protocol", "source", "k8s_namespace", "rules", "enabled")
-    replace_fields = ("name", "region", "namespace", "app_id", "protocol", "source")
-    required = ("name", "region", "namespace", "app_id", "rules")
-
-    def _params(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "AcceptLanguage": _LANG,
-            "Name": inputs["name"],
-            "Region": inputs["region"],
-            "AppId": inputs["app_id"],
-            "Protocol": inputs["protocol"],
-            "Source": inputs["source"],
-            "K8sNamespace": inputs.get("k8s_namespace"),
-            "AuthRule": to_json(inputs["rules"]),
-            "Enable": "true" if inputs.get("enabled", True) else "false",
-        }
+    args_type = ServiceAuthRuleArgs
 
     def find(self, inputs):
         body = self.call(
@@ -373,7 +370,7 @@ class ServiceAuthRuleProvider(OpenApiProvider):
         return None
 
     def create_remote(self, inputs):
-        body = self.call(inputs, "AddAuthPolicy", {**self._params(inputs), "Namespace": inputs["namespace"]})
+        body = self.call(inputs, "AddAuthPolicy", self.params(inputs, "create", AcceptLanguage=_LANG))
         created = _data(body)
         if created not in (None, ""):
             return str(created), {}
@@ -384,7 +381,7 @@ class ServiceAuthRuleProvider(OpenApiProvider):
         return found
 
     def update_remote(self, id_, inputs):
-        self.call(inputs, "UpdateAuthPolicy", {**self._params(inputs), "Id": id_})
+        self.call(inputs, "UpdateAuthPolicy", self.params(inputs, "update", AcceptLanguage=_LANG, Id=id_))
         return {}
 
     def delete_remote(self, id_, inputs):
@@ -402,19 +399,8 @@ class ServiceAuthRule(pulumi.dynamic.Resource, module="mse", name="ServiceAuthRu
             raise ValueError(
                 f"ServiceAuthRule {resource_name}: rules needs at least one AuthRule, each with caller_app_ids"
             )
-        props = {
-            "name": args.name or resource_name,
-            "region": args.region,
-            "namespace": args.namespace,
-            "app_id": args.app_id,
-            "protocol": args.protocol,
-            "source": args.source,
-            "k8s_namespace": args.k8s_namespace,
-            "rules": [r.to_wire() for r in args.rules],
-            "enabled": args.enabled,
-            "policy_id": None,
-        }
-        super().__init__(_SERVICE_AUTH_PROVIDER, resource_name, props, opts)
+        super().__init__(_SERVICE_AUTH_PROVIDER, resource_name, _SERVICE_AUTH_PROVIDER.props(args, resource_name),
+                         opts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,21 +419,11 @@ class _InterfaceRuleProvider(OpenApiProvider):
     def subject(self, inputs):
         return f"{self.kind} '{inputs.get('app_name')}:{inputs.get('resource')}'"
 
-    def rule_params(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _scope(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "AcceptLanguage": _LANG,
-            "AppName": inputs["app_name"],
-            "AppId": inputs.get("app_id"),
-            "Namespace": inputs["namespace"],
-        }
-
     def find(self, inputs):
         body = self.call(
             inputs, self.list_action,
-            {**self._scope(inputs), "Resource": inputs["resource"], "PageIndex": 1, "PageSize": 100},
+            {"AcceptLanguage": _LANG, "AppName": inputs["app_name"], "AppId": inputs.get("app_id"),
+             "Namespace": inputs["namespace"], "Resource": inputs["resource"], "PageIndex": 1, "PageSize": 100},
         )
         for rule in _items(body):
             if _get(rule, "Resource") == inputs["resource"]:
@@ -455,17 +431,11 @@ class _InterfaceRuleProvider(OpenApiProvider):
         return None
 
     def create_remote(self, inputs):
-        params = {
-            **self._scope(inputs), **self.rule_params(inputs),
-            "RegionId": inputs["region"], "Resource": inputs["resource"],
-            "ResourceType": inputs.get("resource_type"),
-        }
-        body = self.call(inputs, self.create_action, params)
+        body = self.call(inputs, self.create_action, self.params(inputs, "create", AcceptLanguage=_LANG))
         return str(_get(_data(body) or {}, "Id", "RuleId")), {}
 
     def update_remote(self, id_, inputs):
-        params = {**self._scope(inputs), **self.rule_params(inputs), "RuleId": int(id_)}
-        self.call(inputs, self.update_action, params)
+        self.call(inputs, self.update_action, self.params(inputs, "update", AcceptLanguage=_LANG, RuleId=int(id_)))
         return {}
 
     def delete_remote(self, id_, inputs):
@@ -474,69 +444,57 @@ class _InterfaceRuleProvider(OpenApiProvider):
         self.call(inputs, self.delete_action, params)
 
 
-_INTERFACE_FIELDS = ("region", "namespace", "app_name", "app_id", "resource", "resource_type")
-_INTERFACE_IDENTITY = ("region", "namespace", "app_name", "resource", "resource_type")
-
 ResourceType = Literal[0, 1, 2, 3, 4]  # 0 custom, 1 web, 2 RPC, 3 route, 4 SQL
 
 
 @dataclass(frozen=True, kw_only=True)
-class DegradationRuleArgs:
+class _InterfaceArgs:
+    """The natural key of an interface rule: (region, namespace, app, interface). The update actions take the
+    rule id instead of region and interface."""
+
+    region: pulumi.Input[str] = api_field("RegionId", replace=True, required=True, update=False)
+    """Region of the MSE governance center."""
+    app_name: pulumi.Input[str] = api_field("AppName", replace=True, required=True)
+    """MSE app name (pod label ``msePilotCreateAppName``)."""
+    resource: pulumi.Input[str] = api_field("Resource", replace=True, required=True, update=False)
+    """Interface name exactly as shown in the MSE console, e.g. ``GET:/api/orders``."""
+    resource_type: ResourceType = api_field("ResourceType", replace=True, update=False, default=1)
+    """0 custom, 1 web, 2 RPC, 3 route, 4 SQL."""
+    namespace: pulumi.Input[str] = api_field("Namespace", replace=True, required=True, default="default")
+    """MSE microservice namespace."""
+    app_id: pulumi.Input[str] | None = api_field("AppId", default=None)
+    """MSE app id, when known."""
+    enabled: bool = api_field("Enable", to_param=_enable, default=True)
+    """Whether the rule is active."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DegradationRuleArgs(_InterfaceArgs):
     """Circuit-breaking degradation of one interface of an app (``CreateCircuitBreakerRule``)."""
 
-    region: pulumi.Input[str]
-    """Region of the MSE governance center."""
-    app_name: pulumi.Input[str]
-    """MSE app name (pod label ``msePilotCreateAppName``)."""
-    resource: pulumi.Input[str]
-    """Interface name exactly as shown in the MSE console, e.g. ``GET:/api/orders``."""
-    threshold: float
+    threshold: float = api_field("Threshold", required=True)
     """Ratio (0-1) of slow calls (``strategy`` 0) or errors (``strategy`` 1) that opens the breaker."""
-    strategy: Literal[0, 1] = 0
+    strategy: Literal[0, 1] = api_field("Strategy", default=0)
     """0: slow-call ratio; 1: error ratio."""
-    max_allowed_rt_ms: int | None = 1000
+    max_allowed_rt_ms: int | None = api_field("MaxAllowedRtMs", default=1000)
     """A call slower than this is slow (``strategy`` 0 only)."""
-    min_request_amount: int = 10
+    min_request_amount: int = api_field("MinRequestAmount", default=10)
     """No breaking below this many requests in a window."""
-    stat_interval_ms: int = 20_000
+    stat_interval_ms: int = api_field("StatIntervalMs", default=20_000)
     """Statistics window."""
-    retry_timeout_ms: int = 10_000
+    retry_timeout_ms: int = api_field("RetryTimeoutMs", default=10_000)
     """How long the breaker stays open (a multiple of 1000)."""
-    resource_type: ResourceType = 1
-    """0 custom, 1 web, 2 RPC, 3 route, 4 SQL."""
-    namespace: pulumi.Input[str] = "default"
-    """MSE microservice namespace."""
-    app_id: pulumi.Input[str] | None = None
-    """MSE app id, when known."""
-    enabled: bool = True
-    """Whether the rule is active."""
 
 
 class DegradationRuleProvider(_InterfaceRuleProvider):
     product = MSE
     kind = "degradation rule"
     id_output = "rule_id"
-    fields = _INTERFACE_FIELDS + (
-        "threshold", "strategy", "max_allowed_rt_ms", "min_request_amount", "stat_interval_ms",
-        "retry_timeout_ms", "enabled",
-    )
-    replace_fields = _INTERFACE_IDENTITY
-    required = ("region", "namespace", "app_name", "resource", "threshold")
+    args_type = DegradationRuleArgs
     list_action = "ListCircuitBreakerRules"
     create_action = "CreateCircuitBreakerRule"
     update_action = "UpdateCircuitBreakerRule"
     delete_action = "DeleteCircuitBreakerRules"
-
-    def rule_params(self, inputs):
-        return {
-            "Threshold": inputs["threshold"],
-            "Strategy": inputs.get("strategy"),
-            "MaxAllowedRtMs": inputs.get("max_allowed_rt_ms"),
-            "MinRequestAmount": inputs.get("min_request_amount"),
-            "StatIntervalMs": inputs.get("stat_interval_ms"),
-            "RetryTimeoutMs": inputs.get("retry_timeout_ms"),
-            "Enable": bool(inputs.get("enabled", True)),
-        }
 
 
 class DegradationRule(pulumi.dynamic.Resource, module="mse", name="DegradationRule"):
@@ -546,62 +504,30 @@ class DegradationRule(pulumi.dynamic.Resource, module="mse", name="DegradationRu
     """Server-side id of the rule."""
 
     def __init__(self, resource_name: str, args: DegradationRuleArgs, opts: pulumi.ResourceOptions | None = None):
-        props = {
-            "region": args.region, "namespace": args.namespace, "app_name": args.app_name,
-            "app_id": args.app_id, "resource": args.resource, "resource_type": args.resource_type,
-            "threshold": args.threshold, "strategy": args.strategy,
-            "max_allowed_rt_ms": args.max_allowed_rt_ms, "min_request_amount": args.min_request_amount,
-            "stat_interval_ms": args.stat_interval_ms, "retry_timeout_ms": args.retry_timeout_ms,
-            "enabled": args.enabled, "rule_id": None,
-        }
-        super().__init__(_DEGRADATION_PROVIDER, resource_name, props, opts)
+        super().__init__(_DEGRADATION_PROVIDER, resource_name, _DEGRADATION_PROVIDER.props(args, resource_name), opts)
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlowRuleArgs:
+class FlowRuleArgs(_InterfaceArgs):
     """Flow control (QPS limit) of one interface of an app (``CreateFlowRule``)."""
 
-    region: pulumi.Input[str]
-    """Region of the MSE governance center."""
-    app_name: pulumi.Input[str]
-    """MSE app name (pod label ``msePilotCreateAppName``)."""
-    resource: pulumi.Input[str]
-    """Interface name exactly as shown in the MSE console."""
-    threshold: int
+    threshold: int = api_field("Threshold", required=True)
     """Requests per second above which calls are limited."""
-    control_behavior: Literal[0, 2] = 0
+    control_behavior: Literal[0, 2] = api_field("ControlBehavior", default=0)
     """0: fail fast; 2: queue (up to ``max_queueing_time_ms``)."""
-    max_queueing_time_ms: int | None = None
+    max_queueing_time_ms: int | None = api_field("MaxQueueingTimeMs", default=None)
     """Queueing timeout, required by the API when ``control_behavior`` is 2."""
-    resource_type: ResourceType = 1
-    """0 custom, 1 web, 2 RPC, 3 route, 4 SQL."""
-    namespace: pulumi.Input[str] = "default"
-    """MSE microservice namespace."""
-    app_id: pulumi.Input[str] | None = None
-    """MSE app id, when known."""
-    enabled: bool = True
-    """Whether the rule is active."""
 
 
 class FlowRuleProvider(_InterfaceRuleProvider):
     product = MSE
     kind = "flow rule"
     id_output = "rule_id"
-    fields = _INTERFACE_FIELDS + ("threshold", "control_behavior", "max_queueing_time_ms", "enabled")
-    replace_fields = _INTERFACE_IDENTITY
-    required = ("region", "namespace", "app_name", "resource", "threshold")
+    args_type = FlowRuleArgs
     list_action = "ListFlowRules"
     create_action = "CreateFlowRule"
     update_action = "UpdateFlowRule"
     delete_action = "DeleteFlowRules"
-
-    def rule_params(self, inputs):
-        return {
-            "Threshold": inputs["threshold"],
-            "ControlBehavior": inputs.get("control_behavior"),
-            "MaxQueueingTimeMs": inputs.get("max_queueing_time_ms"),
-            "Enable": bool(inputs.get("enabled", True)),
-        }
 
 
 class FlowRule(pulumi.dynamic.Resource, module="mse", name="FlowRule"):
@@ -615,14 +541,7 @@ class FlowRule(pulumi.dynamic.Resource, module="mse", name="FlowRule"):
             raise ValueError(
                 f"FlowRule {resource_name}: control_behavior 2 (queue) needs max_queueing_time_ms"
             )
-        props = {
-            "region": args.region, "namespace": args.namespace, "app_name": args.app_name,
-            "app_id": args.app_id, "resource": args.resource, "resource_type": args.resource_type,
-            "threshold": args.threshold, "control_behavior": args.control_behavior,
-            "max_queueing_time_ms": args.max_queueing_time_ms, "enabled": args.enabled,
-            "rule_id": None,
-        }
-        super().__init__(_FLOW_PROVIDER, resource_name, props, opts)
+        super().__init__(_FLOW_PROVIDER, resource_name, _FLOW_PROVIDER.props(args, resource_name), opts)
 
 
 # One stateless provider object per kind. They hold no attributes, so the pickled provider is a

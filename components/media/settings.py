@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from components.media import capacity as cap
 from components.naming import Naming, naming_for, stack_name_problem
+from components.secrets import SecretRef
 from functions.transcoder.settings import ENV_VARS, X264_PRESETS, Settings, SettingsError, parse_bitrate, parse_ladder
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -255,7 +256,7 @@ class PlaybackSettings(_Model):
     base_url: str | None = None
     """Origin of the replay CDN domain serving the output bucket, e.g. `https://replay.example.com`
     (`PLAYBACK_BASE_URL`). Unset: no playback URLs."""
-    url_auth_key_secret: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{2,62}$")
+    url_auth_key_secret: SecretRef | None = None
     """Name of the secret config key holding the CDN URL-auth key (`pulumi config set --secret
     livecommerce:<name> ...`). The stack stores it in KMS Secrets Manager; the function reads it there
     with its role, so the key is never in the function's configuration. Unset: unsigned URLs."""

@@ -22,6 +22,8 @@ import pulumi_alicloud as alicloud
 
 from components.media import policies
 from components.naming import Naming
+from components.observability.alert_rules import Target
+from components.observability.targets import function_target, queue_target
 from components.media.settings import (
     MediaSettings,
     auth_key_secret_name,
@@ -118,6 +120,9 @@ class Media(pulumi.ComponentResource):
     """The role OSS assumes to invoke the function."""
     code_sha256: str
     """SHA-256 of the deployed code zip."""
+    alert_targets: list[Target]
+    """The transcoder and its worker (errors, throttles, duration near the timeout) and the dead-letter queue
+    (failed events: replays that were not published), by the names registered: what observability watches."""
 
     def __init__(self, name: str, args: MediaArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:media:Media", name, None, opts)
@@ -325,6 +330,9 @@ class Media(pulumi.ComponentResource):
         self.execution_role_arn = exec_role.arn
         self.invocation_role_arn = invoke_role.arn
         self.trigger_id = trigger.trigger_id
+        self.alert_targets = [function_target("transcoder", function.function_name, fn_settings.timeout_seconds),
+                              function_target("transcoder-worker", worker.function_name, w.timeout_seconds),
+                              queue_target("transcoder-dlq", queue.queue_name)]
         self.register_outputs({
             "input_bucket": self.input_bucket, "output_bucket": self.output_bucket,
             "access_log_bucket": self.access_log_bucket, "function_name": self.function_name,

@@ -22,15 +22,7 @@ import pulumi
 import pulumi_alicloud as alicloud
 
 from components.naming import Naming
-from components.observability.alert_rules import (
-    ClusterTarget,
-    FunctionTarget,
-    RegisteredClusterTarget,
-    ServiceTarget,
-    Target,
-    all_rules,
-    kind_of,
-)
+from components.observability.alert_rules import RegisteredClusterTarget, Target, all_rules, kind_of
 from components.observability.routing import NOTIFY_TYPES, ONCALL_GROUP, routes
 from components.observability.rum import RumApp, RumAppArgs, WebhookContact, WebhookContactArgs
 from components.observability.settings import ObservabilitySettings, Severity
@@ -61,17 +53,14 @@ class MonitoringArgs:
     """Severity of work piling up (failed events in a dead-letter queue): what the stack's tier pages for."""
     cluster_id: pulumi.Input[str]
     """The ACK cluster the Prometheus instance is bound to."""
-    cluster: ClusterTarget
-    services: Sequence[ServiceTarget] = ()
-    registered: Sequence[RegisteredClusterTarget] = ()
-    functions: Sequence[FunctionTarget] = ()
-    targets: Sequence[Target] = ()
-    """Further targets of any kind in `alert_rules.TARGET_KINDS` (e.g. the media dead-letter queue): a new
-    kind of target needs no new field here."""
+    targets: Sequence[Target]
+    """What to watch: the targets the other blocks publish from the names they registered (the cluster and
+    registered clusters, each service, the function, the dead-letter queue). Any kind in
+    `alert_rules.TARGET_KINDS`: a new kind of target needs no new field here."""
     probe_urls: Mapping[str, str] = field(default_factory=dict)
     """Public URLs to probe by key (used when `settings.synthetics.enabled`)."""
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    """Secret values by config key name, for every `*_secret` of the settings (each an `Output.secret`)."""
+    """Secret values by config key name, for every `SecretRef` of the settings (each an `Output.secret`)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -109,7 +98,8 @@ class Monitoring(pulumi.ComponentResource):
             duration=s.metrics.retention_days, archive_duration=s.metrics.archive_days,
             tags={**tags, "role": "metrics"}, opts=child)
         agents: dict[str, pulumi.Resource] = {}
-        for ext in args.registered:
+        registered = [t for t in args.targets if isinstance(t, RegisteredClusterTarget)]
+        for ext in registered:
             environment = A.Environment(
                 f"{name}-env-{ext.name}", environment_type="CS", environment_sub_type="ExternalKubernetes",
                 bind_resource_id=ext.cluster_id, environment_name=n.physical(ext.name), managed_type="agent",
@@ -182,7 +172,7 @@ class Monitoring(pulumi.ComponentResource):
         # their resource names never depend on it).
         late_values: dict[tuple[str, str], dict[str, pulumi.Input[str]]] = {}
         targets: list[Target] = []
-        for t in [args.cluster, *args.registered, *args.services, *args.functions, *args.targets]:
+        for t in args.targets:
             late = {f.name: getattr(t, f.name) for f in dataclasses.fields(t)  # type: ignore[arg-type]
                     if isinstance(getattr(t, f.name), pulumi.Output)}
             if not late:
@@ -205,7 +195,7 @@ class Monitoring(pulumi.ComponentResource):
                     out = out.replace(slot, value)
                 return out
             return pulumi.Output.all(*(late[k] for k in slots)).apply(put)
-        registered_ids = {t.name: t for t in args.registered}
+        registered_ids = {t.name: t for t in registered}
         for rule in generated:
             ext = registered_ids.get(rule.target) if rule.kind == "registered-cluster" else None
             # Registered clusters report into their own environment's Prometheus (the registered-cluster id).

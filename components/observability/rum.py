@@ -12,13 +12,14 @@ The H5 and mini-program builds need each RUM app's ``pid`` and ``endpoint``
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pulumi
 import pulumi.dynamic
 
 from components.openapi.client import ARMS
+from components.openapi.declaration import api_field
 from components.openapi.provider import OpenApiProvider, to_json
 
 # ---------------------------------------------------------------------------------------------
@@ -26,41 +27,44 @@ from components.openapi.provider import OpenApiProvider, to_json
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class RumAppArgs:
-    """A RUM application for one front end (H5 site or mini program)."""
-
-    region: pulumi.Input[str]
-    """Region the app reports to, e.g. ``cn-hangzhou``."""
-    site_type: Literal["web", "miniapp"]
-    """``web`` for browser/H5 front ends, ``miniapp`` for mini programs."""
-    name: pulumi.Input[str] | None = None
-    """Server-side app name; defaults to the Pulumi resource name."""
-    description: pulumi.Input[str] | None = None
-    """Free text shown in the console."""
-    nickname: pulumi.Input[str] | None = None
-    """Display alias in the console."""
-    app_group: pulumi.Input[str] | None = None
-    """ARMS application group."""
-    resource_group_id: pulumi.Input[str] | None = None
-    """Resource group of the app."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Resource tags (at most 20)."""
-
-
 def _tag_list(tags: Mapping[str, str] | None) -> list[dict[str, str]] | None:
     return [{"Key": k, "Value": v} for k, v in sorted((tags or {}).items())] or None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RumAppArgs:
+    """A RUM application for one front end (H5 site or mini program).
+
+    The pid identifies the app in every front-end build: only what the API cannot change in place
+    (`UpdateRumApp` takes description and nickname; tags go through `TagResources`) forces a new app."""
+
+    region: pulumi.Input[str] = api_field("RegionId", replace=True, required=True)
+    """Region the app reports to, e.g. ``cn-hangzhou``."""
+    site_type: Literal["web", "miniapp"] = api_field("SiteType", replace=True, required=True, update=False)
+    """``web`` for browser/H5 front ends, ``miniapp`` for mini programs."""
+    name: pulumi.Input[str] | None = api_field("AppName", replace=True, required=True, update=False,
+                                               resource_name_default=True, default=None)
+    """Server-side app name; defaults to the Pulumi resource name."""
+    description: pulumi.Input[str] | None = api_field("Description", default=None)
+    """Free text shown in the console."""
+    nickname: pulumi.Input[str] | None = api_field("NickName", update_param="Nickname", default=None)
+    """Display alias in the console (the create and update actions spell the parameter differently)."""
+    app_group: pulumi.Input[str] | None = api_field("AppGroup", replace=True, update=False, default=None)
+    """ARMS application group."""
+    resource_group_id: pulumi.Input[str] | None = api_field("ResourceGroupId", replace=True, update=False,
+                                                            default=None)
+    """Resource group of the app."""
+    tags: Mapping[str, str] = api_field("Tag", to_prop=dict, to_param=_tag_list, update=False,
+                                        default_factory=dict)
+    """Resource tags (at most 20); kept in step after creation with TagResources / UntagResources."""
 
 
 class RumAppProvider(OpenApiProvider):
     product = ARMS
     kind = "RUM app"
     id_output = "pid"
-    fields = ("name", "region", "site_type", "app_group", "resource_group_id", "description", "nickname", "tags")
-    # The pid identifies the app in every front-end build: only what the API cannot change
-    # in place forces a new app.
-    replace_fields = ("name", "region", "site_type", "app_group", "resource_group_id")
-    required = ("name", "region", "site_type")
+    extra_outputs = ("endpoint", "cdn_domain")
+    args_type = RumAppArgs
 
     def _info(self, pid: str, inputs: Mapping[str, Any]) -> dict[str, Any] | None:
         body = self.call(
@@ -87,32 +91,12 @@ class RumAppProvider(OpenApiProvider):
         return self._info(id_, inputs)
 
     def create_remote(self, inputs):
-        body = self.call(
-            inputs, "CreateRumApp",
-            {
-                "AppName": inputs["name"],
-                "RegionId": inputs["region"],
-                "SiteType": inputs["site_type"],
-                "AppGroup": inputs.get("app_group"),
-                "ResourceGroupId": inputs.get("resource_group_id"),
-                "Description": inputs.get("description"),
-                "NickName": inputs.get("nickname"),
-                "Tag": _tag_list(inputs.get("tags")),
-            },
-        )
+        body = self.call(inputs, "CreateRumApp", self.params(inputs, "create"))
         data = body.get("Data") or {}
         return str(data.get("Pid")), {"endpoint": data.get("Endpoint"), "cdn_domain": data.get("CdnDomain")}
 
     def update_remote(self, id_, inputs):
-        self.call(
-            inputs, "UpdateRumApp",
-            {
-                "Pid": id_,
-                "RegionId": inputs["region"],
-                "Description": inputs.get("description"),
-                "Nickname": inputs.get("nickname"),
-            },
-        )
+        self.call(inputs, "UpdateRumApp", self.params(inputs, "update", Pid=id_))
         self._sync_tags(id_, inputs)
         return {}
 
@@ -148,20 +132,7 @@ class RumApp(pulumi.dynamic.Resource, module="arms", name="RumApp"):
     """Domain the browser SDK script is served from."""
 
     def __init__(self, resource_name: str, args: RumAppArgs, opts: pulumi.ResourceOptions | None = None):
-        props = {
-            "name": args.name or resource_name,
-            "region": args.region,
-            "site_type": args.site_type,
-            "app_group": args.app_group,
-            "resource_group_id": args.resource_group_id,
-            "description": args.description,
-            "nickname": args.nickname,
-            "tags": dict(args.tags),
-            "pid": None,
-            "endpoint": None,
-            "cdn_domain": None,
-        }
-        super().__init__(_RUM_APP_PROVIDER, resource_name, props, opts)
+        super().__init__(_RUM_APP_PROVIDER, resource_name, _RUM_APP_PROVIDER.props(args, resource_name), opts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,53 +140,49 @@ class RumApp(pulumi.dynamic.Resource, module="arms", name="RumApp"):
 # ---------------------------------------------------------------------------------------------
 
 
+def _pairs(mapping: Mapping[str, str] | None) -> str | None:
+    """``{"a": "1"}`` -> ``[{"a":"1"}]``: the API's format for BizHeaders and BizParams."""
+    return to_json([{k: v} for k, v in sorted((mapping or {}).items())]) if mapping else None
+
+
+def _secret_url(url: Any) -> Any:
+    return pulumi.Output.secret(url)
+
+
+def _secret_headers(headers: Mapping[str, str]) -> Any:
+    return pulumi.Output.secret(dict(headers)) if headers else {}
+
+
 @dataclass(frozen=True, kw_only=True)
 class WebhookContactArgs:
     """A generic webhook that ARMS notification policies can send alerts to."""
 
-    region: pulumi.Input[str]
-    """Region of the ARMS endpoint used to manage the contact."""
-    url: pulumi.Input[str]
+    region: pulumi.Input[str] = api_field(replace=True, required=True)
+    """Region of the ARMS endpoint used to manage the contact (it picks the endpoint; no parameter)."""
+    url: pulumi.Input[str] = api_field("Url", required=True, secret=True, to_prop=_secret_url)
     """Webhook URL. Usually embeds a token: pass ``pulumi.Output.secret``; it is always stored secret."""
-    method: Literal["Post", "Get"] = "Post"
+    method: Literal["Post", "Get"] = api_field("Method", required=True, default="Post")
     """HTTP method ARMS calls the webhook with."""
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = api_field("BizHeaders", secret=True, to_prop=_secret_headers, to_param=_pairs,
+                                           default_factory=dict)
     """Extra HTTP headers (stored secret: they often carry credentials)."""
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = api_field("BizParams", to_prop=dict, to_param=_pairs, default_factory=dict)
     """Extra query parameters."""
-    body: str | None = '{"alert": "$content"}'
+    body: str | None = api_field("Body", default='{"alert": "$content"}')
     """Alert-fired template (``$content`` is the notification); required for Post."""
-    recover_body: str | None = '{"recovered": "$content"}'
+    recover_body: str | None = api_field("RecoverBody", default='{"recovered": "$content"}')
     """Alert-resolved template; required for Post."""
-    name: pulumi.Input[str] | None = None
-    """Server-side contact name; defaults to the Pulumi resource name."""
-
-
-def _pairs(mapping: Mapping[str, str] | None) -> str | None:
-    """``{"a": "1"}`` -> ``[{"a":"1"}]``: the API's format for BizHeaders and BizParams."""
-    return to_json([{k: v} for k, v in sorted((mapping or {}).items())]) if mapping else None
+    name: pulumi.Input[str] | None = api_field("WebhookName", required=True, resource_name_default=True,
+                                               default=None)
+    """Server-side contact name; defaults to the Pulumi resource name (CreateOrUpdateWebhookContact renames
+    in place, so only the region forces a new contact)."""
 
 
 class WebhookContactProvider(OpenApiProvider):
     product = ARMS
     kind = "webhook contact"
     id_output = "webhook_id"
-    fields = ("name", "region", "url", "method", "headers", "params", "body", "recover_body")
-    replace_fields = ("region",)  # CreateOrUpdateWebhookContact renames in place
-    required = ("name", "region", "url", "method")
-    secret_fields = ("url", "headers")
-
-    def _params(self, inputs: Mapping[str, Any], id_: int | None) -> dict[str, Any]:
-        return {
-            "WebhookId": id_,
-            "WebhookName": inputs["name"],
-            "Method": inputs["method"],
-            "Url": inputs["url"],
-            "BizHeaders": _pairs(inputs.get("headers")),
-            "BizParams": _pairs(inputs.get("params")),
-            "Body": inputs.get("body"),
-            "RecoverBody": inputs.get("recover_body"),
-        }
+    args_type = WebhookContactArgs
 
     def find(self, inputs):
         body = self.call(
@@ -227,11 +194,11 @@ class WebhookContactProvider(OpenApiProvider):
         return None
 
     def create_remote(self, inputs):
-        body = self.call(inputs, "CreateOrUpdateWebhookContact", self._params(inputs, None))
+        body = self.call(inputs, "CreateOrUpdateWebhookContact", self.params(inputs, "create", WebhookId=None))
         return str((body.get("WebhookContact") or {}).get("WebhookId")), {}
 
     def update_remote(self, id_, inputs):
-        self.call(inputs, "CreateOrUpdateWebhookContact", self._params(inputs, int(id_)))
+        self.call(inputs, "CreateOrUpdateWebhookContact", self.params(inputs, "update", WebhookId=int(id_)))
         return {}
 
     def read_remote(self, id_, inputs):
@@ -253,22 +220,10 @@ class WebhookContact(pulumi.dynamic.Resource, module="arms", name="WebhookContac
             raise ValueError(
                 f"WebhookContact {resource_name}: method Post needs body and recover_body templates"
             )
-        props = {
-            "name": args.name or resource_name,
-            "region": args.region,
-            # Secret on the way in, and (below) on the way out: the state never holds it in clear.
-            "url": pulumi.Output.secret(args.url),
-            "method": args.method,
-            "headers": pulumi.Output.secret(dict(args.headers)) if args.headers else {},
-            "params": dict(args.params),
-            "body": args.body,
-            "recover_body": args.recover_body,
-            "webhook_id": None,
-        }
-        secret_outs = pulumi.ResourceOptions(additional_secret_outputs=["url", "headers"])
-        super().__init__(
-            _WEBHOOK_PROVIDER, resource_name, props, pulumi.ResourceOptions.merge(opts, secret_outs)
-        )
+        # Secret on the way in (the declaration), and on the way out: the state never holds them in clear.
+        secret_outs = pulumi.ResourceOptions(additional_secret_outputs=list(_WEBHOOK_PROVIDER.secret_fields))
+        super().__init__(_WEBHOOK_PROVIDER, resource_name, _WEBHOOK_PROVIDER.props(args, resource_name),
+                         pulumi.ResourceOptions.merge(opts, secret_outs))
 
 
 _RUM_APP_PROVIDER = RumAppProvider()

@@ -15,6 +15,9 @@ every resource here keeps:
 * **Idempotent delete.** "Not found" means already gone.
 * **Clear errors.** Every failure is ``OpenApiError``: ``MSE CreateOrUpdateSwimmingLane for
   lane 'shop-gray': <code>: <message>``.
+* **One declaration.** A subclass names its Args dataclass (``args_type``), whose ``api_field``
+  declarations give the fields, replace fields, required and secret fields, the resource's props and
+  the create/update request parameters (``declaration.py``); the subclass adds only its actions.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from pulumi.dynamic import (
 
 from components.openapi import client as api
 from components.openapi.credentials import remember_stack_config
+from components.openapi.declaration import Declaration, Write
 
 # Error codes across MSE/ARMS that mean "no such object" vary (NotFound, *.NotExist, ...).
 _NOT_FOUND = re.compile(r"not[._ ]?(found|exist)|no[._ ]?such|does ?not ?exist", re.IGNORECASE)
@@ -105,10 +109,33 @@ class OpenApiProvider(ResourceProvider):
     product: ClassVar[api.Product]
     kind: ClassVar[str]  # "lane", used in error messages
     id_output: ClassVar[str]  # output holding the server-side id, e.g. "lane_id"
+    extra_outputs: ClassVar[tuple[str, ...]] = ()  # further outputs the API returns, e.g. "endpoint"
+    args_type: ClassVar[type]  # the Args dataclass: the one declaration of the fields
+    declaration: ClassVar[Declaration]
+    # Derived from the declaration (kept as class attributes: diff, check and tools read them).
     fields: ClassVar[tuple[str, ...]]  # declared inputs, the only ones diff looks at
     replace_fields: ClassVar[tuple[str, ...]]  # identity: a change means a new object
     required: ClassVar[tuple[str, ...]] = ()
     secret_fields: ClassVar[tuple[str, ...]] = ()  # inputs scrubbed from error messages
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        args_type = cls.__dict__.get("args_type")
+        if args_type is not None:
+            cls.declaration = Declaration.of(args_type)
+            cls.fields = cls.declaration.fields
+            cls.replace_fields = cls.declaration.replace_fields
+            cls.required = cls.declaration.required
+            cls.secret_fields = cls.declaration.secret_fields
+
+    def props(self, args: Any, resource_name: str) -> dict[str, Any]:
+        """What the dynamic resource registers: the declared inputs from ``args``, the outputs unset."""
+        outputs = dict.fromkeys((self.id_output, *self.extra_outputs))
+        return {**self.declaration.props(args, resource_name), **outputs}
+
+    def params(self, inputs: Mapping[str, Any], write: Write, **extra: Any) -> dict[str, Any]:
+        """The request parameters of a create or update: the declared fields', then ``extra``."""
+        return {**self.declaration.params(inputs, write), **extra}
 
     # --- helpers for subclasses -------------------------------------------------------------
 

@@ -63,6 +63,13 @@ def label_value(value: str) -> str:
     return cleaned.strip("-_.")
 
 
+def platform_labels(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The labels of the platform's own Kubernetes objects (namespaces, network policies, the MSE Ingress binding):
+    `part-of: livecommerce`, `managed-by: pulumi` and the caller's (e.g. owner, env), made valid label values."""
+    return {PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi",
+            **{k: label_value(v) for k, v in (extra or {}).items()}}
+
+
 def service_labels(service: ServiceSettings, naming: Naming, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The labels on every object of a service (recommended labels + domain + caller's, e.g. owner)."""
     out = {k: label_value(v) for k, v in (extra or {}).items()}

@@ -13,19 +13,21 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.naming import Naming
+from components.observability.alert_rules import ServiceTarget
+from components.observability.settings import SyntheticSettings
 from components.workloads import scheduling
 from components.workloads.manifests import (
-    MANAGED_BY_LABEL,
-    PART_OF_LABEL,
     InjectedEnv,
     env_secret_name,
     label_value,
     namespace_manifest,
     network_policies,
+    platform_labels,
     service_objects,
 )
 from components.workloads.scheduling_settings import LiveEvent
-from components.workloads.service_settings import LiveEventSettings, ServiceSettings, events_for
+from components.workloads.service_settings import LiveEventSettings, ServiceSettings, events_for, with_mse_namespace
+from components.workloads.targets import gateway_endpoints, service_target
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +83,8 @@ class Microservice(pulumi.ComponentResource):
     """The base version's HPA (what the CronHPA drives)."""
     entry_path: str | None
     """The gateway path prefix, or None for an internal service."""
+    alert_target: ServiceTarget
+    """The service as observability watches it, by the names its objects were registered with."""
 
     def __init__(self, name: str, args: MicroserviceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:workloads:Microservice", name, None, opts)
@@ -138,6 +142,7 @@ class Microservice(pulumi.ComponentResource):
         self.service_name = s.name
         self.hpa_name = objects.hpa["metadata"]["name"]
         self.entry_path = s.entry_path
+        self.alert_target = service_target(s, args.naming, objects)
         self.register_outputs({
             "namespace": self.namespace,
             "serviceName": self.service_name,
@@ -201,6 +206,9 @@ class WorkloadsArgs:
     """The VPC range: the gateway, SLB health checks and kubelet probes come from it (NetworkPolicy)."""
     ingress_class: pulumi.Resource | None = None
     """The IngressClass (`mse`) the services' entry Ingresses name; they are created after it."""
+    mse_namespace: str | None = None
+    """The stack's MSE namespace (the governance block's): services that leave `governance.mse_namespace`
+    unset get it as their `mseNamespace` pod label."""
     config: Mapping[str, ServiceConfig] = field(default_factory=dict)
     """Per service name, what other blocks give it (the data block's bindings)."""
 
@@ -212,21 +220,27 @@ class Workloads(pulumi.ComponentResource):
     """The Microservice components by service name."""
     namespaces: list[str]
     """The domain namespaces, sorted."""
+    pod_contract: list[ServiceSettings]
+    """What the pods declare to MSE (names, enrolment, version tags): governance's `GovernedService`s."""
+    alert_targets: list[ServiceTarget]
+    """One per service, by the names registered (observability watches them)."""
 
     def __init__(self, name: str, args: WorkloadsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("livecommerce:workloads:Workloads", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         base_labels = {k: label_value(v) for k, v in args.labels.items()}
-        platform_labels = {PART_OF_LABEL: "livecommerce", MANAGED_BY_LABEL: "pulumi", **base_labels}
+        labels = platform_labels(args.labels)
         namespaces: dict[str, pulumi.CustomResource] = {}
         for domain in sorted({s.domain for s in args.services}):
-            ns = _register(f"{name}-ns-{domain}", namespace_manifest(domain, platform_labels), child)
+            ns = _register(f"{name}-ns-{domain}", namespace_manifest(domain, labels), child)
             namespaces[domain] = ns
             in_ns = pulumi.ResourceOptions(parent=self, depends_on=[ns])
-            for role, manifest in network_policies(domain, platform_labels, args.vpc_cidr).items():
+            for role, manifest in network_policies(domain, labels, args.vpc_cidr).items():
                 _register(f"{name}-ns-{domain}-{role}", manifest, in_ns)
+        services = with_mse_namespace(args.services, args.mse_namespace) if args.mse_namespace else \
+            list(args.services)
         self.services = {}
-        for s in args.services:
+        for s in services:
             wanted = {e.value_secret for e in s.env_secrets if e.value_secret is not None}
             self.services[s.name] = Microservice(f"{name}-{s.name}", MicroserviceArgs(
                 naming=args.naming, settings=s, now=args.now, live_events=events_for(s, args.live_events),
@@ -235,5 +249,11 @@ class Workloads(pulumi.ComponentResource):
                 labels=base_labels, namespace=namespaces[s.domain], ingress_class=args.ingress_class,
                 config=args.config.get(s.name)), opts=child)
         self.namespaces = sorted(namespaces)
+        self.pod_contract = services
+        self.alert_targets = [m.alert_target for m in self.services.values()]
         self.register_outputs({"namespaces": self.namespaces,
                                "services": {k: v.entry_path for k, v in self.services.items()}})
+
+    def probe_urls(self, synthetics: SyntheticSettings) -> dict[str, str]:
+        """The public URL of every entry, to probe (empty when probes are off)."""
+        return gateway_endpoints(self.pod_contract, synthetics) if synthetics.enabled else {}

@@ -29,8 +29,19 @@ def short_type(token: str) -> str:
     return f"{module}.{kind}" if module and module != "index" else kind
 
 
+#: The architecture's blocks in the order the diagram reads (type token domains); the stack's children are
+#: shown in this order, anything else after them.
+BLOCK_ORDER = ("network", "container_platform", "data", "governance", "workloads", "media", "edge", "observability")
+
+
+def _block_rank(res: dict[str, Any]) -> int:
+    parts = str(res["type"]).split(":")
+    domain = parts[1] if len(parts) == 3 and parts[0] == "livecommerce" else ""
+    return BLOCK_ORDER.index(domain) if domain in BLOCK_ORDER else len(BLOCK_ORDER)
+
+
 def build_tree(plan: dict[str, Any]) -> Tree:
-    """The plan as a tree: the stack, its components, and their resources, grouped by parent."""
+    """The plan as a tree: the stack, its blocks in the architecture's order, their components and resources."""
     by_parent: dict[str | None, list[dict[str, Any]]] = {}
     for res in plan["resources"]:
         by_parent.setdefault(res["parent"], []).append(res)
@@ -38,8 +49,9 @@ def build_tree(plan: dict[str, Any]) -> Tree:
     label = f"[bold]{plan['project']}[/bold] / [bold cyan]{plan['stack']}[/bold cyan]"
     tree = Tree(label)
 
-    def add(node: Tree, parent_urn: str) -> None:
-        children = sorted(by_parent.get(parent_urn, []), key=lambda r: (r["custom"], r["type"], r["name"]))
+    def add(node: Tree, parent_urn: str, top: bool = False) -> None:
+        children = sorted(by_parent.get(parent_urn, []),
+                          key=lambda r: (r["custom"], _block_rank(r) if top else 0, r["type"], r["name"]))
         for res in children:
             if res["custom"]:
                 flags = " [red](protected)[/red]" if res["protect"] else ""
@@ -49,7 +61,7 @@ def build_tree(plan: dict[str, Any]) -> Tree:
                 add(sub, res["urn"])
 
     for root in roots:
-        add(tree, root["urn"])
+        add(tree, root["urn"], top=True)
     return tree
 
 

@@ -1,7 +1,7 @@
 """The live-event calendar as the cluster runs it: CronHPA jobs turned into replica counts over time.
 
 A CronHPA job sets its HPA's floor to `targetSize` when its cron fires (HPA-compatible mode,
-components/container_platform/scheduling.py). The stack writes one-shot jobs at fixed dates: `<event>-up`
+components/workloads/scheduling.py). The stack writes one-shot jobs at fixed dates: `<event>-up`
 at the warm-up with the peak, `<event>-down` after the cool-down with the everyday floor. This module reads
 any 6-field schedule (seconds first; `*`, lists, ranges and steps too), in UTC: the controller's zone as
 the stack writes every schedule.
@@ -38,7 +38,8 @@ class Month:
     def parse(cls, text: str) -> Month:
         """`YYYY-MM` (e.g. `2027-11`); ValueError with the expected form otherwise."""
         m = _MONTH.match(text.strip()) if isinstance(text, str) else None
-        if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1971:
+        # Up to 9998: pricing a month reads the next one, and datetime stops at 9999-12-31.
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 1971 <= int(m.group(1)) <= 9998:
             raise ValueError(f"expected YYYY-MM (e.g. 2027-11), got {text!r}")
         return cls(int(m.group(1)), int(m.group(2)))
 

@@ -57,7 +57,16 @@ def normalise_name(name: str, env: str) -> str:
     """The logical name: the environment's token removed (`prod-network-vpc` -> `network-vpc`)."""
     if not env:
         return name
-    parts = [p for p in name.split("-") if p != env]
+    # A stack name may itself hold hyphens (`prod-sg`): drop its whole token run, not single tokens.
+    tokens, token_run = name.split("-"), env.split("-")
+    parts: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i:i + len(token_run)] == token_run:
+            i += len(token_run)
+            continue
+        parts.append(tokens[i])
+        i += 1
     return "-".join(parts) if parts else name
 
 

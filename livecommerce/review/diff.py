@@ -1,7 +1,8 @@
 """Diff two plans (format v1): what a `pulumi up` from OLD to NEW would create, update, replace or delete.
 
-Resources are matched by URN, as the Pulumi engine matches state to program (a rename without an
-alias is a delete plus a create, here as there). Only custom, non-provider resources are compared:
+Resources are matched by URN, as the Pulumi engine matches state to program: a new resource whose
+`aliases` name an old URN is that old resource (renamed or re-parented, not replaced); a rename without an
+alias is a delete plus a create, here as there. Only custom, non-provider resources are compared:
 components have no cloud counterpart, and their changes show through their children.
 
 Property changes are computed on the inputs, leaf by leaf (lists of scalars compare as one value).
@@ -307,7 +308,14 @@ def diff_plans(old: Mapping[str, Any], new: Mapping[str, Any]) -> PlanDiff:
     """Compare two plans; see the module docstring for the rules."""
     old_res = {r["urn"]: r for r in old.get("resources", []) if reviewable(r)}
     new_res = {r["urn"]: r for r in new.get("resources", []) if reviewable(r)}
+    # Aliases: the old state a new resource takes over under its new URN (the engine does the same).
+    moved = {urn: alias for urn, r in new_res.items() if urn not in old_res
+             for alias in (r.get("aliases") or ()) if alias in old_res and alias not in new_res}
+    moved = {urn: alias for urn, alias in moved.items() if list(moved.values()).count(alias) == 1}
+    old_res = {**{u: r for u, r in old_res.items() if u not in moved.values()},
+               **{urn: old_res[alias] for urn, alias in moved.items()}}
     old_comp, new_comp = component_names(old), component_names(new)
+    old_comp.update({urn: old_comp.get(alias, "") for urn, alias in moved.items()})
     changes: dict[str, ResourceChange] = {}
 
     for urn in sorted(set(new_res) - set(old_res)):

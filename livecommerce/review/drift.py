@@ -29,6 +29,7 @@ from livecommerce.errors import UserError
 from livecommerce.plan import SECRET
 from livecommerce.review import report as report_mod
 from livecommerce.review.compare import short_type
+from livecommerce.userfiles import decode_utf8
 from livecommerce.review.diff import DELETE, UPDATE, PlanDiff, PropertyChange, ResourceChange, render_pair
 
 DRIFT_FORMAT = "livecommerce.drift/v1"
@@ -114,6 +115,11 @@ def _reviewable(type_: str) -> bool:
 
 def parse_refresh(doc: Any, env: str, source: str = "refresh") -> DriftReport:
     """The drift in a `pulumi refresh --preview-only --json` document; UserError when it is not one."""
+    if isinstance(doc, dict) and ("deployment" in doc or str(doc.get("format", "")).startswith("livecommerce.")):
+        # The two JSON files next to a refresh in CI: read as one, they have no steps and said "No drift".
+        what = "a `pulumi stack export`" if "deployment" in doc else f"a {doc['format']} file"
+        raise UserError(f"{source}: {what}, not the JSON of `pulumi refresh --preview-only --json`; write that "
+                        f"with `pulumi refresh --preview-only --run-program --json --stack {env}`")
     if not isinstance(doc, dict) or not isinstance(doc.get("steps", []), list):
         raise UserError(f"{source}: not the JSON of `pulumi refresh --preview-only --json` (expected an object "
                         "with a steps list)")
@@ -166,7 +172,10 @@ def parse_refresh(doc: Any, env: str, source: str = "refresh") -> DriftReport:
 def load_refresh(path: str | Path, env: str) -> DriftReport:
     p = Path(path)
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        # No size cap (a refresh of a large stack is megabytes); the encoding checks of hand-written files.
+        doc = json.loads(decode_utf8(p.read_bytes(), str(p)))
+    except IsADirectoryError:
+        raise UserError(f"{p}: is a directory, not the JSON of `pulumi refresh --json`; give the file's path") from None
     except FileNotFoundError:
         raise UserError(f"{p}: no such file; write it with `pulumi refresh --preview-only --run-program --json "
                         f"--stack {env} > {p}`") from None

@@ -307,11 +307,9 @@ SECRET_VALUES = {
     "incident-bridge-webhook": "https://hooks.example.com/qa-incident-bridge-b81c",
     "oncall-primary-phone": "13800138111",
     "oncall-secondary-phone": "13900139222",
-    "idc-shanghai-kubeconfig": "apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: qaKubeToken9d1}}]\n",
 }
 # The data layer's passwords are generated in the program (the mocks' stand-in starts with this prefix).
-SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "qaKubeToken9d1",
-                  "Mock-Pw1!")
+SECRET_NEEDLES = ("qaRobotToken7f3e", "qa-incident-bridge-b81c", "13800138111", "13900139222", "Mock-Pw1!")
 
 
 def test_secret_values_given_to_the_program_appear_in_no_output(tmp_path):

@@ -149,10 +149,10 @@ def test_bad_cluster_ids_point_at_the_manual_step(bad):
 
 
 def test_external_cluster_defaults_and_messages():
-    ext = ExternalClusterSettings(name="idc", cluster_id=GOOD_ID, kubeconfig_secret="idc-kubeconfig")
+    ext = ExternalClusterSettings(name="idc", cluster_id=GOOD_ID)
     assert list(ext.enabled_addons) == ["ack-onepilot", "arms-prometheus", "loongcollector"]
     with pytest.raises(ValidationError, match="cluster_id: missing; Pulumi cannot create registered clusters"):
-        ExternalClusterSettings(name="idc", kubeconfig_secret="idc-kubeconfig")
+        ExternalClusterSettings(name="idc")
 
 
 # --- the messages users get from the CLI ------------------------------------------------------------
@@ -170,10 +170,13 @@ BAD_STACK = [
     ("missing registered cluster id", lambda p: p["external_clusters"][0].pop("cluster_id"),
      "livecommerce:platform.external_clusters[0]: cluster_id: missing; Pulumi cannot create registered "
      "clusters: register the cluster in the ACK console"),
-    ("same kubeconfig twice",
-     lambda p: p["external_clusters"].append({**p["external_clusters"][0], "name": "idc-2"}),
-     "livecommerce:platform.external_clusters: each cluster needs its own kubeconfig_secret; repeated: "
-     "idc-shanghai-kubeconfig"),
+    ("same registered cluster name twice",
+     lambda p: p["external_clusters"].append({**p["external_clusters"][0]}),
+     "livecommerce:platform.external_clusters: each cluster needs its own name; repeated: idc-shanghai"),
+    ("the removed kubeconfig_secret",
+     lambda p: p["external_clusters"][0].update({"kubeconfig_secret": "idc-shanghai-kubeconfig"}),
+     "livecommerce:platform.external_clusters[0].kubeconfig_secret: unknown key; allowed keys: addons, "
+     "cluster_id, fleet_member, name"),
     ("misspelt addon key", lambda p: p["cluster"]["addons"].update({"arms-prometheus": {"verison": "1.0.0"}}),
      "livecommerce:platform.cluster.addons.arms-prometheus.verison: unknown key; did you mean `version`?"),
 ]

@@ -17,7 +17,7 @@ AWS = "c" + "b" * 32
 
 
 def ext(name, cid, **kw):
-    return ExternalClusterSettings(name=name, cluster_id=cid, kubeconfig_secret=f"{name}-kubeconfig", **kw)
+    return ExternalClusterSettings(name=name, cluster_id=cid, **kw)
 
 
 def build(clusters, fleet=True):
@@ -62,7 +62,7 @@ def test_no_fleet_when_disabled():
 
 
 def test_a_bad_id_never_reaches_the_cloud():
-    bad = ExternalClusterSettings.model_construct(name="idc", cluster_id="nope", kubeconfig_secret="k",
+    bad = ExternalClusterSettings.model_construct(name="idc", cluster_id="nope",
                                                   addons={}, fleet_member=True)
     with pytest.raises(Exception, match="Register Cluster"):
         build([bad])

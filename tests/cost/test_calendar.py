@@ -28,10 +28,20 @@ def test_month_parse(text, month):
     assert Month.parse(text) == month
 
 
-@pytest.mark.parametrize("bad", ["2027-13", "2027-00", "27-11", "2027/11", "", "1970-01", "2027-1"])
+@pytest.mark.parametrize("bad", ["2027-13", "2027-00", "27-11", "2027/11", "", "1970-01", "2027-1",
+                                 "9999-01", "9999-12"])
 def test_month_parse_rejects(bad):
     with pytest.raises(ValueError, match="expected YYYY-MM"):
         Month.parse(bad)
+
+
+def test_the_last_months_datetime_can_hold_are_one_error_line(capsys):
+    # `cost --month 9999-12` was a "year 10000 is out of range" traceback.
+    from livecommerce.cli import main
+
+    assert main(["cost", "dev", "--month", "9999-12"]) == 2
+    assert "expected YYYY-MM" in capsys.readouterr().err
+    assert Month.parse("9998-12").end == utc(9999, 1, 1)
 
 
 def test_month_lengths():

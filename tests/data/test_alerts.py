@@ -62,8 +62,8 @@ def test_ids_known_only_as_outputs_fill_the_rules_and_coverage_lists_them():
     def program():
         Monitoring("prod-observability", MonitoringArgs(
             naming=naming_for("prod"), settings=settings, team="t", backlog_severity="critical", cluster_id="c1",
-            cluster=cluster_target("livecommerce-prod", {"steady": 3}),
-            targets=[message_queue_target("rocketmq", "livecommerce-prod", pulumi.Output.from_input("rmq-cn-9")),
+            targets=[cluster_target("livecommerce-prod", {"steady": 3}),
+                     message_queue_target("rocketmq", "livecommerce-prod", pulumi.Output.from_input("rmq-cn-9")),
                      cache_target("tair", "livecommerce-prod-cache", pulumi.Output.from_input("r-9")),
                      database_target("polardb", "livecommerce-prod", pulumi.Output.from_input("pc-9"))],
             secrets={"hook": pulumi.Output.secret("https://oapi.dingtalk.com/robot/send?access_token=x")}))

@@ -191,3 +191,20 @@ def test_validate_checks_the_bootstrap_stack_files(tmp_path, capsys):
     project = _copy(tmp_path, lambda c: _settings(c)["github"].update(repository="x"))
     assert main(["validate", "--project-dir", str(project)]) == 2
     assert "github.repository" in capsys.readouterr().err
+
+
+def test_the_committed_schema_validates_the_whole_stack_file_its_first_line_points_at():
+    # The file's first line sends editors to bootstrap.schema.json for the whole document; the schema
+    # described only the `livecommerce:bootstrap` value, so every editor and check-jsonschema flagged the
+    # shipped Pulumi.main.yaml ("'config' was unexpected", "'owner' is a required property").
+    import jsonschema
+
+    schema = json.loads((BOOTSTRAP / "bootstrap.schema.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    document = yaml.safe_load((BOOTSTRAP / "Pulumi.main.yaml").read_text())
+    assert [e.message for e in validator(schema).iter_errors(document)] == []
+    document["config"]["livecommerce:bootstrap"]["github"]["repositroy"] = "x/y"
+    document["config"]["livecommerce:bootstrap"].pop("owner")
+    messages = " | ".join(e.message for e in validator(schema).iter_errors(document))
+    assert "'owner' is a required property" in messages and "repositroy" in messages

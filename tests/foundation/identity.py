@@ -2,10 +2,12 @@
 
 `identity(plan)` keeps, for every custom resource, the inputs that name it in the cloud (`*Name`, `name`,
 `bucket`, `namespaceId`, Kubernetes `metadata.name` / `metadata.namespace`). The committed fixtures in
-tests/fixtures/identity/ were taken from the plans of the commit before issue 17's refactor:
+tests/fixtures/identity/ were taken from the plans of origin/main before issue 17's blocks landed (commit
+37b9d7c: stages A and B, the data block, the flat composition root; a superset of the first fixtures, from
+the commit before the refactor began):
 
     git worktree add /tmp/base <commit> && cd /tmp/base
-    livecommerce preview prod --json /tmp/prod.json
+    LIVECOMMERCE_NOW=2026-12-01T12:00:00Z python -m livecommerce preview prod --json /tmp/prod.json
     python -c 'import json, sys; from tests.foundation.identity import identity; \
 json.dump(identity(json.load(open(sys.argv[1]))), open(sys.argv[2], "w"), indent=1, sort_keys=True)' \
         /tmp/prod.json tests/fixtures/identity/prod.json

@@ -144,3 +144,35 @@ def test_runs_are_isolated_from_main_thread_mock_runtimes():
     worker.join(timeout=60)
     assert "plan" in done, "record() hung after a main-thread mock runtime"
     assert {r["name"] for r in done["plan"]["resources"]} >= {"vpc", "sg", "sw"}
+
+
+# ---- aliases -------------------------------------------------------------------------------------------
+class _Box(pulumi.ComponentResource):
+    def __init__(self, type_: str, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(type_, name, None, opts)
+
+
+def _moved_program():
+    """`t-old` (a component at the stack with a bucket) moved under `t-block` and renamed `t-new`."""
+    block = _Box("test:index:Block", "t-block")
+    moved = _Box("test:index:Part", "t-new", pulumi.ResourceOptions(
+        parent=block, aliases=[pulumi.Alias(name="t-old", parent=pulumi.ROOT_STACK_RESOURCE)]))
+    alicloud.oss.Bucket("t-new-bucket", bucket="b", opts=pulumi.ResourceOptions(
+        parent=moved, aliases=[pulumi.Alias(name="t-old-bucket")]))
+    alicloud.oss.Bucket("t-plain", bucket="c", opts=pulumi.ResourceOptions(parent=moved))
+
+
+def test_aliases_are_recorded_as_the_engine_computes_them():
+    plan = record(_moved_program)
+    by_name = {r["name"]: r for r in plan["resources"]}
+    prefix = "urn:pulumi:test::livecommerce::"
+    assert by_name["t-new"]["aliases"] == [prefix + "test:index:Part::t-old"]
+    # A child inherits its parent's former URN, with its own name and with each of its own aliases.
+    assert by_name["t-plain"]["aliases"] == [prefix + "test:index:Part$alicloud:oss/bucket:Bucket::t-plain"]
+    assert by_name["t-new-bucket"]["aliases"] == sorted([
+        prefix + "test:index:Block$test:index:Part$alicloud:oss/bucket:Bucket::t-old-bucket",
+        prefix + "test:index:Part$alicloud:oss/bucket:Bucket::t-new-bucket",
+        prefix + "test:index:Part$alicloud:oss/bucket:Bucket::t-old-bucket",
+    ])
+    assert "aliases" not in by_name["t-block"]  # additive: only where there are some
+    validate_plan(plan)

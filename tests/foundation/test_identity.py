@@ -55,3 +55,19 @@ def test_nothing_else_claims_an_old_urn(stack):
             if urn in old:
                 assert urn not in seen, f"{urn} claimed by {seen[urn]} and {res['urn']}"
                 seen[urn] = res["urn"]
+
+
+def test_diff_from_the_old_urns_shows_no_replace_and_no_delete(stack):
+    # The new plan put back under the URNs of the fixture (where its resources were before the refactor) is
+    # what `pulumi up` starts from; `livecommerce diff` honours the aliases, so nothing is replaced or deleted.
+    from livecommerce.review.diff import CREATE, DELETE, REPLACE, diff_plans
+
+    name, old, plan = stack
+    before = json.loads(json.dumps(plan))
+    for res in before["resources"]:
+        previous = [a for a in res.pop("aliases", []) if a in old]
+        if previous:
+            res["urn"] = previous[0]
+    diff = diff_plans(before, plan)
+    assert not diff.by_action(REPLACE) and not diff.by_action(DELETE), name
+    assert not diff.by_action(CREATE) and diff.empty, [c.name for c in diff.changes][:5]

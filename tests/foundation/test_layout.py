@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("components", "stacks", "livecommerce", "functions", "policies")
-BLOCKS = ("network", "container_platform", "workloads", "governance", "observability", "media", "openapi")
+BLOCKS = ("network", "container_platform", "data", "workloads", "governance", "observability", "media", "openapi")
 
 
 def unit_of_module(module: str) -> str | None:

@@ -52,8 +52,8 @@ def test_a_number_pasted_as_a_phone_is_refused_too():
 
 def test_the_shipped_stacks_secrets_are_their_secret_refs_and_not_kubernetes_secret_names():
     prod = check_stack_config(config_of("prod"), "prod", "prod")
-    assert prod.secret_keys() == ["dingtalk-live-ops-webhook", "idc-shanghai-kubeconfig", "incident-bridge-webhook",
-                                  "oncall-primary-phone", "oncall-secondary-phone"]
+    assert prod.secret_keys() == ["dingtalk-live-ops-webhook", "incident-bridge-webhook", "oncall-primary-phone",
+                                  "oncall-secondary-phone"]
     # Kubernetes Secret names (env_secrets[].kubernetes_secret) are never Pulumi secrets; order's database
     # password now comes from the data block's synced `order-data` Secret (docs/data.md), not `order-db`.
     for name in ("dev", "staging", "prod"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -278,3 +279,15 @@ def test_a_stack_name_that_cannot_name_cloud_objects_is_refused(tmp_path):
     write_stack(tmp_path, "Prod_SG", prod_sg())
     code, text = run_cli(["validate", "Prod_SG", "--stacks-dir", str(tmp_path)])
     assert code == 2 and "Pulumi.Prod_SG.yaml: stack: stack name 'Prod_SG' must be lowercase letters" in text
+
+
+def test_prod_sg_plan_names_its_own_region_in_arns_and_endpoints(sg):
+    # The offline mocks answered every ARN, endpoint and issuer URL in cn-hangzhou, so prod-sg's plan (and
+    # its PR report) showed RAM policies granting `acs:kms:cn-hangzhou:...` secrets.
+    _, plan, _ = sg
+    text = json.dumps(plan["resources"])
+    assert "acs:kms:ap-southeast-1:" in text and "acs:fc:ap-southeast-1:" in text
+    # The ACK app catalog is one OSS bucket for every region; images name the registry the user chose.
+    leftovers = {m for m in re.findall(r"[\w./:-]*cn-hangzhou[\w./:-]*", text)
+                 if not m.startswith(("registry.cn-hangzhou.aliyuncs.com/", "https://aliacs-app-catalog."))}
+    assert leftovers == set()

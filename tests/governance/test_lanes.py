@@ -84,9 +84,19 @@ def test_each_lane_routes_its_tag_from_the_gateway_conditions():
 @pytest.mark.parametrize("cond,gateway", [("==", "EQUAL"), ("prefix", "PRE"), ("regex", "ERGULAR")])
 def test_gateway_route_conditions_use_the_gateway_vocabulary(cond, gateway):
     lane = LaneSettings(name="gray", tag="gray", match=[{"type": "param", "name": "lane", "value": "g", "cond": cond}])
-    [c] = gateway_route(lane, "gw-1")["Conditions"]
+    [c] = gateway_route(lane, "gw-1").to_wire()["Conditions"]
     assert c == {"Type": "param", "Name": "lane", "Cond": gateway, "Value": "g"}
     assert entry_rule(lane).matches[0].cond == cond  # the entry rules keep their own spelling
+    # One request-match type for both: the route and the entry rule hold the very same matches.
+    assert gateway_route(lane, "gw-1").matches == entry_rule(lane).matches
+
+
+def test_a_comparison_the_gateway_lacks_is_refused_by_the_match_itself():
+    from components.governance.rules import RequestMatch
+
+    with pytest.raises(ValueError, match="the MSE gateway compares only with ==, prefix, regex"):
+        RequestMatch("x-tag", "gray", cond="!=").to_gateway_wire()
+    assert RequestMatch("x-tag", "gray", cond="!=").to_wire()["Cond"] == "!="
 
 
 @pytest.mark.parametrize("match,message", [

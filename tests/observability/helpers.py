@@ -51,10 +51,11 @@ def build(s: ObservabilitySettings | None = None, *, functions=None, secrets=Non
 
     def program() -> None:
         values = {k: pulumi.Output.secret(v) for k, v in (secrets or SECRETS).items()}
+        targets = [CLUSTER, *kw.get("registered", [IDC]), *kw.get("services", [SHOP, ORDER]),
+                   *([FN] if functions is None else functions), *kw.get("targets", [])]
         Monitoring("t-obs", MonitoringArgs(
-            naming=naming_for("t", "cn-hangzhou"), settings=s, team="live", cluster_id="c" + "1" * 32, cluster=CLUSTER,
-            services=kw.get("services", [SHOP, ORDER]), registered=kw.get("registered", [IDC]),
-            functions=[FN] if functions is None else functions, targets=kw.get("targets", []),
+            naming=naming_for("t", "cn-hangzhou"), settings=s, team="live", cluster_id="c" + "1" * 32,
+            targets=targets,
             probe_urls=kw.get("probe_urls", {"shop": "https://api.example.com/api/shop/health"}),
             secrets=values, tags={"env": "t", "owner": "team"}))
 

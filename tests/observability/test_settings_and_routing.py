@@ -8,10 +8,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from components.naming import naming_for
 from components.observability.routing import routes, unrouted_severities
 from components.observability.settings import ContactSettings, ObservabilitySettings, SyntheticSettings
-from components.observability.targets import gateway_endpoints, service_targets
+from components.workloads.targets import gateway_endpoints
 from stacks.config import ConfigError, check_stack_config
 from tests.observability.helpers import settings
 
@@ -137,15 +136,3 @@ def test_an_exposed_service_without_host_needs_a_base_url():
         gateway_endpoints([nohost], SyntheticSettings(enabled=False))
 
 
-def test_service_targets_follow_the_workload_names():
-    data = _prod()["config"]["livecommerce:platform"]
-    from stacks.config import parse_platform
-
-    cfg = parse_platform(data, stack="prod", region="cn-hangzhou")
-    targets = {t.name: t for t in service_targets(cfg.services, naming_for("prod"))}
-    for s in cfg.services:
-        t = targets[s.name]
-        assert t.namespace == s.domain and t.live_facing == s.live_facing
-        assert t.hpa == f"{s.name}-{s.base_version.slug}"
-        assert set(t.deployments) == {f"{s.name}-{v.slug}" for v in s.versions}
-        assert t.app_name == (s.governance.app_name or f"prod-{s.name}")

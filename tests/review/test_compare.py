@@ -23,6 +23,10 @@ def _diffs(div):
 def test_names_and_values_lose_the_environment_token_only():
     assert normalise_name("prod-network-vpc", "prod") == "network-vpc"
     assert normalise_name("dev-prod-thing", "dev") == "prod-thing"
+    # `compare prod prod-sg` listed every resource as "in one environment only".
+    assert normalise_name("prod-sg-network-vpc", "prod-sg") == "network-vpc"
+    assert normalise_name("prod-sg-observability-rule-x-sg", "prod-sg") == "observability-rule-x-sg"
+    assert normalise_name("prod-sg", "prod-sg") == "prod-sg"
     assert normalise_value("livecommerce-prod-output", "prod") == "livecommerce-{env}-output"
     assert normalise_value("urn:pulumi:prod::livecommerce::x::prod-a", "prod") == \
         "urn:pulumi:{env}::livecommerce::x::{env}-a"

@@ -241,3 +241,34 @@ def test_long_values_are_shown_around_their_first_difference():
     assert len(a) <= 40 and len(b) <= 40
     assert render_pair(1, 2) == ("1", "2")
     assert render_pair("short", "[secret]") == ('"short"', "[secret]")
+
+
+# ---- aliases ---------------------------------------------------------------------------------------
+BUCKET = "alicloud:oss/bucket:Bucket"
+
+
+def _moved(inputs: dict, aliases: bool = True):
+    """The same bucket, first at the stack, then under a block component (with or without its alias)."""
+    before = resource("s", BUCKET, "s-media-bucket", {"bucket": "b", "versioning": True}, protect=True)
+    block = {**resource("s", "livecommerce:media:Block", "s"), "custom": False, "inputs": {}}
+    after = resource("s", BUCKET, "s-media-bucket", inputs, parent=block, protect=True)
+    if aliases:
+        after["aliases"] = [before["urn"]]
+    return plan("s", [before]), plan("s", [block, after])
+
+
+def test_a_resource_moved_with_its_alias_is_the_same_resource():
+    old, new = _moved({"bucket": "b", "versioning": True})
+    assert diff_plans(old, new).empty
+    update = _only(diff_plans(*_moved({"bucket": "b", "versioning": False})), UPDATE)
+    assert [p.path for p in update.properties] == ["versioning"]
+
+
+def test_a_moved_resource_whose_identity_changes_is_still_replaced():
+    change = _only(diff_plans(*_moved({"bucket": "b2", "versioning": True})), REPLACE)
+    assert change.blocked  # protected: pulumi up would refuse it
+
+
+def test_without_the_alias_a_move_is_a_delete_and_a_create():
+    diff = diff_plans(*_moved({"bucket": "b", "versioning": True}, aliases=False))
+    assert _only(diff, DELETE).blocked and _only(diff, CREATE)

@@ -106,3 +106,29 @@ def test_bad_refresh_files_are_one_error(tmp_path, capsys, content, message):
     assert main(["drift", str(path), "--env", "prod"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("\ufeff{}".encode("utf-16"), "UTF-16-encoded"),
+    (b'{"steps": [], "x": "caf\xe9"}', "is not UTF-8"),
+    (json.dumps({"format": "livecommerce.plan/v1", "project": "livecommerce", "stack": "prod",
+                 "resources": [], "outputs": {}}).encode(), "a livecommerce.plan/v1 file, not the JSON"),
+    (json.dumps({"version": 3, "deployment": {"resources": []}}).encode(), "a `pulumi stack export`, not"),
+])
+def test_a_file_that_is_no_refresh_is_refused_in_one_line(tmp_path, capsys, content, message):
+    # A Windows editor's UTF-16 was a UnicodeDecodeError traceback; the plan or the stack export CI keeps
+    # next to the refresh read as "No drift", exit 0.
+    from livecommerce.cli import main
+
+    path = tmp_path / "r.json"
+    path.write_bytes(content)
+    assert main(["drift", str(path), "--env", "prod", "--fail-on-drift"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_directory_is_refused_in_one_line(tmp_path, capsys):
+    from livecommerce.cli import main
+
+    assert main(["drift", str(tmp_path), "--env", "prod"]) == 2
+    assert "is a directory" in capsys.readouterr().err

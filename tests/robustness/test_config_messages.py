@@ -74,8 +74,10 @@ SECRETS = {
     ("phone_secret: oncall-primary-phone", "phone_secret: 13800138000", SECRETS["phone"]),
     ("phone_secret: oncall-primary-phone", 'phone_secret: "+86 138 0013 8000"', "0013 8000"),
     ("url_secret: incident-bridge-webhook}", f'url_secret: "{SECRETS["url"]}"}}', "qa-incident-bridge-b81c"),
+    # prod names no `kubernetes_secret` since the data block generates its passwords, nor a `kubeconfig_secret`
+    # since issue 17 removed the external clusters' providers: the DingTalk webhook's name stands in.
     ("webhook_secret: dingtalk-live-ops-webhook", f"webhook_secret: {SECRETS['password']}", "qaOrderDbPassw0rd"),
-    ("kubeconfig_secret: idc-shanghai-kubeconfig", f"kubeconfig_secret: {SECRETS['token']} x", "qaKubeToken9d1"),
+    ("webhook_secret: dingtalk-live-ops-webhook", f"webhook_secret: {SECRETS['token']} x", "qaKubeToken9d1"),
     ("phone_secret: oncall-primary-phone", "phone_secret: [13800138000]", SECRETS["phone"]),
 ])
 def test_a_secret_value_pasted_where_its_name_belongs_is_refused_without_echo(stacks, old, new, needle):

@@ -141,3 +141,27 @@ def test_past_events_are_history_not_an_error() -> None:
     assert hpa["inputs"]["spec"]["minReplicas"] == service().scheduling.autoscaling.min_replicas
     # ... and the HPA names it, for the policy that asks to remove stale calendar entries.
     assert hpa["inputs"]["metadata"]["annotations"] == {"livecommerce.io/past-live-events": "last-year"}
+
+
+def test_workloads_publish_the_pod_contract_and_alert_targets_by_the_names_registered():
+    box = {}
+
+    def program() -> None:
+        provider = k8s.Provider("prod-ack", kubeconfig="{}")
+        box["w"] = Workloads("prod-workloads", WorkloadsArgs(
+            naming=naming_for("prod"), now=NOW, mse_namespace="prod",
+            services=[service(versions=[{"name": "v1", "image": IMAGE},
+                                        {"name": "v1.1", "image": IMAGE, "replicas": 1, "tag": "gray"}])]),
+            opts=pulumi.ResourceOptions(providers=[provider]))
+
+    plan = record(program, stack="prod")
+    workloads = box["w"]
+    # The pod contract governance reads: the services with the stack's MSE namespace filled in.
+    (contract,) = workloads.pod_contract
+    assert contract.governance.mse_namespace == "prod" and [v.tag for v in contract.versions] == [None, "gray"]
+    (target,) = workloads.alert_targets
+    registered = {r["inputs"]["metadata"]["name"] for r in plan["resources"]
+                  if r["type"] == "kubernetes:apps/v1:Deployment"}
+    assert set(target.deployments) == registered == {"shop-v1", "shop-v1-1"}
+    hpa = next(r for r in plan["resources"] if r["type"] == "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")
+    assert target.hpa == hpa["inputs"]["metadata"]["name"] and target.app_name == "prod-shop"
