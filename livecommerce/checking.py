@@ -676,8 +676,10 @@ def render_text(report: CheckReport, console: Any) -> None:
 
     summary = report.to_dict()["summary"]
     verdict = "[bold red]FAILED[/bold red]" if report.failed else "[bold green]passed[/bold green]"
+    # The stack is what the user named; the tier (whose levels were applied) follows when it differs.
+    subject = report.env if report.stack in ("", report.env) else f"{report.stack} (tier {report.env})"
     console.print(
-        f"\n[bold]policy check[/bold] {escape(report.env)}: {verdict} — "
+        f"\n[bold]policy check[/bold] {escape(subject)}: {verdict} — "
         f"{summary['mandatory']} mandatory, {summary['advisory']} advisory, {summary['waived']} waived, "
         f"{summary['skipped']} skipped ({report.rules} rules, {report.resources} resources)"
     )

@@ -67,7 +67,7 @@ def test_check_passes_the_bootstrap_stack_at_prods_levels():
     proc = subprocess.run([*LC, "check", "main", "--project-dir", str(BOOTSTRAP)], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "policy check prod: passed" in proc.stdout
+    assert "policy check main (tier prod): passed" in proc.stdout
 
 
 def test_preview_writes_the_plan_and_shows_token_placeholders(tmp_path):

@@ -219,6 +219,9 @@ def test_prod_sg_checks_with_prods_levels(sg):
     code, text = run_cli(["check", "prod-sg", "--stacks-dir", str(folder), "--json"])
     assert code == 0, text
     assert json.loads(text)["env"] == "prod"
+    code, text = run_cli(["check", "prod-sg", "--stacks-dir", str(folder)])
+    assert code == 0, text
+    assert "policy check prod-sg (tier prod): passed" in text
 
 
 def test_check_plan_takes_the_plans_tier(sg, tmp_path):
@@ -243,6 +246,10 @@ NAMED = {
     "alicloud:arms/dispatchRule:DispatchRule": "dispatchRuleName",
     "alicloud:arms/prometheusAlertRule:PrometheusAlertRule": "prometheusAlertRuleName",
     "alicloud:ackone/cluster:Cluster": "clusterName",
+    # The data block (KMS secret names are unique per account and region; the instances' console names).
+    "alicloud:kms/secret:Secret": "secretName",
+    "alicloud:rocketmq/rocketMQInstance:RocketMQInstance": "instanceName",
+    "alicloud:redis/tairInstance:TairInstance": "tairInstanceName", "alicloud:polardb/cluster:Cluster": "description",
 }
 
 
