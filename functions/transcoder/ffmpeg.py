@@ -447,11 +447,12 @@ def part_command(ffmpeg: str, source: str, out_dir: str, plan: Plan, *, part: in
     with remote.py's ``input_options``, a presigned URL): ``-ss <start>`` before the input seeks by the
     container's index to the last keyframe at or before ``start`` (for a URL: a range request from there)
     and, FFmpeg's default accurate seek, drops every decoded frame and audio sample before ``start``;
-    ``-t <duration>`` stops at the next part's start. So adjacent parts share no frame and miss none,
-    whether or not a cut is on a keyframe. Without ``seek`` (split jobs of JOB_VERSION 1) the input is the
-    part alone. Timestamps land on the source timeline (``-output_ts_offset``), so the parts' segments
-    play back to back; keyframes (and so segment cuts) are forced every ``segment_seconds`` from the
-    part's start in every rung alike. The poster comes from the part that contains it."""
+    ``-t <duration>`` (on the input and on every HLS output) stops at the next part's start. So adjacent
+    parts share no frame and miss none, whether or not a cut is on a keyframe. Without ``seek`` (split jobs
+    of JOB_VERSION 1) the input is the part alone. Timestamps land on the source timeline
+    (``-output_ts_offset``), so the parts' segments play back to back; keyframes (and so segment cuts) are
+    forced every ``segment_seconds`` from the part's start in every rung alike. The poster comes from the
+    part that contains it."""
     _check_path(out_dir)
     n = len(plan.renditions)
     with_poster = poster_local_seconds is not None
@@ -462,8 +463,11 @@ def part_command(ffmpeg: str, source: str, out_dir: str, plan: Plan, *, part: in
         top = plan.renditions[0]
         graph.append(f"[vposter]trim=start={poster_local_seconds:.3f},setpts=PTS-STARTPTS,"
                      f"scale={top.width}:{top.height}:flags=bicubic,setsar=1,format=yuvj420p[poster]")  # fmt: skip
-    cmd = [ffmpeg, *_GLOBAL, *(["-ss", f"{start:.6f}"] if seek and start > 0 else []), *input_options,
-           "-i", source, "-filter_complex", ";".join(graph)]  # fmt: skip
+    # `-t` on the input too: FFmpeg stops reading (and decoding) the source at the part's end. Without it the
+    # poster branch kept the filter graph fed, and the poster part decoded the rest of the replay (measured
+    # 12x its CPU on a 240 s clip; benchmarks/bench_transcode.py), reading it all through the URL.
+    cmd = [ffmpeg, *_GLOBAL, *(["-ss", f"{start:.6f}"] if seek and start > 0 else []), "-t", f"{duration:.6f}",
+           *input_options, "-i", source, "-filter_complex", ";".join(graph)]  # fmt: skip
     for i, r in enumerate(plan.renditions):
         cmd += ["-map", f"[o{i}]"] + (["-map", "0:a:0"] if plan.has_audio else [])
         cmd += _video_codec(r, plan) + _audio_codec(plan)
