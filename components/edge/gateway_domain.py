@@ -18,6 +18,7 @@ import pulumi
 import pulumi.dynamic
 
 from components.openapi.client import MSE
+from components.openapi.declaration import api_field
 from components.openapi.provider import OpenApiProvider
 
 
@@ -25,17 +26,19 @@ from components.openapi.provider import OpenApiProvider
 class GatewayDomainArgs:
     """A domain the gateway serves over HTTPS only."""
 
-    region: str
+    # Each call spells the natural key its own way (Name on add, Id on update), so the provider builds the
+    # parameters; the declaration says what is compared, identity, required and the props.
+    region: str = api_field(replace=True, required=True)
     """The gateway's region."""
-    gateway_id: pulumi.Input[str]
+    gateway_id: pulumi.Input[str] = api_field(replace=True, required=True)
     """The gateway's unique id (`gw-...`)."""
-    domain: str
+    domain: str = api_field(replace=True, required=True)
     """The host, e.g. `api.live.example.com`."""
-    cert_identifier: pulumi.Input[str]
+    cert_identifier: pulumi.Input[str] = api_field(required=True)
     """The certificate in SSL Certificates Service as MSE names it: `<cert id>-<cas region>`."""
-    tls_min: Literal["TLS 1.2", "TLS 1.3"] = "TLS 1.2"
+    tls_min: Literal["TLS 1.2", "TLS 1.3"] = api_field(default="TLS 1.2")
     """Lowest TLS version accepted."""
-    http2: Literal["open", "close", "globalConfig"] = "open"
+    http2: Literal["open", "close", "globalConfig"] = api_field(default="open")
     """HTTP/2 for clients."""
 
 
@@ -43,9 +46,7 @@ class GatewayDomainProvider(OpenApiProvider):
     product = MSE
     kind = "gateway domain"
     id_output = "domain_id"
-    fields = ("region", "gateway_id", "domain", "cert_identifier", "tls_min", "http2")
-    replace_fields = ("region", "gateway_id", "domain")
-    required = ("region", "gateway_id", "domain", "cert_identifier")
+    args_type = GatewayDomainArgs
 
     def subject(self, inputs):
         return f"{self.kind} '{inputs.get('domain')}'"
@@ -85,10 +86,8 @@ class GatewayDomain(pulumi.dynamic.Resource, module="mse", name="GatewayDomain")
     """The gateway's id of the domain."""
 
     def __init__(self, resource_name: str, args: GatewayDomainArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(_GATEWAY_DOMAIN_PROVIDER, resource_name, {
-            "region": args.region, "gateway_id": args.gateway_id, "domain": args.domain,
-            "cert_identifier": args.cert_identifier, "tls_min": args.tls_min, "http2": args.http2,
-            "domain_id": None}, opts)
+        super().__init__(_GATEWAY_DOMAIN_PROVIDER, resource_name,
+                         _GATEWAY_DOMAIN_PROVIDER.props(args, resource_name), opts)
 
 
 _GATEWAY_DOMAIN_PROVIDER = GatewayDomainProvider()

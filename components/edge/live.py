@@ -8,6 +8,11 @@ at call time, never in state; docs/openapi-resources.md).
 
 The module path is part of every deployed resource's state (the provider is pickled by reference):
 do not move or rename this module or its provider classes.
+
+Each resource's Args dataclass is its one declaration (`components.openapi.declaration`): what diff compares,
+what is identity (a change replaces), what is required, what is secret, and the registered props. The Live
+calls spell the natural key differently per action (`DomainName`, `DomainNames`, `PushDomain`/`PullDomain`),
+so each provider builds its request parameters itself; no field carries a `param`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import pulumi
 import pulumi.dynamic
 
 from components.openapi.client import Product
+from components.openapi.declaration import api_field, local_field
 from components.openapi.provider import OpenApiProvider
 
 #: The Live OpenAPI (one central endpoint; the SDK derives it from the live center's region).
@@ -52,11 +58,11 @@ def _items(body: Mapping[str, Any], outer: str, inner: str) -> list[dict[str, An
 class LiveDomainMappingArgs:
     """Streams pushed to `push_domain` play from `pull_domain`."""
 
-    region: str
+    region: str = api_field(replace=True, required=True)
     """The live center (the SDK's region)."""
-    push_domain: pulumi.Input[str]
+    push_domain: pulumi.Input[str] = api_field(replace=True, required=True)
     """The ingest (`liveEdge`) domain."""
-    pull_domain: pulumi.Input[str]
+    pull_domain: pulumi.Input[str] = api_field(replace=True, required=True)
     """The playback (`liveVideo`) domain."""
 
 
@@ -64,9 +70,7 @@ class LiveDomainMappingProvider(OpenApiProvider):
     product = LIVE
     kind = "live domain mapping"
     id_output = "mapping_id"
-    fields = ("region", "push_domain", "pull_domain")
-    replace_fields = ("region", "push_domain", "pull_domain")
-    required = ("region", "push_domain", "pull_domain")
+    args_type = LiveDomainMappingArgs
 
     def subject(self, inputs):
         return f"{self.kind} '{inputs.get('push_domain')} -> {inputs.get('pull_domain')}'"
@@ -99,9 +103,7 @@ class LiveDomainMapping(pulumi.dynamic.Resource, module="live", name="LiveDomain
     """`<push>:<pull>`."""
 
     def __init__(self, resource_name: str, args: LiveDomainMappingArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__(_MAPPING_PROVIDER, resource_name, {
-            "region": args.region, "push_domain": args.push_domain, "pull_domain": args.pull_domain,
-            "mapping_id": None}, opts)
+        super().__init__(_MAPPING_PROVIDER, resource_name, _MAPPING_PROVIDER.props(args, resource_name), opts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,15 +115,15 @@ class LiveDomainMapping(pulumi.dynamic.Resource, module="live", name="LiveDomain
 class LiveDomainConfigArgs:
     """One function of a live domain, e.g. `aliauth` (URL authentication)."""
 
-    region: str
+    region: str = api_field(replace=True, required=True)
     """The live center."""
-    domain_name: pulumi.Input[str]
+    domain_name: pulumi.Input[str] = api_field(replace=True, required=True)
     """The live domain."""
-    function_name: str
+    function_name: str = api_field(replace=True, required=True)
     """The function, e.g. `aliauth`."""
-    args: Mapping[str, pulumi.Input[str]]
-    """Its arguments (`auth_type`, `auth_key1`, `ali_auth_delta`, ...)."""
-    secret_args: Sequence[str] = ()
+    args: Mapping[str, pulumi.Input[str]] = api_field(required=True, secret=True, to_prop=dict)
+    """Its arguments (`auth_type`, `auth_key1`, `ali_auth_delta`, ...); scrubbed from error messages."""
+    secret_args: Sequence[str] = local_field(default=())
     """Argument names whose values are secrets (e.g. `auth_key1`): the whole `args` is stored as a secret."""
 
 
@@ -129,10 +131,7 @@ class LiveDomainConfigProvider(OpenApiProvider):
     product = LIVE
     kind = "live domain config"
     id_output = "config_id"
-    fields = ("region", "domain_name", "function_name", "args")
-    replace_fields = ("region", "domain_name", "function_name")
-    required = ("region", "domain_name", "function_name", "args")
-    secret_fields = ("args",)
+    args_type = LiveDomainConfigArgs
 
     def subject(self, inputs):
         return f"{self.kind} '{inputs.get('function_name')}' of {inputs.get('domain_name')}"
@@ -175,15 +174,13 @@ class LiveDomainConfig(pulumi.dynamic.Resource, module="live", name="LiveDomainC
     """The function's ConfigId."""
 
     def __init__(self, resource_name: str, args: LiveDomainConfigArgs, opts: pulumi.ResourceOptions | None = None):
-        values: Any = dict(args.args)
+        props = _CONFIG_PROVIDER.props(args, resource_name)
         secret = bool(args.secret_args)
         if secret:
-            values = pulumi.Output.secret(values)
+            props["args"] = pulumi.Output.secret(props["args"])
         merged = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["args"] if secret else None))
-        super().__init__(_CONFIG_PROVIDER, resource_name, {
-            "region": args.region, "domain_name": args.domain_name, "function_name": args.function_name,
-            "args": values, "config_id": None}, merged)
+        super().__init__(_CONFIG_PROVIDER, resource_name, props, merged)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,11 +192,11 @@ class LiveDomainConfig(pulumi.dynamic.Resource, module="live", name="LiveDomainC
 class LiveDomainCertificateArgs:
     """HTTPS on a playback domain with a certificate from SSL Certificates Service (CertType `cas`)."""
 
-    region: str
+    region: str = api_field(replace=True, required=True)
     """The live center."""
-    domain_name: pulumi.Input[str]
+    domain_name: pulumi.Input[str] = api_field(replace=True, required=True)
     """The playback domain."""
-    cert_name: pulumi.Input[str]
+    cert_name: pulumi.Input[str] = api_field(required=True)
     """The certificate's name in SSL Certificates Service."""
 
 
@@ -207,9 +204,8 @@ class LiveDomainCertificateProvider(OpenApiProvider):
     product = LIVE
     kind = "live domain certificate"
     id_output = "certificate_id"
-    fields = ("region", "domain_name", "cert_name")
-    replace_fields = ("region", "domain_name")
-    required = ("region", "domain_name", "cert_name")
+    extra_outputs = ("cert_status",)
+    args_type = LiveDomainCertificateArgs
 
     def subject(self, inputs):
         return f"{self.kind} of {inputs.get('domain_name')}"
@@ -250,9 +246,7 @@ class LiveDomainCertificate(pulumi.dynamic.Resource, module="live", name="LiveDo
 
     def __init__(self, resource_name: str, args: LiveDomainCertificateArgs,
                  opts: pulumi.ResourceOptions | None = None):
-        super().__init__(_CERT_PROVIDER, resource_name, {
-            "region": args.region, "domain_name": args.domain_name, "cert_name": args.cert_name,
-            "certificate_id": None, "cert_status": None}, opts)
+        super().__init__(_CERT_PROVIDER, resource_name, _CERT_PROVIDER.props(args, resource_name), opts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,27 +258,30 @@ class LiveDomainCertificate(pulumi.dynamic.Resource, module="live", name="LiveDo
 class LiveRecordConfigArgs:
     """Record the streams (domain, app, stream) into an OSS bucket."""
 
-    region: str
+    # UpdateLiveAppRecordConfig has no OssBucket and its RecordFormat no OssObjectPrefix
+    # (`models/_update_live_app_record_config_request.py`): a new bucket or object name is a new configuration.
+    # One configuration per (domain, app, stream): the natural key.
+    region: str = api_field(replace=True, required=True)
     """The live center; the bucket must be in this region."""
-    domain_name: pulumi.Input[str]
+    domain_name: pulumi.Input[str] = api_field(replace=True, required=True)
     """The playback (streaming) domain whose streams are recorded."""
-    app_name: str
+    app_name: str = api_field(replace=True, required=True)
     """Application name, `*` for every app."""
-    stream_name: str
+    stream_name: str = api_field(replace=True, required=True)
     """Stream name, `*` for every stream."""
-    oss_bucket: pulumi.Input[str]
+    oss_bucket: pulumi.Input[str] = api_field(replace=True, required=True)
     """The bucket recordings land in."""
-    oss_endpoint: str
+    oss_endpoint: str = api_field(required=True)
     """The bucket's endpoint, e.g. `oss-cn-shanghai.aliyuncs.com`."""
-    object_prefix: str
+    object_prefix: str = api_field(replace=True, required=True)
     """`OssObjectPrefix` of the MP4 files (with `{StartTime}`-style variables; the service adds `.mp4`)."""
-    cycle_duration_seconds: int
+    cycle_duration_seconds: int = api_field()
     """Longest file."""
-    delay_time_seconds: int
+    delay_time_seconds: int = api_field()
     """Reconnect window that continues a file."""
-    on_demand: int
+    on_demand: int = api_field()
     """OnDemand: 0 auto, 1 callback, 2 push parameter, 7 manual."""
-    format: str = "mp4"
+    format: str = api_field(default="mp4")
     """Recording format; the component only ever passes mp4."""
 
 
@@ -292,13 +289,7 @@ class LiveRecordConfigProvider(OpenApiProvider):
     product = LIVE
     kind = "live recording"
     id_output = "record_id"
-    fields = ("region", "domain_name", "app_name", "stream_name", "oss_bucket", "oss_endpoint", "object_prefix",
-              "cycle_duration_seconds", "delay_time_seconds", "on_demand", "format")
-    # UpdateLiveAppRecordConfig has no OssBucket and its RecordFormat no OssObjectPrefix
-    # (`models/_update_live_app_record_config_request.py`): a new bucket or object name is a new configuration.
-    # One configuration per (domain, app, stream): the natural key.
-    replace_fields = ("region", "domain_name", "app_name", "stream_name", "oss_bucket", "object_prefix")
-    required = ("region", "domain_name", "app_name", "stream_name", "oss_bucket", "oss_endpoint", "object_prefix")
+    args_type = LiveRecordConfigArgs
 
     def subject(self, inputs):
         return f"{self.kind} '{inputs.get('domain_name')}/{inputs.get('app_name')}/{inputs.get('stream_name')}'"
@@ -347,12 +338,7 @@ class LiveRecordConfig(pulumi.dynamic.Resource, module="live", name="LiveRecordC
         if args.format != "mp4":
             raise ValueError(f"LiveRecordConfig {resource_name}: only mp4 (a sliced format fires the transcoder "
                              "once per slice)")
-        super().__init__(_RECORD_PROVIDER, resource_name, {
-            "region": args.region, "domain_name": args.domain_name, "app_name": args.app_name,
-            "stream_name": args.stream_name, "oss_bucket": args.oss_bucket, "oss_endpoint": args.oss_endpoint,
-            "object_prefix": args.object_prefix, "cycle_duration_seconds": args.cycle_duration_seconds,
-            "delay_time_seconds": args.delay_time_seconds, "on_demand": args.on_demand, "format": args.format,
-            "record_id": None}, opts)
+        super().__init__(_RECORD_PROVIDER, resource_name, _RECORD_PROVIDER.props(args, resource_name), opts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,15 +350,15 @@ class LiveRecordConfig(pulumi.dynamic.Resource, module="live", name="LiveRecordC
 class LiveRecordNotifyArgs:
     """Recording events of a domain sent to an HTTPS callback."""
 
-    region: str
+    region: str = api_field(replace=True, required=True)
     """The live center."""
-    domain_name: pulumi.Input[str]
+    domain_name: pulumi.Input[str] = api_field(replace=True, required=True)
     """The playback domain."""
-    notify_url: str | None = None
+    notify_url: str | None = api_field(default=None)
     """Receives recording events (file created, started, paused)."""
-    on_demand_url: str | None = None
+    on_demand_url: str | None = api_field(default=None)
     """Asked whether to record (on-demand recording by callback)."""
-    notify_auth_key: pulumi.Input[str] | None = None
+    notify_auth_key: pulumi.Input[str] | None = api_field(secret=True, default=None)
     """Signs the callbacks (secret)."""
 
 
@@ -380,10 +366,7 @@ class LiveRecordNotifyProvider(OpenApiProvider):
     product = LIVE
     kind = "live recording callback"
     id_output = "notify_id"
-    fields = ("region", "domain_name", "notify_url", "on_demand_url", "notify_auth_key")
-    replace_fields = ("region", "domain_name")
-    required = ("region", "domain_name")
-    secret_fields = ("notify_auth_key",)
+    args_type = LiveRecordNotifyArgs
 
     def subject(self, inputs):
         return f"{self.kind} of {inputs.get('domain_name')}"
@@ -422,12 +405,12 @@ class LiveRecordNotify(pulumi.dynamic.Resource, module="live", name="LiveRecordN
     def __init__(self, resource_name: str, args: LiveRecordNotifyArgs, opts: pulumi.ResourceOptions | None = None):
         if not (args.notify_url or args.on_demand_url):
             raise ValueError(f"LiveRecordNotify {resource_name}: needs notify_url or on_demand_url")
-        key = pulumi.Output.secret(args.notify_auth_key) if args.notify_auth_key is not None else None
+        props = _NOTIFY_PROVIDER.props(args, resource_name)
+        if args.notify_auth_key is not None:
+            props["notify_auth_key"] = pulumi.Output.secret(args.notify_auth_key)
         merged = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["notify_auth_key"]))
-        super().__init__(_NOTIFY_PROVIDER, resource_name, {
-            "region": args.region, "domain_name": args.domain_name, "notify_url": args.notify_url,
-            "on_demand_url": args.on_demand_url, "notify_auth_key": key, "notify_id": None}, merged)
+        super().__init__(_NOTIFY_PROVIDER, resource_name, props, merged)
 
 
 _MAPPING_PROVIDER = LiveDomainMappingProvider()
@@ -442,15 +425,23 @@ _NOTIFY_PROVIDER = LiveRecordNotifyProvider()
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class LiveDomainCnameArgs:
+    """The live domain whose CNAME is read."""
+
+    region: str = api_field(replace=True, required=True)
+    """The live center."""
+    domain_name: pulumi.Input[str] = api_field(replace=True, required=True)
+    """The live domain."""
+
+
 class LiveDomainCnameProvider(OpenApiProvider):
     """Reads `Cname` of a live domain with DescribeLiveDomainDetail; creates and deletes nothing."""
 
     product = LIVE
     kind = "live domain CNAME"
     id_output = "cname"
-    fields = ("region", "domain_name")
-    replace_fields = ("region", "domain_name")
-    required = ("region", "domain_name")
+    args_type = LiveDomainCnameArgs
 
     def subject(self, inputs):
         return f"{self.kind} of {inputs.get('domain_name')}"
@@ -487,8 +478,8 @@ class LiveDomainCname(pulumi.dynamic.Resource, module="live", name="LiveDomainCn
 
     def __init__(self, resource_name: str, *, region: str, domain_name: pulumi.Input[str],
                  opts: pulumi.ResourceOptions | None = None):
-        super().__init__(_CNAME_PROVIDER, resource_name, {"region": region, "domain_name": domain_name,
-                                                          "cname": None}, opts)
+        args = LiveDomainCnameArgs(region=region, domain_name=domain_name)
+        super().__init__(_CNAME_PROVIDER, resource_name, _CNAME_PROVIDER.props(args, resource_name), opts)
 
 
 _CNAME_PROVIDER = LiveDomainCnameProvider()

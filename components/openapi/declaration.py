@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 Write = Literal["create", "update"]
 _META = "livecommerce.openapi"
+_LOCAL = "livecommerce.openapi.local"
 
 
 def _same(value: Any) -> Any:
@@ -69,6 +70,12 @@ def api_field(param: str | None = None, *, replace: bool = False, required: bool
     return dataclasses.field(default=default, default_factory=default_factory, metadata={_META: spec})
 
 
+def local_field(*, default: Any = dataclasses.MISSING, default_factory: Any = dataclasses.MISSING) -> Any:
+    """A field of an Args dataclass that shapes how the resource registers (e.g. which inputs are secret),
+    not an input of the OpenAPI object: no prop, no diff, no parameter."""
+    return dataclasses.field(default=default, default_factory=default_factory, metadata={_LOCAL: True})
+
+
 @dataclass(frozen=True)
 class Declaration:
     """The fields of one resource, in declaration order (derived from its Args dataclass)."""
@@ -79,9 +86,11 @@ class Declaration:
     def of(cls, args_type: type) -> Declaration:
         specs = []
         for f in dataclasses.fields(args_type):
+            if f.metadata.get(_LOCAL):
+                continue
             spec = f.metadata.get(_META)
             if spec is None:
-                raise TypeError(f"{args_type.__name__}.{f.name}: declare it with api_field(...)")
+                raise TypeError(f"{args_type.__name__}.{f.name}: declare it with api_field(...) (or local_field())")
             specs.append((f.name, spec))
         return cls(tuple(specs))
 
