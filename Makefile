@@ -43,6 +43,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/yamllint --strict stacks bootstrap policies .github Pulumi.yaml .yamllint
 
 schema: $(STAMP)
 	$(LC) schema --out stacks/platform.schema.json
