@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import pulumi
@@ -20,14 +21,16 @@ MOCK_ACCOUNT_ID = "1234567890123456"
 MOCK_REGION = "cn-hangzhou"
 
 
+#: The region of the provider the resource being answered was registered with (set by `PlatformMocks`).
+_REGION: ContextVar[str] = ContextVar("livecommerce_mock_region", default=MOCK_REGION)
+
+
 def region() -> str:
-    """The stack's region (`alicloud:region`), so ARNs, endpoints and issuer URLs in a plan name the region
-    the stack deploys to (a prod-sg plan showed `acs:kms:cn-hangzhou:...` in its RAM policies); MOCK_REGION
-    outside a program run."""
-    try:
-        return pulumi.Config("alicloud").get("region") or MOCK_REGION
-    except Exception:  # noqa: BLE001 - no program context (a unit test calling a mock directly)
-        return MOCK_REGION
+    """The region of the resource's own `alicloud` provider, as the cloud would answer: ARNs, endpoints and
+    issuer URLs in a plan name the region the resource lives in (a prod-sg plan showed `acs:kms:cn-hangzhou:...`
+    in its RAM policies; prod's recording bucket sits in the live centre's region). MOCK_REGION outside a
+    resource registration (a unit test calling a mock directly)."""
+    return _REGION.get()
 
 # Values the mocks return that a real provider would mark secret. Keys are output (wire) names.
 SECRET_OUTPUTS: dict[str, set[str]] = {
@@ -443,9 +446,20 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
 class PlatformMocks(pulumi.runtime.Mocks):
     """The `pulumi.runtime.Mocks` implementation: ids and outputs from the tables above."""
 
+    def __init__(self) -> None:
+        self._provider_regions: dict[str, str] = {}  # provider resource id -> its `region` input
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         rid = args.resource_id or resource_id(args.typ, args.name, args.inputs)
-        return rid, resource_outputs(args.typ, args.name, rid, args.inputs)
+        if args.typ == "pulumi:providers:alicloud":
+            self._provider_regions[rid] = str(args.inputs.get("region") or MOCK_REGION)
+        # A provider reference is `<urn>::<id>`; the id is the one this mock gave the provider.
+        provider_id = (args.provider or "").rpartition("::")[2]
+        token = _REGION.set(self._provider_regions.get(provider_id, MOCK_REGION))
+        try:
+            return rid, resource_outputs(args.typ, args.name, rid, args.inputs)
+        finally:
+            _REGION.reset(token)
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         return invoke(args.token, args.args), []
