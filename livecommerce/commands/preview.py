@@ -81,6 +81,25 @@ def summary_table(plan: dict[str, Any]) -> Table:
     return table
 
 
+def verdict(plan: dict[str, Any], *, contract_violations: int, policy: Any | None, gaps: int | None,
+            secrets_to_set: int) -> str:
+    """The one line `preview` ends with: what it found, so nobody scrolls back through the tree and tables.
+    `policy` is the policy report (None with --no-policies), `gaps` the observability gaps (None: not applicable)."""
+    resources = sum(1 for r in plan["resources"] if r["custom"] and not r["type"].startswith("pulumi:"))
+    parts = [f"{resources} resources to create"]
+    parts.append("provider contracts passed" if not contract_violations
+                 else f"{contract_violations} provider contract violation(s): `pulumi up` would fail")
+    if policy is not None:
+        summary = policy.to_dict()["summary"]
+        parts.append(f"policy {'FAILED' if policy.failed else 'passed'} ({summary['mandatory']} mandatory, "
+                     f"{summary['advisory']} advisory)")
+    if gaps is not None:
+        parts.append("no observability gaps" if not gaps else f"{gaps} observability gap(s)")
+    if secrets_to_set:
+        parts.append(f"{secrets_to_set} secret(s) to set before `pulumi up`")
+    return f"preview {plan['stack']}: " + "; ".join(parts)
+
+
 def _run_with_progress(env: str, console: Console, stacks_dir: Path | None = None,
                        project_dir: Path | None = None, now: Any = None) -> Any:
     count = 0
@@ -121,7 +140,8 @@ def preview(
         # Escaped: rich would otherwise swallow "[secret]" (and any bracket in a name) as markup.
         names = escape(", ".join(result.stack_file.placeholders))
         out.print(f"[yellow]note[/yellow]: {len(result.stack_file.placeholders)} secret(s) have offline placeholders "
-                  f"and show as {escape(SECRET)}: {names}. Set them for real with `pulumi config set --secret`.")
+                  f"and show as {escape(SECRET)}: {names}. Set them for real with `pulumi config set --secret`.",
+                  soft_wrap=True)  # never break the command across lines
     for line in result.warnings:
         out.print(f"[yellow]warning[/yellow]: {line}")
     from components.edge.plan import console_steps
@@ -137,9 +157,11 @@ def preview(
     # Provider contracts: facts about what the providers and APIs accept, apart from the policy choices.
     contracts = check_plan(plan)
     render_contracts(contracts, out)
+    policy = None
     if policies:
         # The stack's tier picks the levels (a `qa` stack of tier dev has no policies/config/qa.json).
-        checking.render_text(checking.evaluate(plan, plan.get("tier") or "prod", today=moment.date()), out)
+        policy = checking.evaluate(plan, plan.get("tier") or "prod", today=moment.date())
+        checking.render_text(policy, out)
     # Observability coverage is about the platform's workloads; other projects (bootstrap) have none.
     cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None
     if cov is not None:
@@ -154,6 +176,9 @@ def preview(
     if manifests is not None:
         written = manifest_writer.write_manifests(plan, manifests)
         out.print(f"{len(written)} Kubernetes manifests written to {manifests}")
+    out.print(verdict(plan, contract_violations=len(contracts.violations), policy=policy,
+                      gaps=len(cov["gaps"]) if cov is not None else None,
+                      secrets_to_set=len(result.stack_file.placeholders)), markup=False, soft_wrap=True)
     if not contracts.passed:
         # The plan and manifests are still written (to inspect), but this preview would fail at `pulumi up`.
         raise typer.Exit(code=1)
