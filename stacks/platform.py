@@ -21,7 +21,7 @@ them to `observability.watch(targets=[...])`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pulumi
 import pulumi_alicloud as alicloud
@@ -65,10 +65,10 @@ class StackContext:
     tags: dict[str, str]
     secrets: dict[str, pulumi.Output[str]]
     """Every secret config value the settings name (`SecretRef`), by key name."""
+    now: datetime
+    """The moment the live-event calendar is read against (aware; `load_context` asks `stacks.clock.now()`)."""
     source: str = ""
     """The stack file, as errors and warnings name it."""
-    now: datetime | None = None
-    """The moment the live-event calendar is read against (aware)."""
 
 
 def program(*, now: datetime | None = None, stack_file: str | None = None) -> None:
@@ -242,7 +242,7 @@ def build_workloads(ctx: StackContext, platform: ContainerPlatform, governance: 
     past one-off events and events a year or more ahead are warnings (and the past ones a policy advisory),
     naming the stack file."""
     cfg = ctx.config
-    now = ctx.now or datetime.now(UTC)
+    now = ctx.now
     for line in calendar_notes(cfg.live_events, now=now):
         pulumi.log.warn(f"{ctx.source}: {CONFIG_KEY}.live_events: {line}")
     try:
