@@ -1,5 +1,9 @@
 """Suite-wide test settings.
 
+Every test reads the same moment: `LIVECOMMERCE_NOW` is pinned for the whole session (stacks/clock.py is its one
+reader, and subprocesses inherit it), so plans built from the live-event calendar never follow the machine's
+clock. Tests about the clock itself set or delete the variable with `monkeypatch`, which wins over this.
+
 Hypothesis runs derandomized (the same examples on every machine and every run) and keeps no example
 database, so a build never depends on a random draw or on files left by an earlier run. Run
 `HYPOTHESIS_PROFILE=explore make test` to search with fresh random examples locally.
@@ -10,6 +14,11 @@ from __future__ import annotations
 import os
 
 from hypothesis import settings
+
+#: The moment the suite runs at, unless a test says otherwise (any day works: the shipped events recur yearly;
+#: tests/robustness/test_dates_acceptance.py moves it). Set before any test module is imported.
+SUITE_NOW = "2026-12-01T12:00:00+08:00"
+os.environ.setdefault("LIVECOMMERCE_NOW", SUITE_NOW)
 
 # No deadline: a per-example time limit is a timed test, and on a loaded 2-core machine an example that
 # takes 0.02 ms can take 330 ms once (tests/functions/test_manifest.py failed so); speed lives in benchmarks.

@@ -12,3 +12,13 @@ def test_no_example_has_a_deadline():
 
 def test_examples_are_derandomized_without_a_database():
     assert settings().derandomize and settings().database is None
+
+
+def test_the_suite_reads_one_pinned_moment_not_the_machines_clock():
+    """tests/conftest.py pins LIVECOMMERCE_NOW, so a plan built without `now=` follows it, not the system clock."""
+    import os
+
+    from stacks import clock
+
+    assert os.environ.get("LIVECOMMERCE_NOW")
+    assert clock.now() == clock.now({"LIVECOMMERCE_NOW": os.environ["LIVECOMMERCE_NOW"]})
