@@ -42,6 +42,8 @@ TERRAFORM_TYPES: dict[str, str] = {
     "alicloud:ecs/eipAddress:EipAddress": "alicloud_eip_address",
     "alicloud:ecs/eipAssociation:EipAssociation": "alicloud_eip_association",
     "alicloud:ecs/ecsKeyPair:EcsKeyPair": "alicloud_ecs_key_pair",
+    "alicloud:ecs/ramRoleAttachment:RamRoleAttachment": "alicloud_ecs_ram_role_attachment",  # bootstrap's runners
+    "alicloud:oos/secretParameter:SecretParameter": "alicloud_oos_secret_parameter",  # the runner's token
     "alicloud:ecs/keyPair:KeyPair": "alicloud_key_pair",
     "alicloud:ecs/instance:Instance": "alicloud_instance",
     "alicloud:ecs/securityGroup:SecurityGroup": "alicloud_security_group",

@@ -52,6 +52,17 @@ def test_every_type_the_stacks_use_is_held_against_a_contract(plans):
                 assert t in types.CUSTOM_RESOURCES or api_rules.covers(t), t
 
 
+def test_every_type_the_bootstrap_project_uses_is_held_against_a_contract():
+    """The bootstrap project's types too (its runners' RAM role attachment and registration-token parameter)."""
+    from pathlib import Path
+
+    data = load_data()
+    boot = preview_stack("main", project_dir=Path(__file__).resolve().parents[2] / "bootstrap")
+    missing = sorted({r["type"] for r in custom(boot) if r["type"].startswith("alicloud:")} - set(data["resources"]))
+    assert missing == [], "add them to livecommerce/contracts/types.py and run make contracts"
+    assert check_plan(boot).lines() == []
+
+
 # --- mutations of real prod resources ------------------------------------------------------------------
 
 
