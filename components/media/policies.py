@@ -145,7 +145,7 @@ def grant_statement(account_id: str, bucket: str, grant: ServiceGrant) -> dict[s
     return {"Sid": grant.sid, "Effect": "Allow",
             "Principal": [f"arn:sts::{account_id}:assumed-role/{grant.service_role}/*"],
             "Action": list(grant.actions),
-            "Resource": [f"acs:oss:*:{account_id}:{bucket}/{grant.key_prefix}*"]}
+            "Resource": [oss_object_arn(account_id, bucket, grant.key_prefix)]}
 
 
 def secure_transport_policy(account_id: str, bucket: str,
