@@ -202,13 +202,11 @@ def modelled_latency(*, seconds: float, part_seconds: int, parallel: int, cpu_s_
 
 def prod_media():
     """prod's media settings, as the stack file configures them (the model's defaults)."""
-    import yaml
+    from livecommerce.engine import read_stack_file
+    from stacks.config import check_stack_config
 
-    from components.media.settings import MediaSettings
-
-    raw = yaml.safe_load((ROOT / "stacks" / "Pulumi.prod.yaml").read_text())["config"]["livecommerce:platform"]
-    platform = raw if isinstance(raw, dict) else __import__("json").loads(raw)
-    return MediaSettings.model_validate(platform.get("media") or {}, context={"stack": "prod"})
+    stack_file = read_stack_file("prod")
+    return check_stack_config(stack_file.config, "prod", str(stack_file.path)).media
 
 
 def main() -> int:

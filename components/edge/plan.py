@@ -21,7 +21,7 @@ from components.edge.settings import (
     recording_crosses_regions,
     recording_key_prefix,
 )
-from components.media.policies import ServiceGrant
+from components.media.policies import POLICY_VERSION, ServiceGrant, oss_bucket_arns
 from components.media.settings import MediaSettings, PlaybackSettings, locations
 from components.naming import Naming
 
@@ -245,11 +245,11 @@ def recording_store(edge: EdgeSettings | None, media: MediaSettings, naming: Nam
 
 def replication_policy(store: RecordingStore, account_id: str) -> dict:
     """The RAM policy of the replication role: the documented minimum, on the two buckets of this account only."""
-    def res(bucket: str) -> list[str]:
-        return [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"]
-    return {"Version": "1", "Statement": [
-        {"Effect": "Allow", "Action": list(REPLICATION_SOURCE_ACTIONS), "Resource": res(store.bucket)},
-        {"Effect": "Allow", "Action": list(REPLICATION_DESTINATION_ACTIONS), "Resource": res(store.destination_bucket)},
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Effect": "Allow", "Action": list(REPLICATION_SOURCE_ACTIONS),
+         "Resource": oss_bucket_arns(account_id, store.bucket)},
+        {"Effect": "Allow", "Action": list(REPLICATION_DESTINATION_ACTIONS),
+         "Resource": oss_bucket_arns(account_id, store.destination_bucket)},
     ]}
 
 

@@ -166,6 +166,6 @@ def longest_replay_seconds(cap: Capacity, *, part_seconds: int, transcoder: Func
     benchmark's model): the merge's MP4 and its time."""
     if not part_seconds:
         return min(transcoder.disk_mib * MIB / ((cap.hls_bytes_per_second + cap.mp4_bytes_per_second) * DISK_SLACK),
-                   transcoder.timeout_seconds / (CPU_SECONDS_PER_SOURCE_SECOND / transcoder.vcpu * TIMEOUT_SAFETY))
+                   transcoder.timeout_seconds / (encode_seconds(1, transcoder.vcpu) * TIMEOUT_SAFETY))
     return min(transcoder.disk_mib * MIB / (cap.mp4_bytes_per_second * DISK_SLACK),
                transcoder.timeout_seconds / (MERGE_SECONDS_PER_SOURCE_SECOND * TIMEOUT_SAFETY))

@@ -54,6 +54,11 @@ def oss_object_arn(account_id: str, bucket: str, key_prefix: str) -> str:
     return f"acs:oss:*:{account_id}:{bucket}/{key_prefix}*"
 
 
+def oss_bucket_arns(account_id: str, bucket: str) -> list[str]:
+    """`bucket` itself and every object in it."""
+    return [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"]
+
+
 def logstore_arn(region: str, account_id: str, project: str, logstore: str) -> str:
     return f"acs:log:{region}:{account_id}:project/{project}/logstore/{logstore}"
 
@@ -145,7 +150,7 @@ def grant_statement(account_id: str, bucket: str, grant: ServiceGrant) -> dict[s
     return {"Sid": grant.sid, "Effect": "Allow",
             "Principal": [f"arn:sts::{account_id}:assumed-role/{grant.service_role}/*"],
             "Action": list(grant.actions),
-            "Resource": [f"acs:oss:*:{account_id}:{bucket}/{grant.key_prefix}*"]}
+            "Resource": [oss_object_arn(account_id, bucket, grant.key_prefix)]}
 
 
 def secure_transport_policy(account_id: str, bucket: str,
@@ -154,7 +159,7 @@ def secure_transport_policy(account_id: str, bucket: str,
     A Deny wins over any Allow, so a granted service must use HTTPS too."""
     return {"Version": POLICY_VERSION, "Statement": [
         {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": ["*"], "Action": ["oss:*"],
-         "Resource": [f"acs:oss:*:{account_id}:{bucket}", f"acs:oss:*:{account_id}:{bucket}/*"],
+         "Resource": oss_bucket_arns(account_id, bucket),
          "Condition": {"Bool": {"acs:SecureTransport": ["false"]}}},
         *(grant_statement(account_id, bucket, g) for g in grants),
     ]}

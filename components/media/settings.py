@@ -66,6 +66,20 @@ class LifecycleSettings(_Model):
         return self
 
 
+def _fc_vcpu_step(vcpu: float) -> float:
+    """FC sizes vCPUs in steps of 0.05 (FunctionSettings, WorkerSettings)."""
+    if abs(vcpu * 20 - round(vcpu * 20)) > 1e-6:
+        raise ValueError(f"{vcpu} is not a multiple of 0.05 vCPU")
+    return round(vcpu, 2)
+
+
+def _check_fc_ratio(vcpu: float, memory_mib: int, hint: str = "") -> None:
+    """FC needs vCPU to memory GiB between 1:1 and 1:4 (FunctionSettings, WorkerSettings)."""
+    if not vcpu <= memory_mib / 1024 <= 4 * vcpu:
+        raise ValueError(f"vcpu {vcpu} with memory_mib {memory_mib}: FC needs vCPU:GiB between 1:1 "
+                         f"and 1:4; use memory_mib between {vcpu * 1024:.0f} and {vcpu * 4096:.0f}{hint}")
+
+
 class FunctionSettings(_Model):
     """Size and limits of the transcoding function (FC 3.0)."""
 
@@ -86,17 +100,11 @@ class FunctionSettings(_Model):
     @field_validator("vcpu")
     @classmethod
     def _vcpu_step(cls, vcpu: float) -> float:
-        if abs(vcpu * 20 - round(vcpu * 20)) > 1e-6:
-            raise ValueError(f"{vcpu} is not a multiple of 0.05 vCPU")
-        return round(vcpu, 2)
+        return _fc_vcpu_step(vcpu)
 
     @model_validator(mode="after")
     def _ratio(self) -> FunctionSettings:
-        gib = self.memory_mib / 1024
-        if not self.vcpu <= gib <= 4 * self.vcpu:
-            low, high = self.vcpu * 1024, self.vcpu * 4096
-            raise ValueError(f"vcpu {self.vcpu} with memory_mib {self.memory_mib}: FC needs vCPU:GiB between 1:1 "
-                             f"and 1:4; use memory_mib between {low:.0f} and {high:.0f}, or change vcpu")
+        _check_fc_ratio(self.vcpu, self.memory_mib, ", or change vcpu")
         return self
 
 
@@ -215,16 +223,11 @@ class WorkerSettings(_Model):
     @field_validator("vcpu")
     @classmethod
     def _vcpu_step(cls, vcpu: float) -> float:
-        if abs(vcpu * 20 - round(vcpu * 20)) > 1e-6:
-            raise ValueError(f"{vcpu} is not a multiple of 0.05 vCPU")
-        return round(vcpu, 2)
+        return _fc_vcpu_step(vcpu)
 
     @model_validator(mode="after")
     def _ratio(self) -> WorkerSettings:
-        gib = self.memory_mib / 1024
-        if not self.vcpu <= gib <= 4 * self.vcpu:
-            raise ValueError(f"vcpu {self.vcpu} with memory_mib {self.memory_mib}: FC needs vCPU:GiB between 1:1 "
-                             f"and 1:4; use memory_mib between {self.vcpu * 1024:.0f} and {self.vcpu * 4096:.0f}")
+        _check_fc_ratio(self.vcpu, self.memory_mib)
         return self
 
 

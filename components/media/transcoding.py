@@ -228,11 +228,16 @@ class Media(pulumi.ComponentResource):
         self.code_sha256 = hashlib.sha256(zip_bytes).hexdigest()
         fn_settings = s.function
         environment = function_environment(s, n, self.code_sha256)
+        # The transcoder and its worker: one zip (another handler), one logstore.
+        fn_code = alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode())
+        log_config = alicloud.fc.V3FunctionLogConfigArgs(
+            project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
+            enable_instance_metrics=True, log_begin_rule="DefaultRegex")
         function = alicloud.fc.V3Function(
             f"{name}-transcoder", function_name=fn_names["transcoder"],
             description=f"{n.title} replay transcoder; code sha256 {self.code_sha256}",
             runtime=fn_settings.runtime, handler=HANDLER,
-            code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
+            code=fn_code,
             memory_size=fn_settings.memory_mib, cpu=fn_settings.vcpu, disk_size=fn_settings.disk_mib,
             timeout=fn_settings.timeout_seconds,
             # One transcode per instance: FFmpeg uses every vCPU, a second request would halve both.
@@ -246,9 +251,7 @@ class Media(pulumi.ComponentResource):
             # key needs internet access (list the function in the rule's allowInternetAccess).
             internet_access=bool(auth_secret),
             environment_variables=environment,
-            log_config=alicloud.fc.V3FunctionLogConfigArgs(
-                project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
-                enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
+            log_config=log_config,
             tags={**tags, "role": "transcoder"},
             # FC checks at creation that the role can write the logstore.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
@@ -279,14 +282,12 @@ class Media(pulumi.ComponentResource):
             f"{name}-transcoder-worker", function_name=fn_names["worker"],
             description=f"{n.title} replay transcoder worker (one part); code sha256 {self.code_sha256}",
             runtime=fn_settings.runtime, handler=WORKER_HANDLER,
-            code=alicloud.fc.V3FunctionCodeArgs(zip_file=base64.b64encode(zip_bytes).decode()),
+            code=fn_code,
             memory_size=w.memory_mib, cpu=w.vcpu, disk_size=w.disk_mib, timeout=w.timeout_seconds,
             instance_concurrency=1, layers=[layer_arn], role=exec_role.arn, environment_variables=environment,
             # Parts read and write OSS and invoke FC over internal endpoints only (see the transcoder above).
             internet_access=False,
-            log_config=alicloud.fc.V3FunctionLogConfigArgs(
-                project=args.log_project, logstore=args.log_store, enable_request_metrics=True,
-                enable_instance_metrics=True, log_begin_rule="DefaultRegex"),
+            log_config=log_config,
             tags={**tags, "role": "transcoder-worker"},
             opts=pulumi.ResourceOptions(parent=self, depends_on=[exec_attachment]))
         alicloud.fc.V3ConcurrencyConfig(

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import functools
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+# The plans are built against a fixed date, never the clock (stacks/clock.py).
+NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
 
 @functools.cache
 def prod_plan() -> dict:
     from livecommerce.engine import preview_stack
 
-    return preview_stack("prod")
+    return preview_stack("prod", now=NOW)
 
 
 def by_type(plan: dict, token: str) -> list[dict]:
@@ -140,7 +143,7 @@ def _prod_in(tmp_path, region: str, zones: list[str], stack: str = "prod", **pla
     platform["network"]["zones"] = zones
     platform.update(platform_over)
     (stacks / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
-    return run_preview(stack, stacks).plan
+    return run_preview(stack, stacks, now=NOW).plan
 
 
 def test_in_a_live_center_region_recording_writes_mp4_straight_into_the_input_bucket(tmp_path):

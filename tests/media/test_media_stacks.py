@@ -11,12 +11,17 @@ import pytest
 from livecommerce.cli import main
 from livecommerce.engine import run_preview
 from livecommerce.plan import load_plan
+from stacks.clock import parse_now
+
+NOW_TEXT = "2026-12-01T00:00:00Z"
 
 
 @pytest.fixture(scope="module")
 def prod_plan(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("plan") / "plan.json"
-    assert main(["preview", "prod", "--json", str(out)]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LIVECOMMERCE_NOW", NOW_TEXT)  # a fixed date, never the clock (stacks/clock.py)
+        assert main(["preview", "prod", "--json", str(out)]) == 0
     return load_plan(out)
 
 
@@ -74,7 +79,7 @@ def test_prod_exports(prod_plan):
 
 
 def test_dev_is_smaller_and_unprotected():
-    plan = run_preview("dev").plan
+    plan = run_preview("dev", now=parse_now(NOW_TEXT)).plan
     fn, worker = media(plan, "alicloud:fc/v3Function:V3Function")
     assert (fn["inputs"]["memorySize"], fn["inputs"]["diskSize"]) == (2048, 512)
     assert (worker["inputs"]["memorySize"], worker["inputs"]["diskSize"]) == (2048, 512)
