@@ -130,10 +130,6 @@ def mutations(resource: dict) -> list[tuple[str, str, Any]]:
     return out
 
 
-def prod_resources() -> list[dict]:
-    return custom(preview_stack("prod", now=NOW))
-
-
 @pytest.fixture(scope="module")
 def prod(plans) -> list[dict]:
     return custom(plans["prod"])
