@@ -26,7 +26,6 @@ from livecommerce.commands.clock import cli_now
 from livecommerce.errors import UserError
 
 DEFAULT_PLAN_TIER = "prod"
-PLATFORM_PROJECT = "livecommerce"
 
 
 def check(

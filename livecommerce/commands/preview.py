@@ -12,10 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from livecommerce.commands.check import PLATFORM_PROJECT
 from livecommerce.commands.clock import cli_now
 from livecommerce.console import make_console
-from livecommerce.engine import run_preview
+from livecommerce.engine import PROJECT, run_preview
 from livecommerce.plan import SECRET, check_output_path, write_plan
 
 
@@ -163,7 +162,7 @@ def preview(
         policy = checking.evaluate(plan, plan.get("tier") or "prod", today=moment.date())
         checking.render_text(policy, out)
     # Observability coverage is about the platform's workloads; other projects (bootstrap) have none.
-    cov = coverage.coverage(plan) if plan["project"] == PLATFORM_PROJECT else None
+    cov = coverage.coverage(plan) if plan["project"] == PROJECT else None
     if cov is not None:
         coverage.render_text(cov, out)
     from livecommerce import data_usage

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import typer
 
-from livecommerce.errors import UserError
 from livecommerce.plan import write_text_atomic
 
 
@@ -24,11 +23,11 @@ def drift(
     fail_on_drift: bool = typer.Option(False, "--fail-on-drift", help="Exit 1 when anything drifted or failed."),
 ) -> None:
     """What drifted in the cloud since the last `pulumi up`: summary first, dangers first."""
+    from livecommerce.commands.review import _choice
     from livecommerce.review import drift as drift_mod
     from livecommerce.review import report as report_mod
 
-    if fmt not in ("text", "markdown", "json"):
-        raise UserError(f"--format: {fmt!r} is not one of text, markdown, json")
+    _choice(fmt, ("text", "markdown", "json"), "--format")
     result = drift_mod.load_refresh(refresh_json, env)
     markdown = drift_mod.render_markdown(result)
     if out is not None:

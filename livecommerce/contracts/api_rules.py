@@ -19,8 +19,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from livecommerce.contracts.check import UNKNOWN
+from livecommerce.plan import SECRET
+
 Problem = tuple[str, str, str]  # (path, our value, what is accepted)
-UNKNOWN, SECRET = "[unknown]", "[secret]"
 
 CLUSTER = "alicloud:cs/managedKubernetes:ManagedKubernetes"
 NODE_POOL = "alicloud:cs/nodePool:NodePool"

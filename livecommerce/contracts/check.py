@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from livecommerce.contracts import types
+from livecommerce.plan import SECRET
 
 DATA_PATH = Path(__file__).with_name("provider_rules.json")
 REPORT_FORMAT = "livecommerce.contracts/v1"
 UNKNOWN = "[unknown]"
-SECRET = "[secret]"
 _MISSING = object()
 FAMILIES = ("provider", "api", "openapi", "crd", "kubernetes")
 

@@ -7,10 +7,11 @@ import copy
 from livecommerce.contracts import check_plan
 from livecommerce.engine import preview_stack
 from livecommerce.review.report import EnvInput, build_report, report_files
+from tests.clock import NOW
 
 
 def test_contract_violations_come_first_in_the_report():
-    dev = preview_stack("dev")
+    dev = preview_stack("dev", now=NOW)
     broken = copy.deepcopy(dev)
     cluster = next(r for r in broken["resources"] if r["type"] == "alicloud:cs/managedKubernetes:ManagedKubernetes")
     cluster["inputs"]["proxyMode"] = "userspace"
@@ -27,11 +28,11 @@ def test_contract_violations_come_first_in_the_report():
 
 
 def test_a_clean_stack_gets_one_passed_line_and_no_callout():
-    dev = preview_stack("dev")
+    dev = preview_stack("dev", now=NOW)
     text = build_report([EnvInput("dev", dev, contracts=check_plan(dev).to_dict())])
     assert "Provider contracts: passed (" in text and "[!IMPORTANT]" not in text
 
 
 def test_reports_without_contract_results_are_unchanged():
-    dev = preview_stack("dev")
+    dev = preview_stack("dev", now=NOW)
     assert "Provider contracts" not in build_report([EnvInput("dev", dev)])

@@ -18,14 +18,17 @@ from livecommerce.contracts import check as contracts_check
 from livecommerce.contracts.check import load_data, resolve
 from livecommerce.engine import preview_stack
 from livecommerce.plan import write_plan
+from tests.clock import NOW
 from tests.contracts.helpers import plan
 
 ENVS = ("dev", "staging", "prod")
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # the CLI runs below read dates
+
 
 @pytest.fixture(scope="module")
 def plans() -> dict[str, dict]:
-    return {env: preview_stack(env) for env in ENVS}
+    return {env: preview_stack(env, now=NOW) for env in ENVS}
 
 
 def custom(p: dict) -> list[dict]:
@@ -136,10 +139,6 @@ def mutations(resource: dict) -> list[tuple[str, str, Any]]:
         out.append(("type", key, wrong))
     out.append(("unknown_property", "noSuchInputAnywhere", "x"))
     return out
-
-
-def prod_resources() -> list[dict]:
-    return custom(preview_stack("prod"))
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +266,7 @@ def test_preview_passes_and_says_what_it_held_the_plan_against(capsys):
 def test_check_json_carries_contracts_apart_from_policy_findings(monkeypatch, tmp_path, capsys):
     _stricter(monkeypatch, "alicloud:cs/managedKubernetes:ManagedKubernetes", "proxyMode", ["iptables"])
     path = tmp_path / "dev.json"
-    write_plan(preview_stack("dev"), path)
+    write_plan(preview_stack("dev", now=NOW), path)
     assert main(["check", "--plan", str(path), "--env", "dev", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["passed"] is False and report["summary"]["mandatory"] == 0  # policies pass; contracts do not

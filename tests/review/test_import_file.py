@@ -10,16 +10,19 @@ from pathlib import Path
 import pytest
 
 from livecommerce.import_file import build_import_file, import_id
+from tests.clock import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 LC = [sys.executable, "-m", "livecommerce"]
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # `import-file` previews the stack, which reads dates
 
 
 @pytest.fixture(scope="module")
 def prod():
     from livecommerce.engine import preview_stack
 
-    plan = preview_stack("prod")
+    plan = preview_stack("prod", now=NOW)
     return plan, *build_import_file(plan)
 
 

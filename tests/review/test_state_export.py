@@ -13,18 +13,21 @@ from livecommerce.errors import UserError
 from livecommerce.plan import SECRET
 from livecommerce.review import diff as diff_mod
 from livecommerce.review import state
+from tests.clock import NOW
 from tests.review.exports import export_from_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 LC = [sys.executable, "-m", "livecommerce"]
 NODE_POOL = "alicloud:cs/nodePool:NodePool"
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # `report` reads dates (waiver expiry)
+
 
 @pytest.fixture(scope="module")
 def prod_plan():
     from livecommerce.engine import preview_stack
 
-    return preview_stack("prod")
+    return preview_stack("prod", now=NOW)
 
 
 def test_an_export_of_the_applied_plan_diffs_to_nothing(prod_plan):

@@ -11,26 +11,9 @@ from pathlib import Path
 import pytest
 
 from stacks.messages import PATTERN_WORDS, may_echo
-from tests.robustness.test_stack_file_input import one_error, run
+from tests.robustness.test_stack_file_input import edit, one_error, run
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def stacks(tmp_path: Path) -> Path:
-    d = tmp_path / "stacks"
-    d.mkdir()
-    for f in (ROOT / "stacks").glob("Pulumi.*.yaml"):
-        shutil.copy(f, d)
-    return d
-
-
-def edit(stacks: Path, old: str, new: str, env: str = "prod") -> Path:
-    path = stacks / f"Pulumi.{env}.yaml"
-    text = path.read_text()
-    assert old in text, f"{path.name} no longer has {old!r}; update this test"
-    path.write_text(text.replace(old, new, 1))
-    return path
 
 
 def test_every_pattern_of_the_config_schema_has_words():
@@ -81,7 +64,7 @@ SECRETS = {
     ("phone_secret: oncall-primary-phone", "phone_secret: [13800138000]", SECRETS["phone"]),
 ])
 def test_a_secret_value_pasted_where_its_name_belongs_is_refused_without_echo(stacks, old, new, needle):
-    path = edit(stacks, old, new)
+    path = edit(stacks, old, new, env="prod")
     for argv in (["validate", "prod"], ["preview", "prod", "-q"], ["check", "prod"]):
         code, out, err = run([*argv, "--stacks-dir", str(stacks)])
         assert code == 2 and "Traceback" not in err, argv

@@ -4,7 +4,6 @@ and zones outside the committed table, fail `validate` with one line naming the 
 from __future__ import annotations
 
 import ipaddress
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,26 +12,7 @@ from hypothesis import strategies as st
 
 from components.network.cidr import SERVICE_CIDR_PARENTS, service_cidr_problem, vpc_cidr_problem
 from components.network.regions import ECI_ZONES, PROVIDER_REGIONS, region_problem, zone_id, zone_problem
-from tests.robustness.test_stack_file_input import one_error, run
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def stacks(tmp_path: Path) -> Path:
-    d = tmp_path / "stacks"
-    d.mkdir()
-    for f in (ROOT / "stacks").glob("Pulumi.*.yaml"):
-        shutil.copy(f, d)
-    return d
-
-
-def edit(stacks: Path, old: str, new: str, env: str = "dev") -> Path:
-    path = stacks / f"Pulumi.{env}.yaml"
-    text = path.read_text()
-    assert old in text, f"{path.name} no longer has {old!r}; update this test"
-    path.write_text(text.replace(old, new, 1))
-    return path
+from tests.robustness.test_stack_file_input import edit, one_error, run
 
 
 @pytest.mark.parametrize(("cidr", "words"), [

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import math
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,6 @@ from livecommerce.cli import main
 from livecommerce.errors import UserError
 from livecommerce.userfiles import MAX_VALUES, load_yaml, read_text
 
-ROOT = Path(__file__).resolve().parents[2]
-STACKS = ROOT / "stacks"
 ANCHOR = "    owner: live-platform\n"  # a line every shipped stack file has, at the platform level
 
 
@@ -32,21 +29,20 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def stacks(tmp_path: Path) -> Path:
-    d = tmp_path / "stacks"
-    d.mkdir()
-    for f in STACKS.glob("Pulumi.*.yaml"):
-        shutil.copy(f, d)
-    return d
-
-
 def with_line(stacks: Path, extra: str, env: str = "dev") -> Path:
     """The copied stack file with `extra` inserted after the owner line; returns the file."""
     path = stacks / f"Pulumi.{env}.yaml"
     text = path.read_text()
     assert ANCHOR in text, f"{path.name} has no {ANCHOR!r}; update this test"
     path.write_text(text.replace(ANCHOR, ANCHOR + extra, 1))
+    return path
+
+
+def edit(stacks: Path, old: str, new: str, env: str = "dev") -> Path:
+    path = stacks / f"Pulumi.{env}.yaml"
+    text = path.read_text()
+    assert old in text, f"{path.name} no longer has {old!r}; update this test"
+    path.write_text(text.replace(old, new, 1))
     return path
 
 
